@@ -1,0 +1,71 @@
+"""Fixed vocabularies of the claims app. Import aliases map the words people write onto them."""
+
+from django.db import models
+
+
+class ClaimType(models.TextChoices):
+    CURRENT_VALUE = "current_value", "Current value"
+    CHANGE = "change", "Change over time"
+    COMPARISON = "comparison", "Comparison"
+    RANKING = "ranking", "Ranking"
+    EVENT_DATE = "event_date", "Date of an event"
+    PREDICTION = "prediction", "Prediction"
+
+
+class Status(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    IN_REVIEW = "in_review", "In review"
+    VERIFIED = "verified", "Verified"
+    FALSE = "false", "False"
+    MISLEADING = "misleading", "Misleading"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+
+class Unit(models.TextChoices):
+    USD = "USD", "US dollars"
+    EUR = "EUR", "Euros"
+    GBP = "GBP", "Pounds sterling"
+    CNY = "CNY", "Chinese yuan"
+    RUB = "RUB", "Russian roubles"
+    JPY = "JPY", "Japanese yen"
+    COUNT = "count", "Count"
+    PERCENT = "percent", "Percent"
+    PERCENTAGE_POINTS = "percentage_points", "Percentage points"
+    RATIO = "ratio", "Ratio"
+    MULTIPLE = "multiple", "Multiple (×)"
+    YEAR = "year", "Calendar year"
+    YEARS = "years", "Years (duration)"
+    MONTHS = "months", "Months (duration)"
+    DAYS = "days", "Days (duration)"
+
+
+CURRENCIES = frozenset({Unit.USD, Unit.EUR, Unit.GBP, Unit.CNY, Unit.RUB, Unit.JPY})
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", "Exact"
+    APPROXIMATELY = "approximately", "Approximately"
+    OVER = "over", "Over / at least"
+    UNDER = "under", "Under / at most"
+
+
+class EvidenceRelation(models.TextChoices):
+    CITED = "cited", "Cited by the article"
+    SUPPORTS = "supports", "Supports"
+    CONTRADICTS = "contradicts", "Contradicts"
+    CONTEXT = "context", "Context"
+
+
+QUALIFIER_ALIASES = {
+    "approx": Qualifier.APPROXIMATELY,
+    "about": Qualifier.APPROXIMATELY,
+    "around": Qualifier.APPROXIMATELY,
+    "at_least": Qualifier.OVER,
+    "at least": Qualifier.OVER,
+    "more_than": Qualifier.OVER,
+    "more than": Qualifier.OVER,
+    "at_most": Qualifier.UNDER,
+    "at most": Qualifier.UNDER,
+    "less_than": Qualifier.UNDER,
+    "less than": Qualifier.UNDER,
+}

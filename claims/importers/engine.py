@@ -1,0 +1,277 @@
+"""The importer: reads files, validates each record with records.py, writes in batches in one transaction.
+
+    result = import_files([Path("fixtures/x.json")], dry_run=False)
+
+All files of a run share one transaction; any error (or --dry-run) rolls everything back at the end, after
+every record has been checked, so that one run reports every problem at once. Memory stays flat: records are
+held one batch at a time, duplicate keys are tracked in a temporary table, and lookups are cached in bounded
+LRU maps.
+"""
+
+import hashlib
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from . import writers
+from .errors import FieldError, FileProblem, ImportProblem, TooManyErrors
+from .readers import open_reader
+from .records import (
+    appearance_record,
+    claim_record,
+    evidence_record,
+    publisher_record,
+    source_record,
+)
+
+KINDS = ("publisher", "source", "claim", "appearance", "evidence")
+FLUSH_ORDER = ("publisher", "source", "source_ref", "claim", "appearance", "evidence")
+
+
+@dataclass
+class ImportResult:
+    """Counts per kind (created / updated / unchanged) and the problems found; nothing is written unless ok."""
+
+    counts: dict[str, Counter] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
+    errors: list[ImportProblem] = field(default_factory=list)
+    dry_run: bool = False
+    truncated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+
+class LRU(OrderedDict):
+    """A dict that forgets its least recently used entries beyond `limit`."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def get(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def put(self, key, value) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        if len(self) > self.limit:
+            self.popitem(last=False)
+
+
+@dataclass
+class Pending:
+    """A validated record waiting in a batch: where it came from, its clean values, and its resolved links."""
+
+    file: str
+    where: str
+    record: dict
+    claim_id: int | None = None  # set for appearances and evidence nested in a claim
+    claim_key: str | None = None
+
+
+class SeenKeys:
+    """Natural keys met in the current file, kept in a temporary table so that memory doesn't grow with it."""
+
+    table = "import_seen_keys"
+
+    def __init__(self):
+        self.cursor = connection.cursor()
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.table} "
+            "(kind VARCHAR(16) NOT NULL, digest CHAR(32) NOT NULL, place VARCHAR(200) NOT NULL, "
+            "PRIMARY KEY (kind, digest))"
+        )
+        self.cursor.execute(f"DELETE FROM {self.table}")
+
+    @staticmethod
+    def digest(key: str) -> str:
+        return hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()
+
+    def first_places(self, kind: str, keyed: list[tuple[str, str]]) -> dict[str, str]:
+        """Record (key, place) pairs; return {key: earlier place} for keys met before in this file."""
+        earlier: dict[str, str] = {}
+        digests: dict[str, str] = {}
+        fresh: list[tuple[str, str, str]] = []
+        for key, place in keyed:
+            digest = self.digest(key)
+            if digest in digests:
+                earlier[key] = digests[digest]
+                continue
+            digests[digest] = place
+            fresh.append((kind, digest, place[:200]))
+        if fresh:
+            found = {}
+            for start in range(0, len(fresh), 500):
+                chunk = [row[1] for row in fresh[start:start + 500]]
+                marks = ", ".join(["%s"] * len(chunk))
+                self.cursor.execute(
+                    f"SELECT digest, place FROM {self.table} WHERE kind = %s AND digest IN ({marks})", [kind, *chunk]
+                )
+                found.update(dict(self.cursor.fetchall()))
+            by_digest = {self.digest(key): key for key, _ in keyed}
+            for digest, place in found.items():
+                earlier[by_digest[digest]] = place
+            rows = [row for row in fresh if row[1] not in found]
+            self.cursor.executemany(f"INSERT INTO {self.table} (kind, digest, place) VALUES (%s, %s, %s)", rows)
+        return earlier
+
+    def reset(self) -> None:
+        self.cursor.execute(f"DELETE FROM {self.table}")
+
+    def drop(self) -> None:
+        self.cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+        self.cursor.close()
+
+
+class Importer:
+    """One import run over one or more files. Use import_files() rather than this class directly."""
+
+    def __init__(self, *, batch_size: int, max_errors: int, advance: Callable[[int], None], stage: Callable):
+        self.batch_size = batch_size
+        self.max_errors = max_errors
+        self.advance = advance
+        self.stage = stage
+        self.result = ImportResult()
+        self.buffers: dict[str, list[Pending]] = {kind: [] for kind in FLUSH_ORDER}
+        self.publisher_ids = LRU(10_000)
+        self.source_info = LRU(50_000)  # reference tuple -> (id, identity string, has text)
+        self.texts = LRU(64)  # source id -> text
+        self.seen: SeenKeys | None = None
+        self.file = ""
+
+    # --- errors -------------------------------------------------------------------------------------------
+    def error(self, where: str, field_name: str, message: str, *, file: str | None = None) -> None:
+        self.result.errors.append(ImportProblem(file if file is not None else self.file, where, field_name, message))
+        if len(self.result.errors) >= self.max_errors:
+            self.result.truncated = True
+            raise TooManyErrors
+
+    def count(self, kind: str, outcome: str, n: int = 1) -> None:
+        self.result.counts[kind][outcome] += n
+
+    # --- run ----------------------------------------------------------------------------------------------
+    def run(self, paths: list[Path], *, dry_run: bool) -> ImportResult:
+        self.result.dry_run = dry_run
+        with transaction.atomic():
+            self.seen = SeenKeys()
+            try:
+                for path in paths:
+                    self.import_file(path)
+            except TooManyErrors:
+                pass
+            self.seen.drop()
+            if not self.result.ok or dry_run:
+                transaction.set_rollback(True)
+        return self.result
+
+    def import_file(self, path: Path) -> None:
+        self.file = str(path)
+        self.seen.reset()
+        base_dir = path.parent
+        try:
+            reader = open_reader(path, self.advance)
+            self.stage(self.file, reader)
+            for item in reader.items():
+                self.accept(item.kind, item.where, item.raw, base_dir)
+        except FileProblem as problem:
+            self.error(problem.record, problem.field, problem.message)
+        except OSError as exc:
+            self.error("", "", f"can't be read: {exc.strerror or exc}")
+        self.flush()
+
+    def accept(self, kind: str, where: str, raw, base_dir: Path) -> None:
+        try:
+            if kind == "publisher":
+                record = publisher_record(raw)
+            elif kind in ("source", "source_ref"):
+                record = source_record(raw, base_dir=base_dir)
+            elif kind == "claim":
+                record = claim_record(raw)
+            elif kind == "appearance":
+                record = appearance_record(raw, nested=False)
+            else:
+                record = evidence_record(raw, nested=False)
+        except FieldError as exc:
+            self.error(where, exc.field, exc.message)
+            return
+        self.buffers[kind].append(Pending(self.file, where, record))
+        if len(self.buffers[kind]) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every buffer, in the order that lets later kinds refer to earlier ones."""
+        for kind in FLUSH_ORDER:
+            batch, self.buffers[kind] = self.buffers[kind], []
+            if not batch:
+                continue
+            try:
+                with transaction.atomic():
+                    getattr(writers, f"write_{kind}s")(self, batch)
+            except (IntegrityError, DatabaseError) as exc:
+                first, last = batch[0].where, batch[-1].where
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                self.error(f"{first}…{last}", "", f"the database refused this batch: {reason}")
+
+    def queue_children(self, pending: Pending, claim_id: int) -> None:
+        """Validate a claim's nested appearances and evidence and queue them with the claim's id."""
+        for nested, validate, kind in (
+            ("appearances", appearance_record, "appearance"),
+            ("evidence", evidence_record, "evidence"),
+        ):
+            for index, raw in enumerate(pending.record.get(nested, ())):
+                where = f"{pending.where}.{nested}[{index}]"
+                try:
+                    record = validate(raw, nested=True)
+                except FieldError as exc:
+                    self.error(where, exc.field, exc.message)
+                    continue
+                self.buffers[kind].append(
+                    Pending(pending.file, where, record, claim_id=claim_id, claim_key=pending.record["key"])
+                )
+
+    def duplicates(self, kind: str, batch: list[Pending], key_of: Callable[[Pending], str]) -> list[Pending]:
+        """Drop (and report) records whose natural key was met earlier in the same file."""
+        keyed = [(key_of(pending), pending.where) for pending in batch]
+        earlier = self.seen.first_places(kind, keyed)
+        if not earlier:
+            return batch
+        kept, reported = [], set()
+        for (key, place), pending in zip(keyed, batch, strict=True):
+            if key in earlier and (key, place) not in reported and earlier[key] != place:
+                reported.add((key, place))
+                self.error(place, "key" if kind in ("claim", "source") else "", f"duplicate {kind} {key!r}: "
+                           f"{earlier[key]} has the same natural key")
+            else:
+                kept.append(pending)
+        return kept
+
+
+def import_files(
+    paths: list[Path | str],
+    *,
+    dry_run: bool = False,
+    advance: Callable[[int], None] | None = None,
+    stage: Callable | None = None,
+    batch_size: int | None = None,
+    max_errors: int | None = None,
+) -> ImportResult:
+    """Import the files, all or nothing. `advance(n)` is told of bytes read; `stage(file, reader)` of each file."""
+    importer = Importer(
+        batch_size=batch_size or settings.IMPORT_BATCH_SIZE,
+        max_errors=max_errors or settings.IMPORT_MAX_ERRORS,
+        advance=advance or (lambda n: None),
+        stage=stage or (lambda file, reader: None),
+    )
+    return importer.run([Path(path) for path in paths], dry_run=dry_run)

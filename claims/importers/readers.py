@@ -1,0 +1,267 @@
+"""Streaming readers: JSON (one object with sections), JSONL and CSV, turned into (kind, where, record) items.
+
+Nothing here holds a whole file in memory: JSON is read with ijson, one section item at a time; JSONL and CSV
+line by line. Each reader reports the bytes it has read so that the command can draw a progress bar.
+"""
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import ijson
+
+from .errors import FileProblem
+
+SECTIONS = ("publishers", "sources", "claims", "appearances", "evidence")
+KIND_OF_SECTION = {"publishers": "publisher", "sources": "source", "claims": "claim", "appearances": "appearance",
+                   "evidence": "evidence"}
+FORMAT = "factcheck-import/1"
+CSV_CLAIM_COLUMNS = ("key", "subject", "claim_type", "value", "quantity", "unit", "qualifier", "lower", "upper",
+                     "period", "status", "verdict_note")
+CSV_SOURCE_COLUMNS = ("source_key", "source_url", "source_title", "source_publisher")
+CSV_APPEARANCE_COLUMNS = ("quote", "claimant", "date", "start")
+CSV_COLUMNS = CSV_CLAIM_COLUMNS + CSV_SOURCE_COLUMNS + CSV_APPEARANCE_COLUMNS
+CHUNK = 1 << 16
+SMALL_FILE = 64 << 20  # malformed JSON this small is parsed again by json to point at its line and column
+
+
+class Item(NamedTuple):
+    kind: str  # publisher, source, source_ref (CSV: create if missing), claim, appearance, evidence
+    where: str  # "claims[12]" or "line 14"
+    raw: dict
+
+
+class CountingReader(io.RawIOBase):
+    """A binary file that reports how many bytes have been read, and optionally checks they are UTF-8."""
+
+    def __init__(self, path: Path, advance: Callable[[int], None], *, check_utf8: bool = False):
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._advance = advance
+        self._decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
+        self._offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self._file.readinto(buffer)
+        if count:
+            if self._decoder is not None:
+                try:
+                    self._decoder.decode(bytes(buffer[:count]))
+                except UnicodeDecodeError as exc:
+                    raise FileProblem(f"is not UTF-8 text: invalid byte at offset {self._offset + exc.start}") from exc
+            self._offset += count
+            self._advance(count)
+        return count
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def check_file(path: Path) -> int:
+    """The file's size; a missing, unreadable or empty file is a FileProblem."""
+    if not path.exists():
+        raise FileProblem("file not found")
+    if not path.is_file():
+        raise FileProblem("is not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise FileProblem("is empty")
+    return size
+
+
+class Reader:
+    """The common shape of a reader: `passes` full reads of the file, `items()` yields Items."""
+
+    suffixes: tuple[str, ...] = ()
+
+    def __init__(self, path: Path, advance: Callable[[int], None]):
+        self.path = path
+        self.size = check_file(path)
+        self.advance = advance
+        self.passes = 1
+
+    def items(self) -> Iterator[Item]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class JSONReader(Reader):
+    """`{"publishers": [...], "sources": [...], "claims": [...], ...}`, read section by section."""
+
+    suffixes = (".json",)
+
+    def _malformed(self, exc: Exception) -> FileProblem:
+        if self.size <= SMALL_FILE:
+            try:
+                json.loads(self.path.read_bytes())
+            except json.JSONDecodeError as parsed:
+                return FileProblem(f"is not valid JSON: {parsed.msg} at line {parsed.lineno}, column {parsed.colno}")
+            except (UnicodeDecodeError, ValueError):
+                pass
+        return FileProblem(f"is not valid JSON: {str(exc).splitlines()[0]}")
+
+    def _structure(self) -> dict[str, int]:
+        """One streaming pass: UTF-8, well-formed, the known sections, each a list of objects."""
+        counts: dict[str, int] = {}
+        stream = CountingReader(self.path, self.advance, check_utf8=True)
+        try:
+            events = ijson.parse(stream, use_float=False)
+            prefix, event, value = next(events, (None, None, None))
+            if event is None:
+                raise FileProblem("is empty")
+            if event != "start_map":
+                raise FileProblem("must hold one JSON object with the sections " + ", ".join(SECTIONS))
+            for prefix, event, value in events:
+                if prefix == "" and event == "map_key":
+                    if value not in SECTIONS and value not in ("$schema", "format"):
+                        raise FileProblem(f"unknown section {value!r}; expected: {', '.join(SECTIONS)}",
+                                          field=value)
+                elif prefix == "format" and event != "string" or prefix == "format" and value != FORMAT:
+                    raise FileProblem(f"format {value!r} is not {FORMAT!r}", field="format")
+                elif prefix in SECTIONS:
+                    if event not in ("start_array", "end_array"):
+                        raise FileProblem("must be a list", record=prefix)
+                    counts.setdefault(prefix, 0)
+                elif event == "start_map" and prefix.endswith(".item") and prefix[:-5] in SECTIONS:
+                    counts[prefix[:-5]] += 1
+                elif prefix.endswith(".item") and prefix[:-5] in SECTIONS and event not in ("end_map", "map_key"):
+                    section = prefix[:-5]
+                    raise FileProblem(f"must be an object, got {event}", record=f"{section}[{counts[section]}]")
+        except ijson.JSONError as exc:
+            raise self._malformed(exc) from exc
+        finally:
+            stream.close()
+        if not any(counts.values()):
+            raise FileProblem("holds no records")
+        return counts
+
+    def items(self) -> Iterator[Item]:
+        counts = self._structure()
+        self.passes = 1 + len(counts)
+        for section in SECTIONS:
+            if section not in counts:
+                continue
+            stream = CountingReader(self.path, self.advance)
+            try:
+                for index, raw in enumerate(ijson.items(stream, f"{section}.item", use_float=False)):
+                    yield Item(KIND_OF_SECTION[section], f"{section}[{index}]", raw)
+            finally:
+                stream.close()
+
+
+class JSONLinesReader(Reader):
+    """One record per line, each with a "type"."""
+
+    suffixes = (".jsonl", ".ndjson")
+    kinds = ("publisher", "source", "claim", "appearance", "evidence")
+
+    def items(self) -> Iterator[Item]:
+        seen_any = False
+        stream = CountingReader(self.path, self.advance)
+        try:
+            for number, line in enumerate(io.BufferedReader(stream, CHUNK), start=1):
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise FileProblem(f"is not UTF-8 text (byte {exc.start + 1} of the line)", record=f"line {number}")
+                if not text.strip():
+                    continue
+                try:
+                    raw = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise FileProblem(f"is not valid JSON: {exc.msg} at column {exc.colno}", record=f"line {number}")
+                if not isinstance(raw, dict):
+                    raise FileProblem("must be a JSON object", record=f"line {number}")
+                kind = raw.pop("type", None)
+                if kind not in self.kinds:
+                    raise FileProblem(f"{kind!r} is not one of: {', '.join(self.kinds)}", record=f"line {number}",
+                                      field="type")
+                seen_any = True
+                yield Item(kind, f"line {number}", raw)
+        finally:
+            stream.close()
+        if not seen_any:
+            raise FileProblem("holds no records")
+
+
+class CSVReader(Reader):
+    """A fact-checker's spreadsheet: one claim per row, with the source and quote it appears in."""
+
+    suffixes = (".csv",)
+
+    def items(self) -> Iterator[Item]:
+        stream = CountingReader(self.path, self.advance)
+        text = io.TextIOWrapper(io.BufferedReader(stream, CHUNK), encoding="utf-8-sig", newline="")
+        rows = csv.reader(text)
+        line = 1
+        try:
+            header = next(rows, None)
+            if header is None:
+                raise FileProblem("is empty")
+            header = [name.strip() for name in header]
+            self._check_header(header)
+            seen_any = False
+            for row in rows:
+                line = rows.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) > len(header):
+                    raise FileProblem(f"has {len(row)} cells but the header has {len(header)}", record=f"line {line}")
+                values = {name: cell for name, cell in zip(header, row, strict=False) if cell.strip() != ""}
+                seen_any = True
+                yield from self._row_items(values, f"line {line}")
+            if not seen_any:
+                raise FileProblem("holds no records (only a header)")
+        except UnicodeDecodeError as exc:
+            raise FileProblem(f"is not UTF-8 text (invalid byte near line {line + 1})") from exc
+        except csv.Error as exc:
+            raise FileProblem(f"is not valid CSV: {exc}", record=f"line {rows.line_num}") from exc
+        finally:
+            text.close()
+
+    @staticmethod
+    def _check_header(header: list[str]) -> None:
+        for name in header:
+            if name not in CSV_COLUMNS:
+                raise FileProblem(f"unknown column {name!r}; expected some of: {', '.join(CSV_COLUMNS)}",
+                                  record="line 1", field=name)
+        duplicates = {name for name in header if header.count(name) > 1}
+        if duplicates:
+            raise FileProblem(f"column {sorted(duplicates)[0]!r} appears twice", record="line 1")
+        if "subject" not in header or "claim_type" not in header:
+            raise FileProblem("the header needs at least the columns subject and claim_type", record="line 1")
+
+    @staticmethod
+    def _row_items(values: dict, where: str) -> Iterator[Item]:
+        claim = {name: values[name] for name in CSV_CLAIM_COLUMNS if name in values}
+        source = {name.removeprefix("source_"): values[name] for name in CSV_SOURCE_COLUMNS if name in values}
+        if "quote" in values:
+            if not source:
+                raise FileProblem("a quote needs its source: source_key, source_url or source_title",
+                                  record=where, field="quote")
+            yield Item("source_ref", where, source)
+            reference = {key: source[key] for key in ("key", "url", "title", "publisher") if key in source}
+            appearance = {"source": reference} | {
+                name: values[name] for name in CSV_APPEARANCE_COLUMNS if name in values
+            }
+            claim["appearances"] = [appearance]
+        elif source or any(name in values for name in CSV_APPEARANCE_COLUMNS):
+            raise FileProblem("source and appearance columns need a quote", record=where, field="quote")
+        yield Item("claim", where, claim)
+
+
+READERS = (JSONReader, JSONLinesReader, CSVReader)
+
+
+def open_reader(path: Path, advance: Callable[[int], None]) -> Reader:
+    for reader in READERS:
+        if path.suffix.lower() in reader.suffixes:
+            return reader(path, advance)
+    known = ", ".join(suffix for reader in READERS for suffix in reader.suffixes)
+    raise FileProblem(f"has an unknown ending {path.suffix!r}; expected one of: {known}")

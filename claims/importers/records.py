@@ -1,0 +1,365 @@
+"""Record validation: one function per kind turns a raw record (JSON object, CSV row) into clean values.
+
+Validation checks shape and values only; references to other records are resolved by the engine against the
+database. Every problem is a FieldError naming the field. Only the fields a record gives are returned, so that
+an import updates what it states and leaves the rest alone.
+"""
+
+import difflib
+from decimal import Decimal
+from pathlib import Path
+
+from sources.choices import SourceKind
+from sources.partial_dates import InvalidDate, parse_full_date, parse_partial_date
+from sources.urlnorm import InvalidURL, normalize_url
+
+from ..choices import QUALIFIER_ALIASES, ClaimType, EvidenceRelation, Qualifier, Status, Unit
+from ..periods import InvalidPeriod, parse_period
+from ..quantities import InvalidQuantity, parse_decimal, parse_quantity
+from .errors import FieldError
+from .keys import KEY_PATTERN, MAX_KEY_LENGTH, derived_claim_key
+
+MAX_DIGITS_BEFORE_POINT = 24
+MAX_DECIMAL_PLACES = 6
+
+PUBLISHER_FIELDS = ("name", "website")
+SOURCE_FIELDS = (
+    "key", "title", "publisher", "authors", "published", "kind", "url", "accessed", "archive_url", "text", "text_file",
+)
+CLAIM_FIELDS = (
+    "key", "subject", "claim_type", "value", "quantity", "unit", "qualifier", "lower", "upper", "period", "status",
+    "verdict_note", "appearances", "evidence",
+)
+APPEARANCE_FIELDS = ("claim", "source", "quote", "start", "claimant", "date")
+EVIDENCE_FIELDS = ("claim", "source", "relation", "excerpt", "locator", "source_value")
+
+UNIT_ALIASES = {unit.lower(): unit for unit in Unit.values} | {
+    "%": Unit.PERCENT, "pct": Unit.PERCENT, "pp": Unit.PERCENTAGE_POINTS, "dollars": Unit.USD, "$": Unit.USD,
+    "x": Unit.MULTIPLE, "×": Unit.MULTIPLE, "times": Unit.MULTIPLE,
+}
+KIND_ALIASES = {kind: kind for kind in SourceKind.values} | {
+    label.lower(): value for value, label in SourceKind.choices
+} | {"news article": SourceKind.NEWS, "think-tank report": SourceKind.REPORT, "commentary": SourceKind.ANALYSIS,
+     "official statistics": SourceKind.STATISTICS}
+
+
+def check_fields(raw: dict, allowed: tuple[str, ...], *, extra: tuple[str, ...] = ()) -> None:
+    """Unknown fields are an error, so that a misspelt name doesn't silently drop data."""
+    if not isinstance(raw, dict):
+        raise FieldError("", f"must be an object, got {type(raw).__name__}")
+    for name in raw:
+        if name not in allowed and name not in extra:
+            hint = difflib.get_close_matches(name, allowed, n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else f"; expected one of: {', '.join(allowed)}"
+            raise FieldError(name, f"unknown field{suggestion}")
+
+
+def _text(raw: dict, field: str, *, required: bool = False, max_length: int | None = None) -> str:
+    value = raw.get(field)
+    if value is None:
+        if required:
+            raise FieldError(field, "is required")
+        return ""
+    if not isinstance(value, str):
+        raise FieldError(field, f"must be text, got {type(value).__name__}")
+    value = value.strip()
+    if required and not value:
+        raise FieldError(field, "must not be empty")
+    if max_length and len(value) > max_length:
+        raise FieldError(field, f"is {len(value)} characters long; at most {max_length} allowed")
+    return value
+
+
+def _choice(raw: dict, field: str, choices, aliases: dict | None = None, *, required: bool = False) -> str:
+    value = raw.get(field)
+    if value is None or value == "":
+        if required:
+            raise FieldError(field, "is required")
+        return ""
+    if not isinstance(value, str):
+        raise FieldError(field, f"must be text, got {type(value).__name__}")
+    lookup = aliases or {}
+    normalized = value.strip()
+    found = normalized if normalized in choices else lookup.get(normalized.lower())
+    if found is None:
+        found = lookup.get(normalized.lower().replace(" ", "_"))
+    if found is None:
+        raise FieldError(field, f"{value!r} is not one of: {', '.join(choices)}")
+    return str(found)
+
+
+def _decimal(raw: dict, field: str) -> Decimal | None:
+    value = raw.get(field)
+    if value is None or value == "":
+        return None
+    try:
+        number = parse_decimal(value)
+    except InvalidQuantity as exc:
+        raise FieldError(field, f"{value!r} is not a number") from exc
+    return _fits(field, number)
+
+
+def _fits(field: str, number: Decimal) -> Decimal:
+    sign, digits, exponent = number.as_tuple()
+    if exponent < -MAX_DECIMAL_PLACES and number != round(number, MAX_DECIMAL_PLACES):
+        raise FieldError(field, f"{number} has more than {MAX_DECIMAL_PLACES} decimal places")
+    if abs(number) >= Decimal(10) ** MAX_DIGITS_BEFORE_POINT:
+        raise FieldError(field, f"{number} is too large (at most {MAX_DIGITS_BEFORE_POINT} digits)")
+    return number
+
+
+def _key(raw: dict, field: str = "key") -> str:
+    value = _text(raw, field, max_length=MAX_KEY_LENGTH)
+    if value and not KEY_PATTERN.match(value):
+        raise FieldError(field, f"{value!r} may hold only letters, digits and . _ : - /, starting with a letter or digit")
+    return value
+
+
+def _url(raw: dict, field: str) -> tuple[str, str | None]:
+    value = _text(raw, field, max_length=2000)
+    if not value:
+        return "", None
+    try:
+        return value, normalize_url(value)
+    except InvalidURL as exc:
+        raise FieldError(field, f"{value!r} {exc}") from exc
+
+
+def _partial_date(raw: dict, field: str):
+    value = raw.get(field)
+    if value is None or value == "":
+        return None, ""
+    try:
+        return parse_partial_date(value)
+    except InvalidDate as exc:
+        raise FieldError(field, str(exc)) from exc
+
+
+def _full_date(raw: dict, field: str):
+    value = raw.get(field)
+    if value is None or value == "":
+        return None
+    try:
+        return parse_full_date(value)
+    except InvalidDate as exc:
+        raise FieldError(field, str(exc)) from exc
+
+
+def publisher_record(raw: dict) -> dict:
+    """A publisher: its name (the natural key) and website."""
+    check_fields(raw, PUBLISHER_FIELDS)
+    record = {"name": _text(raw, "name", required=True, max_length=200)}
+    if "website" in raw:
+        record["website"] = _url(raw, "website")[0]
+    return record
+
+
+def source_ref(value, field: str = "source") -> tuple:
+    """A reference to a source: ("key", k), ("url", normalized) or ("title", publisher, title)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower().startswith(("http://", "https://")):
+            return ("url", _url({field: text}, field)[1])
+        if not text:
+            raise FieldError(field, "must not be empty")
+        return ("key", _key({field: text}, field))
+    if not isinstance(value, dict):
+        raise FieldError(field, "must be a URL, a key or an object with key, url, or title and publisher")
+    unknown = set(value) - {"key", "url", "title", "publisher"}
+    if unknown:
+        raise FieldError(field, f"unknown reference field(s): {', '.join(sorted(unknown))}")
+    if value.get("key"):
+        return ("key", _key(value, "key"))
+    if value.get("url"):
+        return ("url", _url(value, "url")[1])
+    if value.get("title"):
+        return ("title", _text(value, "publisher") or None, _text(value, "title", max_length=500))
+    raise FieldError(field, "a source reference needs a key, a url, or a title (with its publisher)")
+
+
+def source_record(raw: dict, *, base_dir: Path | None) -> dict:
+    """A source. Its identity is its key, else its URL, else its title and publisher."""
+    check_fields(raw, SOURCE_FIELDS)
+    record: dict = {"key": _key(raw), "_present": frozenset(raw)}
+    record["title"] = _text(raw, "title", max_length=500)
+    url, normalized = _url(raw, "url")
+    record["url"], record["normalized_url"] = url, normalized
+    if not (record["key"] or normalized or record["title"]):
+        raise FieldError("key", "a source needs a key, a url or a title to be identified by")
+    if "publisher" in raw:
+        record["publisher"] = _text(raw, "publisher", max_length=200) or None
+    if "authors" in raw:
+        authors = raw["authors"]
+        if authors is None:
+            authors = []
+        if isinstance(authors, str):
+            authors = [name.strip() for name in authors.split(";") if name.strip()]
+        if not isinstance(authors, list) or not all(isinstance(name, str) and name.strip() for name in authors):
+            raise FieldError("authors", "must be a list of names")
+        record["authors"] = [name.strip() for name in authors]
+    if "published" in raw:
+        record["published_on"], record["published_precision"] = _partial_date(raw, "published")
+    if "kind" in raw:
+        record["kind"] = _choice(raw, "kind", SourceKind.values, KIND_ALIASES)
+    if "accessed" in raw:
+        record["accessed_on"] = _full_date(raw, "accessed")
+    if "archive_url" in raw:
+        record["archive_url"] = _url(raw, "archive_url")[0]
+    if "text" in raw and "text_file" in raw:
+        raise FieldError("text_file", "give either text or text_file, not both")
+    if "text" in raw:
+        record["text"] = raw["text"] if isinstance(raw["text"], str) else _text(raw, "text")
+    elif "text_file" in raw:
+        record["text"] = _read_text_file(raw, base_dir)
+    return record
+
+
+def _read_text_file(raw: dict, base_dir: Path | None) -> str:
+    name = _text(raw, "text_file", required=True)
+    path = Path(name)
+    if not path.is_absolute():
+        path = (base_dir or Path.cwd()) / path
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise FieldError("text_file", f"file {name!r} not found (looked for {path})") from exc
+    except UnicodeDecodeError as exc:
+        raise FieldError("text_file", f"file {name!r} is not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise FieldError("text_file", f"file {name!r} can't be read: {exc.strerror}") from exc
+
+
+def claim_ref(value, field: str = "claim") -> str:
+    """A reference to a claim: its key, or an object with subject, value and period (the derived key)."""
+    if isinstance(value, str):
+        return _key({field: value}, field) or _missing(field)
+    if isinstance(value, dict) and value.get("key"):
+        return _key(value, "key")
+    if isinstance(value, dict) and value.get("subject"):
+        figure = _decimal(value, "value")
+        try:
+            period = parse_period(value.get("period")).label
+        except InvalidPeriod as exc:
+            raise FieldError(field, str(exc)) from exc
+        return derived_claim_key(value["subject"].strip(), figure, period)
+    raise FieldError(field, "must be a claim key, or an object with key, or with subject, value and period")
+
+
+def _missing(field: str):
+    raise FieldError(field, "is required")
+
+
+def claim_record(raw: dict) -> dict:
+    """A claim with its structured quantity and period. Nested appearances and evidence are returned raw."""
+    check_fields(raw, CLAIM_FIELDS)
+    record: dict = {
+        "subject": _text(raw, "subject", required=True, max_length=200),
+        "claim_type": _choice(raw, "claim_type", ClaimType.values, required=True, aliases={
+            label.lower(): value for value, label in ClaimType.choices
+        }),
+    }
+    _quantity_into(raw, record)
+    try:
+        period = parse_period(raw.get("period"))
+    except InvalidPeriod as exc:
+        raise FieldError("period", str(exc)) from exc
+    record.update(
+        period=period.label, period_start=period.start, period_end=period.end,
+        period_precision=period.precision, period_as_of=period.as_of,
+    )
+    if "status" in raw:
+        record["status"] = _choice(raw, "status", Status.values, {label.lower(): v for v, label in Status.choices})
+    if "verdict_note" in raw:
+        record["verdict_note"] = _text(raw, "verdict_note")
+    record["key"] = _key(raw) or derived_claim_key(record["subject"], record["value"], record["period"])
+    for nested in ("appearances", "evidence"):
+        children = raw.get(nested) or []
+        if not isinstance(children, list):
+            raise FieldError(nested, "must be a list")
+        record[nested] = children
+    return record
+
+
+def _quantity_into(raw: dict, record: dict) -> None:
+    if raw.get("quantity") not in (None, ""):
+        if raw.get("value") not in (None, ""):
+            raise FieldError("quantity", "give either quantity or value, not both")
+        try:
+            parsed = parse_quantity(raw["quantity"], default_unit=raw.get("unit") or Unit.COUNT)
+        except InvalidQuantity as exc:
+            raise FieldError("quantity", str(exc)) from exc
+        value, unit, qualifier = _fits("quantity", parsed.value), parsed.unit, parsed.qualifier
+        if raw.get("unit"):
+            unit = _choice(raw, "unit", Unit.values, UNIT_ALIASES)
+            if parsed.unit != Unit.COUNT and parsed.unit != unit:
+                raise FieldError("unit", f"{unit!r} contradicts the quantity's unit {parsed.unit!r}")
+        if raw.get("qualifier"):
+            qualifier = _choice(raw, "qualifier", Qualifier.values, QUALIFIER_ALIASES)
+    else:
+        value = _decimal(raw, "value")
+        unit = _choice(raw, "unit", Unit.values, UNIT_ALIASES)
+        qualifier = _choice(raw, "qualifier", Qualifier.values, QUALIFIER_ALIASES) or Qualifier.EXACT
+    lower, upper = _decimal(raw, "lower"), _decimal(raw, "upper")
+    has_figure = value is not None or lower is not None or upper is not None
+    if has_figure and not unit:
+        raise FieldError("unit", "is required when the claim has a value or bounds")
+    if unit and not has_figure:
+        raise FieldError("unit", "a claim without a value or bounds has no unit")
+    if lower is not None and value is not None and lower > value:
+        raise FieldError("lower", f"{lower} is above the value {value}")
+    if upper is not None and value is not None and upper < value:
+        raise FieldError("upper", f"{upper} is below the value {value}")
+    if lower is not None and upper is not None and lower > upper:
+        raise FieldError("lower", f"{lower} is above the upper bound {upper}")
+    if unit == Unit.PERCENT and record["claim_type"] != ClaimType.CHANGE:
+        for field, number in (("value", value), ("lower", lower), ("upper", upper)):
+            if number is not None and not 0 <= number <= 100:
+                raise FieldError(field, f"{number} percent is outside 0–100 (only a change may be)")
+    record.update(value=value, unit=unit, qualifier=qualifier or Qualifier.EXACT, lower_bound=lower,
+                  upper_bound=upper)
+
+
+def appearance_record(raw: dict, *, nested: bool) -> dict:
+    """Where a claim was stated. `start` is checked against the source's text by the engine."""
+    check_fields(raw, APPEARANCE_FIELDS[1:] if nested else APPEARANCE_FIELDS)
+    record: dict = {}
+    if not nested:
+        record["claim"] = claim_ref(raw.get("claim"))
+    if raw.get("source") in (None, ""):
+        raise FieldError("source", "is required")
+    record["source"] = source_ref(raw["source"])
+    quote = raw.get("quote")
+    if not isinstance(quote, str) or not quote.strip():
+        raise FieldError("quote", "is required" if quote in (None, "") else "must be non-empty text")
+    record["quote"] = quote  # kept exactly as written: it is compared character by character
+    start = raw.get("start")
+    if start not in (None, ""):
+        if isinstance(start, str) and start.strip().isdigit():
+            start = int(start)
+        if isinstance(start, bool) or not isinstance(start, int) or start < 0:
+            raise FieldError("start", f"{start!r} must be a whole number ≥ 0")
+    record["start"] = start if start != "" else None
+    if "claimant" in raw:
+        record["claimant"] = _text(raw, "claimant", max_length=200)
+    if "date" in raw:
+        record["stated_on"] = _full_date(raw, "date")
+    return record
+
+
+def evidence_record(raw: dict, *, nested: bool) -> dict:
+    """A claim–source link with the relation, the excerpt and the source's own figure."""
+    check_fields(raw, EVIDENCE_FIELDS[1:] if nested else EVIDENCE_FIELDS)
+    record: dict = {}
+    if not nested:
+        record["claim"] = claim_ref(raw.get("claim"))
+    if raw.get("source") in (None, ""):
+        raise FieldError("source", "is required")
+    record["source"] = source_ref(raw["source"])
+    record["relation"] = _choice(raw, "relation", EvidenceRelation.values, required=True)
+    if "excerpt" in raw:
+        record["excerpt"] = _text(raw, "excerpt")
+    if "locator" in raw:
+        record["locator"] = _text(raw, "locator", max_length=200)
+    if "source_value" in raw:
+        record["source_value"] = _decimal(raw, "source_value")
+    return record

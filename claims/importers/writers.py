@@ -1,0 +1,388 @@
+"""Batch writers, one per kind: resolve references, sort records into created / updated / unchanged, write.
+
+Each writer gets the importer (for errors, counts, caches) and a batch of Pending records, and runs inside a
+savepoint of the import's transaction.
+"""
+
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from sources.models import Publisher, Source
+
+from ..models import Appearance, Claim, Evidence
+from .keys import derived_source_key
+
+SOURCE_FIELDS = ("title", "publisher_id", "authors", "published_on", "published_precision", "kind", "url",
+                 "normalized_url", "accessed_on", "archive_url", "text")
+CLAIM_FIELDS = ("subject", "claim_type", "value", "unit", "qualifier", "lower_bound", "upper_bound", "period",
+                "period_start", "period_end", "period_precision", "period_as_of", "status", "verdict_note")
+APPEARANCE_FIELDS = ("quote", "start_offset", "end_offset", "claimant", "stated_on")
+EVIDENCE_FIELDS = ("excerpt", "locator", "source_value")
+DERIVED_PREFIXES = ("url:", "title:")
+
+
+def upsert(importer, kind: str, model, rows: list[tuple], existing: dict, fields: tuple[str, ...]) -> dict:
+    """rows: (natural key, values for a new object, values present in the record). Returns {key: object}."""
+    now = timezone.now()
+    objects, created, changed, changed_fields = {}, [], [], set()
+    for key, new_values, present in rows:
+        current = existing.get(key)
+        if current is None:
+            obj = model(**new_values)
+            created.append(obj)
+            objects[key] = obj
+            continue
+        diff = [name for name in fields if name in present and getattr(current, name) != present[name]]
+        if diff:
+            for name in diff:
+                setattr(current, name, present[name])
+            current.updated_at = now
+            changed.append(current)
+            changed_fields.update(diff)
+        else:
+            importer.count(kind, "unchanged")
+        objects[key] = current
+    if created:
+        model.objects.bulk_create(created, batch_size=1000)
+        importer.count(kind, "created", len(created))
+    if changed:
+        model.objects.bulk_update(changed, sorted(changed_fields | {"updated_at"}), batch_size=1000)
+        importer.count(kind, "updated", len(changed))
+    return objects
+
+
+# --- publishers ----------------------------------------------------------------------------------------------
+def write_publishers(importer, batch) -> None:
+    batch = importer.duplicates("publisher", batch, lambda p: p.record["name"])
+    names = [p.record["name"] for p in batch]
+    existing = {pub.name: pub for pub in Publisher.objects.filter(name__in=names)}
+    rows = [(p.record["name"], p.record, p.record) for p in batch]
+    for name, obj in upsert(importer, "publisher", Publisher, rows, existing, ("website",)).items():
+        importer.publisher_ids.put(name, obj.id)
+
+
+def publisher_ids(importer, names: set[str], *, create_missing: bool = False) -> dict[str, int]:
+    """Ids of publishers by name, from the cache or one query; missing ones created only when asked."""
+    found = {name: importer.publisher_ids.get(name) for name in names}
+    missing = [name for name, pid in found.items() if pid is None]
+    if missing:
+        for pid, name in Publisher.objects.filter(name__in=missing).values_list("id", "name"):
+            found[name] = pid
+            importer.publisher_ids.put(name, pid)
+    if create_missing:
+        for name in [name for name, pid in found.items() if pid is None]:
+            publisher = Publisher.objects.create(name=name)
+            importer.count("publisher", "created")
+            found[name] = publisher.id
+            importer.publisher_ids.put(name, publisher.id)
+    return {name: pid for name, pid in found.items() if pid is not None}
+
+
+# --- sources -------------------------------------------------------------------------------------------------
+def identity(record: dict) -> tuple:
+    """The reference tuple that identifies a source record: by key, else URL, else title and publisher."""
+    if record["key"]:
+        return ("key", record["key"])
+    if record["normalized_url"]:
+        return ("url", record["normalized_url"])
+    return ("title", record.get("publisher"), record["title"])
+
+
+def ref_text(ref: tuple) -> str:
+    return ":".join("" if part is None else str(part) for part in ref)
+
+
+def _remember(importer, source: Source, publisher_name: str | None) -> None:
+    info = (source.id, bool(source.text) if hasattr(source, "text") else False)
+    importer.source_info.put(("key", source.key), info)
+    if source.normalized_url:
+        importer.source_info.put(("url", source.normalized_url), info)
+    if source.title:
+        importer.source_info.put(("title", publisher_name, source.title), info)
+
+
+def resolve_sources(importer, refs: set[tuple]) -> dict[tuple, tuple[int, bool]]:
+    """(id, has text) for each reference, from the cache or up to three queries. Unknown refs are left out."""
+    found, wanted = {}, []
+    for ref in refs:
+        info = importer.source_info.get(ref)
+        if info is None:
+            wanted.append(ref)
+        else:
+            found[ref] = info
+    if not wanted:
+        return found
+    condition = Q()
+    keys = [ref[1] for ref in wanted if ref[0] == "key"]
+    urls = [ref[1] for ref in wanted if ref[0] == "url"]
+    if keys:
+        condition |= Q(key__in=keys)
+    if urls:
+        condition |= Q(normalized_url__in=urls)
+    for ref in wanted:
+        if ref[0] == "title":
+            publisher = Q(publisher__name=ref[1]) if ref[1] else Q(publisher__isnull=True)
+            condition |= Q(title=ref[2]) & publisher
+    rows = Source.objects.filter(condition).annotate(text_length=Length("text")).values_list(
+        "id", "key", "normalized_url", "title", "publisher__name", "text_length"
+    )
+    by_title: dict[tuple, list] = {}
+    for sid, key, url, title, publisher, text_length in rows:
+        info = (sid, bool(text_length))
+        importer.source_info.put(("key", key), info)
+        if url:
+            importer.source_info.put(("url", url), info)
+        by_title.setdefault(("title", publisher, title), []).append(info)
+    for ref, infos in by_title.items():
+        if len(infos) == 1:
+            importer.source_info.put(ref, infos[0])
+    for ref in wanted:
+        info = importer.source_info.get(ref)
+        if info is not None:
+            found[ref] = info
+        elif ref[0] == "title" and len(by_title.get(ref, ())) > 1:
+            found[ref] = None  # ambiguous: several sources share this title and publisher
+    return found
+
+
+def _source_values(record: dict, publisher_id) -> tuple[dict, dict]:
+    present_names = record["_present"]
+    values = {"publisher_id": publisher_id}
+    for name in SOURCE_FIELDS:
+        if name in record:
+            values[name] = record[name]
+    present = {name: values[name] for name in values if name in SOURCE_FIELDS}
+    if "title" not in present_names:
+        present.pop("title", None)
+    if "url" not in present_names:
+        present.pop("url", None)
+        present.pop("normalized_url", None)
+    if "publisher" not in present_names:
+        present.pop("publisher_id", None)
+    return values, present
+
+
+def write_sources(importer, batch) -> None:
+    batch = importer.duplicates("source", batch, lambda p: ref_text(identity(p.record)))
+    _write_sources(importer, batch, soft=False)
+
+
+def write_source_refs(importer, batch) -> None:
+    """CSV rows name the source their quote appears in: create it when missing, never update it."""
+    unique = {}
+    for pending in batch:
+        unique.setdefault(identity(pending.record), pending)
+    _write_sources(importer, list(unique.values()), soft=True)
+
+
+def _write_sources(importer, batch, *, soft: bool) -> None:
+    names = {p.record["publisher"] for p in batch if p.record.get("publisher")}
+    pids = publisher_ids(importer, names, create_missing=soft)
+    keys = [p.record["key"] for p in batch if p.record["key"]]
+    urls = [p.record["normalized_url"] for p in batch if p.record["normalized_url"]]
+    titled = [p.record for p in batch if not p.record["key"] and not p.record["normalized_url"]]
+    condition = Q(key__in=keys) | Q(normalized_url__in=urls)
+    for record in titled:
+        publisher = Q(publisher_id=pids.get(record.get("publisher"))) if record.get("publisher") else Q(
+            publisher__isnull=True)
+        condition |= Q(title=record["title"]) & publisher
+    found = list(Source.objects.filter(condition).select_related("publisher"))
+    by_key = {s.key: s for s in found}
+    by_url = {s.normalized_url: s for s in found if s.normalized_url}
+    by_title: dict[tuple, list] = {}
+    for s in found:
+        by_title.setdefault((s.publisher.name if s.publisher_id else None, s.title), []).append(s)
+
+    rows, existing, changed_texts = [], {}, []
+    for pending in batch:
+        record = pending.record
+        publisher = record.get("publisher")
+        if publisher and publisher not in pids:
+            importer.error(pending.where, "publisher", f"no publisher named {publisher!r} (define it under "
+                           "publishers, or import it first)", file=pending.file)
+            continue
+        current = by_key.get(record["key"]) if record["key"] else None
+        if current is None and record["normalized_url"]:
+            current = by_url.get(record["normalized_url"])
+        if current is None and not record["key"] and not record["normalized_url"]:
+            same = by_title.get((publisher, record["title"]), [])
+            if len(same) > 1:
+                importer.error(pending.where, "title", f"{len(same)} sources share this title and publisher; give "
+                               "the source a key or a url", file=pending.file)
+                continue
+            current = same[0] if same else None
+        values, present = _source_values(record, pids.get(publisher))
+        if current is not None and record["key"] and current.key != record["key"]:
+            if not current.key.startswith(DERIVED_PREFIXES):
+                importer.error(pending.where, "url", f"this URL already belongs to the source {current.key!r}",
+                               file=pending.file)
+                continue
+            present["key"] = record["key"]
+        if current is not None and not soft and "text" in present and present["text"] != current.text:
+            changed_texts.append((pending, current.id, present["text"]))
+        natural = pending.where
+        if current is not None:
+            existing[natural] = current
+        if soft and current is not None:
+            _remember(importer, current, publisher)
+            continue
+        values["key"] = record["key"] or derived_source_key(record["normalized_url"], publisher, record["title"])
+        values.setdefault("normalized_url", record["normalized_url"])
+        rows.append((natural, values, present))
+    if changed_texts and not _texts_keep_quotes(importer, changed_texts):
+        return
+    objects = upsert(importer, "source", Source, rows, existing, SOURCE_FIELDS + ("key",))
+    by_where = {p.where: p for p in batch}
+    for natural, source in objects.items():
+        _remember(importer, source, by_where[natural].record.get("publisher"))
+        importer.texts.pop(source.id, None)
+
+
+def _texts_keep_quotes(importer, changed_texts) -> bool:
+    """A source's new text must still hold its appearances' quotes at their offsets."""
+    ok = True
+    for pending, source_id, text in changed_texts:
+        for quote, start, end in Appearance.objects.filter(source_id=source_id, start_offset__isnull=False) \
+                .values_list("quote", "start_offset", "end_offset"):
+            if text[start:end] != quote:
+                importer.error(pending.where, "text", f"the new text no longer holds the quote {quote[:60]!r} at "
+                               f"offset {start}; fix or remove that appearance first", file=pending.file)
+                ok = False
+                break
+    return ok
+
+
+# --- claims --------------------------------------------------------------------------------------------------
+def write_claims(importer, batch) -> None:
+    batch = importer.duplicates("claim", batch, lambda p: p.record["key"])
+    existing = {c.key: c for c in Claim.objects.filter(key__in=[p.record["key"] for p in batch])}
+    rows = []
+    for pending in batch:
+        record = pending.record
+        present = {name: record[name] for name in CLAIM_FIELDS if name in record}
+        rows.append((record["key"], present | {"key": record["key"]}, present))
+    objects = upsert(importer, "claim", Claim, rows, existing, CLAIM_FIELDS)
+    for pending in batch:
+        importer.queue_children(pending, objects[pending.record["key"]].id)
+
+
+def _claim_ids(importer, batch) -> list:
+    """Resolve the claim keys of top-level records; report dangling ones; return the records that resolve."""
+    wanted = {p.record["claim"] for p in batch if p.claim_id is None}
+    ids = dict(Claim.objects.filter(key__in=wanted).values_list("key", "id")) if wanted else {}
+    kept = []
+    for pending in batch:
+        if pending.claim_id is None:
+            key = pending.record["claim"]
+            if key not in ids:
+                importer.error(pending.where, "claim", f"no claim with key {key!r} (define it under claims, or "
+                               "import it first)", file=pending.file)
+                continue
+            pending.claim_id, pending.claim_key = ids[key], key
+        kept.append(pending)
+    return kept
+
+
+def _source_ids(importer, batch) -> list:
+    """Resolve each record's source reference; report dangling and ambiguous ones."""
+    found = resolve_sources(importer, {p.record["source"] for p in batch})
+    kept = []
+    for pending in batch:
+        ref = pending.record["source"]
+        if ref not in found:
+            importer.error(pending.where, "source", f"no source with {ref[0]} {ref_text(ref[1:])!r} (define it "
+                           "under sources, or import it first)", file=pending.file)
+        elif found[ref] is None:
+            importer.error(pending.where, "source", f"several sources have the title {ref[2]!r}; refer to it by "
+                           "key or url", file=pending.file)
+        else:
+            pending.record["source_id"], pending.record["source_has_text"] = found[ref]
+            kept.append(pending)
+    return kept
+
+
+def _texts(importer, source_ids: set[int]) -> dict[int, str]:
+    texts = {sid: importer.texts.get(sid) for sid in source_ids}
+    missing = [sid for sid, text in texts.items() if text is None]
+    if missing:
+        for sid, text in Source.objects.filter(id__in=missing).values_list("id", "text"):
+            texts[sid] = text
+            importer.texts.put(sid, text)
+    return texts
+
+
+def _place_quote(importer, pending, text: str | None) -> bool:
+    """Set the quote's offsets in the source's text; False (with an error) when it isn't there."""
+    record = pending.record
+    quote, start = record["quote"], record["start"]
+    if not text:
+        if start is not None:
+            importer.error(pending.where, "start", "the source holds no text to place the quote in",
+                           file=pending.file)
+            return False
+        record["start_offset"] = record["end_offset"] = None
+        return True
+    if start is None:
+        start = text.find(quote)
+        if start < 0:
+            importer.error(pending.where, "quote", "is not found verbatim in the source's text" + _near_miss(
+                text, quote), file=pending.file)
+            return False
+    elif text[start:start + len(quote)] != quote:
+        elsewhere = text.find(quote)
+        hint = f"; it is at offset {elsewhere}" if elsewhere >= 0 else _near_miss(text, quote)
+        importer.error(pending.where, "start", f"the quote is not at offset {start} of the source's text{hint}",
+                       file=pending.file)
+        return False
+    record["start_offset"], record["end_offset"] = start, start + len(quote)
+    return True
+
+
+TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+
+def _near_miss(text: str, quote: str) -> str:
+    plain_quote = " ".join(quote.translate(TYPOGRAPHIC).split())
+    if plain_quote and plain_quote in " ".join(text.translate(TYPOGRAPHIC).split()):
+        return " (it is there with other quotes, dashes or spaces: copy it exactly)"
+    return ""
+
+
+def write_appearances(importer, batch) -> None:
+    batch = _source_ids(importer, _claim_ids(importer, batch))
+    batch = importer.duplicates("appearance", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}")
+    texts = _texts(importer, {p.record["source_id"] for p in batch if p.record["source_has_text"]})
+    batch = [p for p in batch if _place_quote(importer, p, texts.get(p.record["source_id"]))]
+    existing = {
+        (a.claim_id, a.source_id): a
+        for a in Appearance.objects.filter(claim_id__in={p.claim_id for p in batch},
+                                           source_id__in={p.record["source_id"] for p in batch})
+    }
+    rows = []
+    for pending in batch:
+        record = pending.record
+        present = {name: record[name] for name in APPEARANCE_FIELDS if name in record}
+        natural = (pending.claim_id, record["source_id"])
+        rows.append((natural, present | {"claim_id": natural[0], "source_id": natural[1]}, present))
+    upsert(importer, "appearance", Appearance, rows, existing, APPEARANCE_FIELDS)
+
+
+def write_evidences(importer, batch) -> None:
+    batch = _source_ids(importer, _claim_ids(importer, batch))
+    batch = importer.duplicates(
+        "evidence", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}|{p.record['relation']}"
+    )
+    existing = {
+        (e.claim_id, e.source_id, e.relation): e
+        for e in Evidence.objects.filter(claim_id__in={p.claim_id for p in batch},
+                                         source_id__in={p.record["source_id"] for p in batch})
+    }
+    rows = []
+    for pending in batch:
+        record = pending.record
+        present = {name: record[name] for name in EVIDENCE_FIELDS if name in record}
+        natural = (pending.claim_id, record["source_id"], record["relation"])
+        rows.append((natural, present | {"claim_id": natural[0], "source_id": natural[1], "relation": natural[2]},
+                     present))
+    upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS)

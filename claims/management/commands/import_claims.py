@@ -1,0 +1,76 @@
+"""`manage.py import_claims PATH [PATH…] [--dry-run]`: a thin wrapper around claims.importers.import_files."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from claims.importers import import_files
+from claims.importers.engine import KINDS
+
+PROGRESS_THRESHOLD = 1 << 20  # files smaller than this import too fast to need a bar
+
+
+class Command(BaseCommand):
+    help = "Import claims, sources, appearances and evidence from JSON, JSONL or CSV files (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders whose .json files to import")
+        parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+        parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
+
+    def handle(self, *args, paths, dry_run, no_progress, **options):
+        files = expand(paths)
+        total = sum(path.stat().st_size for path in files if path.is_file())
+        show = not no_progress and total >= PROGRESS_THRESHOLD
+        bar = tqdm(total=total, unit="B", unit_scale=True, disable=not show, file=sys.stderr, desc="import")
+
+        def stage(file, reader):
+            # A JSON file is read once per section after a structure pass; widen the bar as that is learnt.
+            bar.set_description(Path(file).name)
+
+        def advance(n):
+            if bar.n + n > bar.total:
+                bar.total = bar.n + n + total
+            bar.update(n)
+
+        try:
+            result = import_files(files, dry_run=dry_run, advance=advance, stage=stage)
+        finally:
+            bar.close()
+        self.report(result)
+        if not result.ok:
+            raise CommandError(
+                f"import rejected: {len(result.errors)}{'+' if result.truncated else ''} error(s); nothing was written"
+            )
+
+    def report(self, result) -> None:
+        for problem in result.errors:
+            self.stderr.write(self.style.ERROR(str(problem)))
+        if result.truncated:
+            self.stderr.write(f"(stopped after {len(result.errors)} errors)")
+        if result.ok:
+            head = "Dry run, nothing written. Would have:" if result.dry_run else "Imported:"
+            self.stdout.write(self.style.SUCCESS(head) if not result.dry_run else head)
+            for kind in KINDS:
+                counts = result.counts[kind]
+                self.stdout.write(
+                    f"  {kind:<11} {counts['created']:>9,} created {counts['updated']:>9,} updated "
+                    f"{counts['unchanged']:>9,} unchanged"
+                )
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Folders stand for the .json, .jsonl and .csv files directly in them, in name order."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl", ".ndjson", ".csv"))
+            if not found:
+                raise CommandError(f"{name}: folder holds no .json, .jsonl or .csv file")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files

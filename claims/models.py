@@ -1,0 +1,175 @@
+"""Claims, where they were stated (appearances) and what bears on them (evidence)."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+
+from sources.choices import DatePrecision
+from sources.models import Source
+
+from .choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
+from .periods import Period, describe_period
+from .quantities import format_quantity, gap_percent
+
+AMOUNT = {"max_digits": 30, "decimal_places": 6, "null": True, "blank": True}
+
+
+def _within(field: str, low: int, high: int) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+def _ordered(low: str, high: str) -> Q:
+    return Q(**{f"{low}__isnull": True}) | Q(**{f"{high}__isnull": True}) | Q(**{f"{low}__lte": F(high)})
+
+
+class Claim(models.Model):
+    """One checkable proposition, with its figure structured so that it can be compared and filtered.
+
+    `key` is the claim's stable natural key: an explicit one, or derived from subject, value and period when
+    it was first imported (claims.importers.keys). `period` holds the canonical written period ("2024",
+    "2013/", "as of 2024"); period_start / period_end / period_precision / period_as_of are its parsed parts.
+    """
+
+    key = models.CharField(max_length=300, unique=True)
+    subject = models.CharField(max_length=200)
+    claim_type = models.CharField(max_length=20, choices=ClaimType.choices)
+    value = models.DecimalField(**AMOUNT)
+    unit = models.CharField(max_length=20, choices=Unit.choices, blank=True)
+    qualifier = models.CharField(max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT)
+    lower_bound = models.DecimalField(**AMOUNT)
+    upper_bound = models.DecimalField(**AMOUNT)
+    period = models.CharField(max_length=40, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    period_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    period_as_of = models.BooleanField(default=False)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.UNVERIFIED)
+    verdict_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["unit", "value"]),
+            models.Index(fields=["period_start", "period_end"]),
+            models.Index(fields=["-updated_at", "-id"]),
+            models.Index(fields=["subject"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="claim_status_valid"),
+            models.CheckConstraint(condition=Q(claim_type__in=ClaimType.values), name="claim_type_valid"),
+            models.CheckConstraint(condition=Q(qualifier__in=Qualifier.values), name="claim_qualifier_valid"),
+            models.CheckConstraint(condition=~Q(subject=""), name="claim_subject_not_empty"),
+            models.CheckConstraint(condition=~Q(key=""), name="claim_key_not_empty"),
+            models.CheckConstraint(
+                condition=(
+                    Q(value__isnull=True, lower_bound__isnull=True, upper_bound__isnull=True, unit="")
+                    | (
+                        Q(unit__in=Unit.values)
+                        & (Q(value__isnull=False) | Q(lower_bound__isnull=False) | Q(upper_bound__isnull=False))
+                    )
+                ),
+                name="claim_unit_iff_figure",
+            ),
+            models.CheckConstraint(condition=_ordered("lower_bound", "value"), name="claim_lower_bound_le_value"),
+            models.CheckConstraint(condition=_ordered("value", "upper_bound"), name="claim_value_le_upper_bound"),
+            models.CheckConstraint(
+                condition=_ordered("lower_bound", "upper_bound"), name="claim_lower_bound_le_upper_bound"
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit=Unit.PERCENT)
+                | Q(claim_type=ClaimType.CHANGE)
+                | (_within("value", 0, 100) & _within("lower_bound", 0, 100) & _within("upper_bound", 0, 100)),
+                name="claim_percent_within_0_100",
+            ),
+            models.CheckConstraint(condition=_ordered("period_start", "period_end"), name="claim_period_ordered"),
+            models.CheckConstraint(
+                condition=(Q(period_start__isnull=True, period_end__isnull=True, period_precision="", period="")
+                           & Q(period_as_of=False))
+                | (
+                    (Q(period_start__isnull=False) | Q(period_end__isnull=False))
+                    & Q(period_precision__in=DatePrecision.values)
+                    & ~Q(period="")
+                ),
+                name="claim_period_parts_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        figure = self.display_quantity
+        return f"{self.subject}: {figure}" if figure else self.subject
+
+    @property
+    def display_quantity(self) -> str:
+        return format_quantity(self.value, self.unit, self.qualifier, self.lower_bound, self.upper_bound)
+
+    @property
+    def parsed_period(self) -> Period:
+        return Period(self.period_start, self.period_end, self.period_precision, self.period_as_of)
+
+    @property
+    def display_period(self) -> str:
+        return describe_period(self.parsed_period)
+
+
+class Appearance(models.Model):
+    """Where a claim was stated: the source, the verbatim quote and, when we hold the text, its offsets.
+
+    The database guarantees that end_offset - start_offset is the quote's length and (by a trigger, see the
+    migration) that the quote is the source text's slice at those offsets.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="appearances")
+    quote = models.TextField()
+    start_offset = models.PositiveIntegerField(null=True, blank=True)
+    end_offset = models.PositiveIntegerField(null=True, blank=True)
+    claimant = models.CharField(max_length=200, blank=True, help_text="Who made the claim, if not the author.")
+    stated_on = models.DateField(null=True, blank=True, help_text="When stated, if not the publication date.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["claim_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "source"], name="appearance_one_per_claim_and_source"),
+            models.CheckConstraint(condition=~Q(quote=""), name="appearance_quote_not_empty"),
+            models.CheckConstraint(
+                condition=Q(start_offset__isnull=True, end_offset__isnull=True)
+                | Q(start_offset__gte=0, end_offset=F("start_offset") + Length("quote")),
+                name="appearance_offsets_span_quote",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} in {self.source}"
+
+
+class Evidence(models.Model):
+    """A link between a claim and a source that bears on it, with the source's own figure when it gives one."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    relation = models.CharField(max_length=12, choices=EvidenceRelation.choices)
+    excerpt = models.TextField(blank=True)
+    locator = models.CharField(max_length=200, blank=True, help_text="Page, section or reference number.")
+    source_value = models.DecimalField(**AMOUNT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["claim_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "source", "relation"], name="evidence_one_per_relation"),
+            models.CheckConstraint(condition=Q(relation__in=EvidenceRelation.values), name="evidence_relation_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()}: {self.source}"
+
+    def gap_percent(self):
+        """The claim's figure against the source's, in percent of the source's."""
+        return gap_percent(self.claim.value, self.source_value)

@@ -1,0 +1,112 @@
+"""Periods: the time a figure refers to — a year, a month, a day, a range, or an "as of" date.
+
+Written forms (the import format and the admin use the same):
+    "2024"             the year 2024                    "2013/2024"  from 2013 to 2024
+    "2024-05"          May 2024                         "2013/"      since 2013 (open end)
+    "2025-05-08"       one day                          "/2024"      until 2024
+    "1990s"            the decade 1990–1999             "as of 2024" a stock figure at that time
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sources.choices import DatePrecision
+from sources.partial_dates import InvalidDate, format_partial_date, parse_partial_date, period_end
+
+
+class InvalidPeriod(ValueError):
+    """Raised for a period that is malformed, names a day that doesn't exist, or ends before it starts."""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date | None
+    end: dt.date | None
+    precision: str
+    as_of: bool = False
+
+    @property
+    def label(self) -> str:
+        return format_period(self)
+
+
+NO_PERIOD = Period(start=None, end=None, precision="", as_of=False)
+_DECADE = re.compile(r"^(\d{3})0s$")
+_AS_OF = re.compile(r"^as\s+of\s+(.+)$", re.IGNORECASE)
+
+
+def _partial(text: str) -> tuple[dt.date, str]:
+    try:
+        return parse_partial_date(text)
+    except InvalidDate as exc:
+        raise InvalidPeriod(str(exc)) from exc
+
+
+def parse_period(text: str | None) -> Period:
+    """Parse a written period; "" or None is no period."""
+    if text is None or not str(text).strip():
+        return NO_PERIOD
+    if not isinstance(text, str):
+        raise InvalidPeriod(f"{text!r} is not a period")
+    text = text.strip()
+    as_of = _AS_OF.match(text)
+    if as_of:
+        start, precision = _partial(as_of.group(1))
+        return Period(start=start, end=period_end(start, precision), precision=precision, as_of=True)
+    decade = _DECADE.match(text)
+    if decade:
+        first = int(decade.group(1)) * 10
+        return Period(start=dt.date(first, 1, 1), end=dt.date(first + 9, 12, 31), precision=DatePrecision.YEAR)
+    if "/" in text:
+        left, _, right = text.partition("/")
+        left, right = left.strip(), right.strip().removesuffix("..")
+        if not left and not right:
+            raise InvalidPeriod(f"{text!r} has neither a start nor an end")
+        start = start_precision = end = end_precision = None
+        if left:
+            start, start_precision = _partial(left)
+        if right:
+            first_of_end, end_precision = _partial(right)
+            end = period_end(first_of_end, end_precision)
+        if start_precision and end_precision and start_precision != end_precision:
+            raise InvalidPeriod(f"{text!r}: both ends of a range must be given to the same precision")
+        if start and end and end < start:
+            raise InvalidPeriod(f"{text!r} ends before it starts")
+        return Period(start=start, end=end, precision=str(start_precision or end_precision))
+    start, precision = _partial(text)
+    return Period(start=start, end=period_end(start, precision), precision=precision)
+
+
+def format_period(period: Period) -> str:
+    """The canonical written form; parse_period(format_period(p)) == p."""
+    if period.start is None and period.end is None:
+        return ""
+    precision = period.precision
+    if period.as_of:
+        return f"as of {format_partial_date(period.start, precision)}"
+    if period.start is not None and period.end is not None:
+        if period.end == period_end(period.start, precision):
+            return format_partial_date(period.start, precision)
+        if (
+            precision == DatePrecision.YEAR
+            and period.start.year % 10 == 0
+            and period.end.year == period.start.year + 9
+        ):
+            return f"{period.start.year}s"
+    left = format_partial_date(period.start, precision)
+    right = format_partial_date(period.end, precision) if period.end else ""
+    return f"{left}/{right}"
+
+
+def describe_period(period: Period) -> str:
+    """The period in words for readers: "2024", "since 2013", "until 2024", "2013–2024", "as of 2024"."""
+    label = format_period(period)
+    if "/" not in label:
+        return label
+    left, right = label.split("/")
+    if not right:
+        return f"since {left}"
+    if not left:
+        return f"until {right}"
+    return f"{left}–{right}"

@@ -1,0 +1,245 @@
+"""Quantities: the one place that turns written figures into numbers and numbers back into readable figures.
+
+    parse_quantity("approximately $245 billion") -> Quantity(Decimal("245000000000"), "USD", "approximately")
+    format_quantity(Decimal("245000000000"), "USD", "approximately") -> "≈ $245 bn"
+
+The importer, the admin, the API and templates call these; nothing else parses or formats figures.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .choices import CURRENCIES, Qualifier, Unit
+
+
+class InvalidQuantity(ValueError):
+    """Raised for text that doesn't state a figure this module understands."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Decimal
+    unit: str
+    qualifier: str = Qualifier.EXACT
+
+
+SCALES = {
+    "thousand": Decimal(10) ** 3,
+    "k": Decimal(10) ** 3,
+    "million": Decimal(10) ** 6,
+    "mn": Decimal(10) ** 6,
+    "m": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9,
+    "bn": Decimal(10) ** 9,
+    "b": Decimal(10) ** 9,
+    "trillion": Decimal(10) ** 12,
+    "tn": Decimal(10) ** 12,
+    "t": Decimal(10) ** 12,
+}
+
+NUMBER_WORDS = {
+    word: Decimal(i)
+    for i, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": Decimal(30), "forty": Decimal(40), "fifty": Decimal(50), "hundred": Decimal(100), "a dozen": Decimal(12)}
+
+QUALIFIER_WORDS = [
+    (Qualifier.APPROXIMATELY, ("approximately", "approx.", "about", "around", "roughly", "some", "nearly", "almost",
+                               "close to", "~", "≈", "circa", "c.")),
+    (Qualifier.OVER, ("more than", "over", "above", "at least", "exceeding", "in excess of", "upwards of", ">=", "≥",
+                      ">")),
+    (Qualifier.UNDER, ("less than", "fewer than", "under", "below", "at most", "up to", "no more than", "<=", "≤",
+                       "<")),
+]
+
+CURRENCY_SYMBOLS = {"$": Unit.USD, "us$": Unit.USD, "€": Unit.EUR, "£": Unit.GBP}
+UNIT_WORDS = [
+    # Longest first, so that "percentage points" wins over "percent".
+    ("percentage points", Unit.PERCENTAGE_POINTS),
+    ("percentage point", Unit.PERCENTAGE_POINTS),
+    ("pp", Unit.PERCENTAGE_POINTS),
+    ("per cent", Unit.PERCENT),
+    ("percent", Unit.PERCENT),
+    ("%", Unit.PERCENT),
+    ("us dollars", Unit.USD),
+    ("dollars", Unit.USD),
+    ("usd", Unit.USD),
+    ("euros", Unit.EUR),
+    ("eur", Unit.EUR),
+    ("pounds", Unit.GBP),
+    ("gbp", Unit.GBP),
+    ("yuan", Unit.CNY),
+    ("renminbi", Unit.CNY),
+    ("cny", Unit.CNY),
+    ("roubles", Unit.RUB),
+    ("rubles", Unit.RUB),
+    ("rub", Unit.RUB),
+    ("yen", Unit.JPY),
+    ("jpy", Unit.JPY),
+    ("times", Unit.COUNT),
+    ("fold", Unit.MULTIPLE),
+    ("×", Unit.MULTIPLE),
+    ("x", Unit.MULTIPLE),
+    ("years", Unit.YEARS),
+    ("year", Unit.YEARS),
+    ("months", Unit.MONTHS),
+    ("month", Unit.MONTHS),
+    ("days", Unit.DAYS),
+    ("day", Unit.DAYS),
+]
+
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
+def _strip_prefix(text: str, prefixes) -> tuple[str, str | None]:
+    lowered = text.lower()
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        if lowered.startswith(prefix) and (not prefix[-1].isalpha() or not lowered[len(prefix):][:1].isalpha()):
+            return text[len(prefix):].lstrip(), prefix
+    return text, None
+
+
+def parse_decimal(raw) -> Decimal:
+    """A plain number from a JSON number or string ("245000000000", "3.5", "1,000"); never a float's noise."""
+    if isinstance(raw, bool):
+        raise InvalidQuantity(f"{raw!r} is not a number")
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise InvalidQuantity(f"{raw} is not a finite number")
+        return raw
+    if not isinstance(raw, str):
+        raise InvalidQuantity(f"{raw!r} is not a number")
+    text = raw.strip().replace("\u2212", "-")
+    if _NUMBER.fullmatch(text) is None:
+        raise InvalidQuantity(f"{raw!r} is not a number")
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern above admits only valid decimals
+        raise InvalidQuantity(f"{raw!r} is not a number") from exc
+
+
+def parse_quantity(text: str, *, default_unit: str = Unit.COUNT) -> Quantity:
+    """Parse a figure as written in an article: "approximately $245 billion", "over 42", "11 percent", "44%"."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidQuantity("is empty")
+    rest = " ".join(text.replace("\u00a0", " ").split())
+    qualifier = Qualifier.EXACT
+    for candidate, words in QUALIFIER_WORDS:
+        rest, found = _strip_prefix(rest, words)
+        if found:
+            qualifier = candidate
+            break
+    unit = None
+    rest, symbol = _strip_prefix(rest, CURRENCY_SYMBOLS)
+    if symbol:
+        unit = CURRENCY_SYMBOLS[symbol]
+    match = _NUMBER.match(rest)
+    if match:
+        value = parse_decimal(match.group(0))
+        rest = rest[match.end():].strip()
+    else:
+        rest, word = _strip_prefix(rest, NUMBER_WORDS)
+        if word is None:
+            raise InvalidQuantity(f"{text!r} has no number")
+        value = NUMBER_WORDS[word]
+    rest, scale = _strip_prefix(rest, SCALES)
+    if scale:
+        value *= SCALES[scale]
+    if rest:
+        rest, word = _strip_prefix(rest, [w for w, _ in UNIT_WORDS])
+        if word is None:
+            raise InvalidQuantity(f"{text!r}: don't know the unit {rest!r}")
+        word_unit = dict(UNIT_WORDS)[word]
+        if unit and word_unit != unit:
+            raise InvalidQuantity(f"{text!r} names two units")
+        unit = word_unit
+        if rest:
+            raise InvalidQuantity(f"{text!r}: unexpected {rest!r} after the unit")
+    return Quantity(value=_normalize(value), unit=str(unit or default_unit), qualifier=str(qualifier))
+
+
+def _normalize(value: Decimal) -> Decimal:
+    """Drop trailing zeros of the fraction but keep integers in plain notation (245000000000, not 2.45E+11)."""
+    normalized = value.normalize()
+    if normalized == normalized.to_integral_value():
+        return normalized.quantize(Decimal(1))
+    return normalized
+
+
+def _plain(value: Decimal, *, grouping: bool = True) -> str:
+    text = f"{_normalize(value):,f}" if grouping else f"{_normalize(value):f}"
+    return text
+
+
+SCALE_NAMES = [(Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")]
+QUALIFIER_SIGNS = {Qualifier.APPROXIMATELY: "≈ ", Qualifier.OVER: "> ", Qualifier.UNDER: "< "}
+SINGULAR = {Unit.YEARS: "year", Unit.MONTHS: "month", Unit.DAYS: "day"}
+CURRENCY_SIGNS = {Unit.USD: "$", Unit.EUR: "€", Unit.GBP: "£"}
+
+
+def _scaled(value: Decimal) -> str:
+    """245000000000 -> "245 bn"; 3500000000 -> "3.5 bn"; 1200 -> "1,200"."""
+    magnitude = abs(value)
+    for size, name in SCALE_NAMES:
+        if magnitude >= size:
+            return f"{_plain(value / size)} {name}"
+    return _plain(value)
+
+
+def _number(value: Decimal, unit: str) -> str:
+    if unit == Unit.YEAR:
+        return _plain(value, grouping=False)
+    if unit in CURRENCIES:
+        sign = CURRENCY_SIGNS.get(unit)
+        body = _scaled(value)
+        if sign:
+            return f"-{sign}{body[1:]}" if body.startswith("-") else f"{sign}{body}"
+        return f"{unit} {body}"
+    if unit == Unit.PERCENT:
+        return f"{_plain(value)} %"
+    if unit == Unit.PERCENTAGE_POINTS:
+        return f"{_plain(value)} pp"
+    if unit == Unit.MULTIPLE:
+        return f"{_plain(value)}×"
+    if unit in SINGULAR:
+        word = SINGULAR[unit] if value == 1 else str(unit)
+        return f"{_plain(value)} {word}"
+    return _scaled(value)
+
+
+def format_quantity(
+    value: Decimal | None,
+    unit: str,
+    qualifier: str = Qualifier.EXACT,
+    lower: Decimal | None = None,
+    upper: Decimal | None = None,
+) -> str:
+    """The figure as people read it: "≈ $245 bn", "> 42", "11 %", "20 years", "$10 bn–$20 bn"; "" for none."""
+    if value is None and lower is None and upper is None:
+        return ""
+    if value is None:
+        if lower is not None and upper is not None:
+            return f"{_number(lower, unit)}–{_number(upper, unit)}"
+        if lower is not None:
+            return f"≥ {_number(lower, unit)}"
+        return f"≤ {_number(upper, unit)}"
+    text = QUALIFIER_SIGNS.get(qualifier, "") + _number(value, unit)
+    if lower is not None or upper is not None:
+        low = _number(lower, unit) if lower is not None else "…"
+        high = _number(upper, unit) if upper is not None else "…"
+        text = f"{text} ({low}–{high})"
+    return text
+
+
+def gap_percent(claimed: Decimal | None, stated: Decimal | None) -> Decimal | None:
+    """How far the claim's figure is from the source's, as a percentage of the source's (None if undefined)."""
+    if claimed is None or stated is None or stated == 0:
+        return None
+    return ((claimed - stated) / abs(stated) * 100).quantize(Decimal("0.1"))
