@@ -1,0 +1,392 @@
+"""The importer: every error class, idempotency, updates, all-or-nothing, dry runs, CSV and JSONL."""
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from claims.importers import import_files
+from claims.models import Appearance, Claim, Evidence
+from sources.models import Publisher, Source
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = "Bilateral trade between the two countries has grown, reaching approximately $245 billion [2] annually."
+
+
+def write(tmp_path: Path, name: str, content) -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def claim(n: int, **extra) -> dict:
+    return {"key": f"c-{n}", "subject": f"Trade {n}", "claim_type": "current_value", "value": str(100 + n),
+            "unit": "USD", "period": "2024"} | extra
+
+
+def document(claims=(), **sections) -> dict:
+    base = {
+        "publishers": [{"name": "Anadolu Agency", "website": "https://www.aa.com.tr/"}],
+        "sources": [
+            {"key": "article", "title": "The article", "publisher": "Anadolu Agency", "kind": "opinion",
+             "text": ARTICLE},
+            {"url": "https://www.prospectmagazine.co.uk/world/69447/the-flaw", "publisher": "Anadolu Agency"},
+        ],
+        "claims": list(claims),
+    }
+    return base | sections
+
+
+def problems(result) -> list[str]:
+    return [str(problem) for problem in result.errors]
+
+
+def assert_nothing_written():
+    assert (Claim.objects.count(), Source.objects.count(), Publisher.objects.count()) == (0, 0, 0)
+    assert (Appearance.objects.count(), Evidence.objects.count()) == (0, 0)
+
+
+def only_error(result, *fragments):
+    assert not result.ok
+    assert len(result.errors) == 1, problems(result)
+    text = problems(result)[0]
+    for fragment in fragments:
+        assert fragment in text, text
+    assert_nothing_written()
+    return result.errors[0]
+
+
+# --- happy paths ------------------------------------------------------------------------------------------------
+def test_a_json_file_imports_with_nested_appearances_and_evidence(tmp_path):
+    trade = claim(1, value="245000000000", qualifier="approximately", appearances=[
+        {"source": {"key": "article"}, "quote": "reaching approximately $245 billion [2] annually"}
+    ], evidence=[{"source": "https://www.prospectmagazine.co.uk/world/69447/the-flaw/?utm_source=x",
+                  "relation": "cited", "locator": "reference [2]", "source_value": "244800000000"}])
+    result = import_files([write(tmp_path, "a.json", document([trade]))])
+    assert result.ok, problems(result)
+    assert result.counts["claim"]["created"] == 1
+    stored = Claim.objects.get(key="c-1")
+    assert stored.value == Decimal("245000000000") and stored.display_quantity == "≈ $245 bn"
+    appearance = stored.appearances.get()
+    assert ARTICLE[appearance.start_offset:appearance.end_offset] == appearance.quote
+    evidence = stored.evidence.get()
+    assert evidence.relation == "cited" and evidence.source.url.startswith("https://www.prospect")
+    assert evidence.gap_percent() == Decimal("0.1")
+
+
+def test_importing_twice_changes_nothing_the_second_time(tmp_path):
+    path = write(tmp_path, "a.json", document([claim(n, appearances=[
+        {"source": {"key": "article"}, "quote": "approximately $245 billion"}]) for n in range(20)]))
+    first = import_files([path])
+    assert first.ok and first.counts["claim"]["created"] == 20 and first.counts["appearance"]["created"] == 20
+    stamps = dict(Claim.objects.values_list("key", "updated_at"))
+    second = import_files([path])
+    assert second.ok
+    for kind in ("publisher", "source", "claim", "appearance"):
+        assert second.counts[kind]["created"] == second.counts[kind]["updated"] == 0, kind
+    assert second.counts["claim"]["unchanged"] == 20
+    assert dict(Claim.objects.values_list("key", "updated_at")) == stamps
+
+
+def test_a_changed_record_is_updated_and_the_rest_left_alone(tmp_path):
+    import_files([write(tmp_path, "a.json", document([claim(1), claim(2)]))])
+    result = import_files([write(tmp_path, "b.json", document([claim(1), claim(2, value="999", qualifier="over")]))])
+    assert result.ok
+    assert result.counts["claim"] == {"updated": 1, "unchanged": 1}
+    assert Claim.objects.get(key="c-2").display_quantity == "> $999"
+
+
+def test_claims_without_a_key_get_a_derived_one_and_are_found_again(tmp_path):
+    record = {"subject": "Xi–Putin meetings since 2013", "claim_type": "current_value", "quantity": "over 42",
+              "period": "2013/"}
+    path = write(tmp_path, "a.json", {"claims": [record]})
+    assert import_files([path]).ok
+    stored = Claim.objects.get()
+    assert stored.key == "auto:xiputin-meetings-since-2013:42:2013/"
+    assert (stored.value, stored.unit, stored.qualifier, stored.display_period) == (42, "count", "over", "since 2013")
+    assert import_files([path]).counts["claim"] == {"unchanged": 1}
+
+
+def test_top_level_appearances_and_evidence_refer_by_natural_keys(tmp_path):
+    doc = document([claim(1)], appearances=[{"claim": "c-1", "source": {"title": "The article",
+                                                                          "publisher": "Anadolu Agency"},
+                                             "quote": "$245 billion", "claimant": "The author"}],
+                   evidence=[{"claim": "c-1", "source": {"key": "article"}, "relation": "context"}])
+    result = import_files([write(tmp_path, "a.json", doc)])
+    assert result.ok, problems(result)
+    assert Appearance.objects.get().claimant == "The author"
+    assert Evidence.objects.get().relation == "context"
+
+
+def test_a_later_file_may_refer_to_an_earlier_one(tmp_path):
+    first = write(tmp_path, "1.json", document([claim(1)]))
+    second = write(tmp_path, "2.json", {"evidence": [{"claim": "c-1", "source": "article", "relation": "supports"}]})
+    assert import_files([first, second]).ok
+    assert Evidence.objects.get().source.key == "article"
+
+
+def test_csv_one_claim_per_row_with_its_appearance(tmp_path):
+    csv_text = (
+        "\ufeffkey,subject,claim_type,quantity,period,quote,source_url,source_title,source_publisher,claimant\n"
+        "t1,China–Russia trade,current_value,approximately $245 billion,2024,“$245 billion”,"
+        "https://example.org/a,Article A,Example News,\n"
+        't2,US–Russia trade,current_value,$3.5 billion,as of 2024,"just $3.5 billion, as of 2024",'
+        "https://EXAMPLE.org/a/,,,Someone\n"
+    )
+    path = write(tmp_path, "sheet.csv", csv_text)
+    result = import_files([path])
+    assert result.ok, problems(result)
+    assert Source.objects.get().title == "Article A"
+    assert Publisher.objects.get().name == "Example News"
+    assert Claim.objects.get(key="t2").period == "as of 2024"
+    assert Appearance.objects.filter(source__url="https://example.org/a").count() == 2
+    assert import_files([path]).counts["claim"] == {"unchanged": 2}
+
+
+def test_jsonl_records_one_per_line(tmp_path):
+    lines = [
+        {"type": "publisher", "name": "CSIS"},
+        {"type": "source", "key": "survey", "publisher": "CSIS", "kind": "survey"},
+        {"type": "claim", **claim(1, unit="percent", value="11")},
+        {"type": "evidence", "claim": "c-1", "source": "survey", "relation": "cited"},
+    ]
+    path = write(tmp_path, "a.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n\n")
+    result = import_files([path])
+    assert result.ok, problems(result)
+    assert Evidence.objects.get().claim.display_quantity == "11 %"
+
+
+def test_dry_run_counts_and_writes_nothing(tmp_path):
+    result = import_files([write(tmp_path, "a.json", document([claim(1)]))], dry_run=True)
+    assert result.ok and result.dry_run and result.counts["claim"]["created"] == 1
+    assert_nothing_written()
+
+
+# --- all or nothing ---------------------------------------------------------------------------------------------
+def test_one_bad_record_after_many_good_batches_rejects_everything(tmp_path):
+    claims = [claim(n) for n in range(30)] + [claim(99, value="lots")]
+    result = import_files([write(tmp_path, "a.json", document(claims))])
+    only_error(result, "a.json: claims[30]: field 'value': 'lots' is not a number")
+
+
+def test_a_bad_second_file_rejects_the_first_too(tmp_path):
+    good = write(tmp_path, "good.json", document([claim(1)]))
+    bad = write(tmp_path, "bad.json", "{\"claims\": [")
+    result = import_files([good, bad])
+    assert not result.ok and "bad.json" in problems(result)[0]
+    assert_nothing_written()
+
+
+def test_every_error_is_reported_in_one_run(tmp_path):
+    claims = [claim(1, value="x"), claim(2), claim(3, period="2023-02-30"), claim(4, unit="parsecs")]
+    result = import_files([write(tmp_path, "a.json", document(claims))])
+    assert [(e.record, e.field) for e in result.errors] == [
+        ("claims[0]", "value"), ("claims[2]", "period"), ("claims[3]", "unit")]
+
+
+def test_errors_stop_at_the_cap(tmp_path):
+    claims = [claim(n, value="x") for n in range(10)]
+    result = import_files([write(tmp_path, "a.json", document(claims))], max_errors=3)
+    assert len(result.errors) == 3 and result.truncated
+
+
+# --- each error class -------------------------------------------------------------------------------------------
+def test_malformed_json_names_line_and_column(tmp_path):
+    path = write(tmp_path, "a.json", '{\n  "claims": [\n    {"subject": "x",}\n  ]\n}')
+    only_error(import_files([path]), "a.json", "is not valid JSON", "line 3")
+
+
+def test_non_utf8_json(tmp_path):
+    path = write(tmp_path, "a.json", b'{"claims": [{"subject": "caf\xe9"}]}')
+    only_error(import_files([path]), "a.json", "not UTF-8", "offset 28")
+
+
+def test_non_utf8_csv(tmp_path):
+    path = write(tmp_path, "a.csv", b"subject,claim_type\nok,ranking\ncaf\xe9,ranking\n")
+    only_error(import_files([path]), "a.csv", "not UTF-8")
+
+
+def test_unknown_field_suggests_the_known_one(tmp_path):
+    path = write(tmp_path, "a.json", document([claim(1) | {"valeu": "3"}]))
+    only_error(import_files([path]), "claims[0]", "field 'valeu'", "did you mean 'value'")
+
+
+def test_unknown_section_and_unknown_csv_column(tmp_path):
+    only_error(import_files([write(tmp_path, "a.json", {"claimz": []})]), "unknown section 'claimz'")
+    only_error(import_files([write(tmp_path, "a.csv", "subject,claim_type,colour\nx,ranking,red\n")]),
+               "line 1", "field 'colour'", "unknown column")
+
+
+def test_value_that_is_not_a_number(tmp_path):
+    only_error(import_files([write(tmp_path, "a.json", document([claim(1, value="12abc")]))]),
+               "claims[0]", "field 'value'", "not a number")
+    only_error(import_files([write(tmp_path, "a.csv", "subject,claim_type,value,unit\nA,ranking,1,count\n"
+                                                      "B,ranking,one hundred,count\n")]),
+               "a.csv: line 3", "field 'value'")
+
+
+@pytest.mark.parametrize(
+    ("doc", "where", "field"),
+    [
+        (document([claim(1, period="2023-02-30")]), "claims[0]", "period"),
+        ({"sources": [{"key": "s", "published": "2025-13"}]}, "sources[0]", "published"),
+        ({"sources": [{"key": "s", "accessed": "2024-02-30"}]}, "sources[0]", "accessed"),
+    ],
+)
+def test_impossible_date(tmp_path, doc, where, field):
+    only_error(import_files([write(tmp_path, "a.json", doc)]), where, f"field '{field}'", "not a real date")
+
+
+def test_duplicate_natural_keys_in_one_file(tmp_path):
+    result = import_files([write(tmp_path, "a.json", document([claim(1), claim(2), claim(1, value="5")]))])
+    only_error(result, "claims[2]", "duplicate claim 'c-1'", "claims[0] has the same natural key")
+    doc = document(publishers=[{"name": "Anadolu Agency"}, {"name": "Anadolu Agency"}])
+    only_error(import_files([write(tmp_path, "b.json", doc)]), "publishers[1]", "duplicate publisher")
+    doc = document(sources=[{"url": "https://x.org/a"}, {"url": "HTTPS://X.ORG/a/"}])
+    only_error(import_files([write(tmp_path, "c.json", doc)]), "sources[1]", "duplicate source")
+
+
+def test_duplicate_keys_across_batches_are_found(tmp_path, settings):
+    claims = [claim(n) for n in range(20)] + [claim(3)]
+    only_error(import_files([write(tmp_path, "a.json", document(claims))]), "claims[20]", "claims[3]")
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        ({"appearances": [{"claim": "nope", "source": "article", "quote": "$245 billion"}]}, "no claim with key 'nope'"),
+        ({"evidence": [{"claim": "c-1", "source": "https://unknown.example/x", "relation": "cited"}]},
+         "no source with url"),
+        ({"evidence": [{"claim": "c-1", "source": {"title": "Nope", "publisher": "X"}, "relation": "cited"}]},
+         "no source with title"),
+    ],
+)
+def test_dangling_references(tmp_path, extra, fragment):
+    only_error(import_files([write(tmp_path, "a.json", document([claim(1)], **extra))]), fragment)
+
+
+def test_dangling_publisher(tmp_path):
+    doc = {"sources": [{"key": "s", "publisher": "Nobody Press"}]}
+    only_error(import_files([write(tmp_path, "a.json", doc)]), "sources[0]", "field 'publisher'", "Nobody Press")
+
+
+@pytest.mark.parametrize("content", ["", "   \n", "{}", '{"claims": []}', "[]"])
+def test_empty_files(tmp_path, content):
+    result = import_files([write(tmp_path, "a.json", content)])
+    assert not result.ok
+    assert any(word in problems(result)[0] for word in ("empty", "no records", "one JSON object")), problems(result)
+    assert_nothing_written()
+
+
+def test_empty_csv_and_jsonl(tmp_path):
+    only_error(import_files([write(tmp_path, "a.csv", "")]), "is empty")
+    only_error(import_files([write(tmp_path, "b.csv", "subject,claim_type\n")]), "no records")
+    only_error(import_files([write(tmp_path, "c.jsonl", "\n\n")]), "no records")
+
+
+def test_missing_file_and_unknown_ending(tmp_path):
+    only_error(import_files([tmp_path / "nope.json"]), "nope.json", "file not found")
+    only_error(import_files([write(tmp_path, "a.xlsx", "x")]), "unknown ending '.xlsx'")
+
+
+def test_malformed_jsonl_line(tmp_path):
+    path = write(tmp_path, "a.jsonl", '{"type": "publisher", "name": "A"}\n{"type": "claim", \n')
+    only_error(import_files([path]), "a.jsonl: line 2", "not valid JSON")
+    path = write(tmp_path, "b.jsonl", '{"type": "widget"}\n')
+    only_error(import_files([path]), "line 1", "field 'type'")
+
+
+def test_quote_must_be_in_the_source_text(tmp_path):
+    doc = document([claim(1, appearances=[{"source": "article", "quote": "$254 billion"}])])
+    only_error(import_files([write(tmp_path, "a.json", doc)]), "claims[0].appearances[0]", "field 'quote'",
+               "not found verbatim")
+    doc = document([claim(1, appearances=[{"source": "article", "quote": "approximately $245 billion", "start": 3}])])
+    only_error(import_files([write(tmp_path, "b.json", doc)]), "field 'start'", f"it is at offset {ARTICLE.index('approx')}")
+
+
+def test_typographic_mismatch_gets_a_hint(tmp_path):
+    text = "He called it a ‘reverse Kissinger’ – twice."
+    doc = document([claim(1, appearances=[{"source": "s", "quote": "a 'reverse Kissinger' - twice"}])],
+                   sources=[{"key": "s", "text": text}])
+    only_error(import_files([write(tmp_path, "a.json", doc)]), "other quotes, dashes or spaces")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "fragment"),
+    [
+        ({"unit": "percent", "value": "140"}, "value", "outside 0–100"),
+        ({"lower": "500"}, "lower", "above the value"),
+        ({"upper": "5"}, "upper", "below the value"),
+        ({"unit": ""}, "unit", "required"),
+        ({"value": None}, "unit", "without a value"),
+        ({"claim_type": "rumour"}, "claim_type", "not one of"),
+        ({"status": "probably"}, "status", "not one of"),
+        ({"subject": ""}, "subject", "must not be empty"),
+        ({"key": "has space"}, "key", "may hold only"),
+        ({"quantity": "about 7", "value": "7"}, "quantity", "not both"),
+        ({"value": "1.1234567"}, "value", "decimal places"),
+    ],
+)
+def test_claim_field_rules(tmp_path, fields, field, fragment):
+    only_error(import_files([write(tmp_path, "a.json", document([claim(1) | fields]))]), f"field '{field}'", fragment)
+
+
+def test_percent_change_may_leave_0_100(tmp_path):
+    result = import_files([write(tmp_path, "a.json", document([claim(1, unit="percent", value="150",
+                                                                     claim_type="change")]))])
+    assert result.ok
+
+
+def test_text_file_must_exist_and_be_utf8(tmp_path):
+    only_error(import_files([write(tmp_path, "a.json", {"sources": [{"key": "s", "text_file": "gone.txt"}]})]),
+               "field 'text_file'", "not found")
+    write(tmp_path, "latin.txt", b"caf\xe9")
+    only_error(import_files([write(tmp_path, "b.json", {"sources": [{"key": "s", "text_file": "latin.txt"}]})]),
+               "field 'text_file'", "not UTF-8")
+
+
+def test_changing_a_source_text_under_its_quotes_is_refused(tmp_path):
+    doc = document([claim(1, appearances=[{"source": "article", "quote": "$245 billion"}])])
+    assert import_files([write(tmp_path, "a.json", doc)]).ok
+    doc["sources"][0]["text"] = ARTICLE.replace("$245", "$254")
+    result = import_files([write(tmp_path, "b.json", doc)])
+    assert not result.ok and "field 'text'" in problems(result)[0]
+    assert Source.objects.get(key="article").text == ARTICLE
+
+
+# --- the command ------------------------------------------------------------------------------------------------
+def test_command_reports_counts(tmp_path, capsys):
+    call_command("import_claims", str(write(tmp_path, "a.json", document([claim(1)]))))
+    out = capsys.readouterr().out
+    assert "Imported" in out and "claim" in out and "1 created" in out
+
+
+def test_command_fails_with_the_problems_and_writes_nothing(tmp_path, capsys):
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_claims", str(write(tmp_path, "a.json", document([claim(1, value="x")]))))
+    assert "claims[0]: field 'value'" in capsys.readouterr().err
+    assert_nothing_written()
+
+
+def test_command_exits_non_zero_without_a_traceback(tmp_path):
+    bad = write(tmp_path, "a.json", '{"claims": [}')
+    run = subprocess.run(
+        [sys.executable, "manage.py", "import_claims", str(bad), str(tmp_path / "missing.csv"), "--dry-run"],
+        cwd=ROOT, capture_output=True, text=True, env={**__import__("os").environ,
+                                                       "DJANGO_SETTINGS_MODULE": "factcheck.settings.test"},
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "is not valid JSON" in run.stderr and "missing.csv: file not found" in run.stderr
+    assert "Traceback" not in run.stderr
