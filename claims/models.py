@@ -173,3 +173,13 @@ class Evidence(models.Model):
     def gap_percent(self):
         """The claim's figure against the source's, in percent of the source's."""
         return gap_percent(self.claim.value, self.source_value)
+
+
+def first_appearance_of(appearances) -> "Appearance | None":
+    """The earliest appearance: by the date it was stated (or its source's publication date), undated last."""
+    def order(appearance):
+        when = appearance.stated_on or appearance.source.published_on
+        return (when is None, when or 0, appearance.id)
+
+    appearances = list(appearances)
+    return min(appearances, key=order) if appearances else None

@@ -1,0 +1,56 @@
+"""The admin shows the seed claims with their appearances, sources and evidence."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from claims.importers import import_files
+from claims.models import Claim
+from sources.models import Source
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@pytest.fixture
+def seeded():
+    assert import_files(sorted(FIXTURES.glob("*.json"))).ok
+
+
+def test_claim_list_shows_seed_claims(client, admin_user, seeded):
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:claims_claim_changelist"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "≈ $245 bn" in page and "China–Russia" in page and "Unverified" in page
+
+
+def test_claim_page_shows_appearance_and_evidence(client, admin_user, seeded):
+    client.force_login(admin_user)
+    claim = Claim.objects.get(appearances__quote__contains="$245 billion")
+    response = client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "reaching approximately $245 billion [2] annually by 2024" in page
+    assert "prospectmagazine" in page
+
+
+def test_source_pages(client, admin_user, seeded):
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:sources_source_changelist")).status_code == 200
+    source = Source.objects.get(key="aa-reverse-kissinger-fantasy")
+    assert client.get(reverse("admin:sources_source_change", args=[source.pk])).status_code == 200
+    assert client.get(reverse("admin:sources_publisher_changelist")).status_code == 200
+    assert client.get(reverse("admin:claims_evidence_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("per_page", [5, 50])
+def test_claim_list_query_count_does_not_grow_with_page_size(client, admin_user, seeded, per_page,
+                                                             django_assert_max_num_queries, monkeypatch):
+    from claims.admin import ClaimAdmin
+
+    monkeypatch.setattr(ClaimAdmin, "list_per_page", per_page)
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("admin:claims_claim_changelist")).status_code == 200
