@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# One entry point for working on the project; see `./dev.sh help`.
+# Needs only Python 3.11+ (python3, or $PYTHON); everything else goes into ./.venv.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+
+PYTHON="${PYTHON:-python3}"
+VENV=.venv
+VPY="$VENV/bin/python"
+# Holds the hash of the pyproject.toml last installed, so that an unchanged one is not installed again.
+STAMP="$VENV/.factcheck-installed"
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+    cat <<'EOF'
+Usage: ./dev.sh COMMAND [ARGS]
+
+  run            set up .venv, migrate, import fixtures/, ensure an admin login, serve http://127.0.0.1:8000/admin/
+  test [ARGS]    set up .venv and run pytest with ARGS (SQLite; PostgreSQL when DATABASE_URL is set)
+  lint           ruff check + ruff format --check
+  check-deploy   manage.py check --deploy against the production settings with a throwaway SECRET_KEY
+
+Environment: PYTHON (interpreter used to create .venv, default python3), DATABASE_URL.
+EOF
+}
+
+check_python() {
+    command -v "$PYTHON" >/dev/null 2>&1 \
+        || die "'$PYTHON' not found. Install Python 3.11 or newer (Debian/Ubuntu: sudo apt-get install python3 python3-venv), or point PYTHON at one."
+    if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+        die "$("$PYTHON" -V 2>&1) is too old; this project needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)."
+    fi
+    local version
+    version="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    # Debian splits venv's pip bootstrap (ensurepip) into a separate package.
+    if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        die "Python $version has no working venv module. On Debian/Ubuntu: sudo apt-get install python$version-venv (or python3-venv)."
+    fi
+}
+
+pyproject_hash() {
+    "$VPY" -c 'import hashlib, sys; print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest(), sys.version)'
+}
+
+ensure_env() {
+    if ! "$VPY" -c '' >/dev/null 2>&1; then
+        check_python
+        say "creating $VENV with $("$PYTHON" -V 2>&1)"
+        "$PYTHON" -m venv --clear "$VENV" \
+            || die "could not create $VENV (on Debian/Ubuntu the venv module needs: sudo apt-get install python3-venv)"
+    fi
+    local want
+    want="$(pyproject_hash)"
+    if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
+        return
+    fi
+    say "installing the project and its dev dependencies into $VENV (pip install -e '.[dev]')"
+    "$VPY" -m pip install --disable-pip-version-check -q -e '.[dev]'
+    printf '%s\n' "$want" >"$STAMP"
+}
+
+cmd_run() {
+    ensure_env
+    export DJANGO_SETTINGS_MODULE=factcheck.settings.local
+    if [ -n "${DATABASE_URL:-}" ]; then
+        say "database: DATABASE_URL (${DATABASE_URL%%://*})"
+    else
+        say "database: SQLite at ./db.sqlite3"
+    fi
+    say "migrating"
+    "$VPY" manage.py migrate --noinput
+    say "importing the seed data in fixtures/"
+    "$VPY" manage.py import_claims fixtures/
+    say "admin login"
+    "$VPY" manage.py ensure_local_admin
+    say "serving http://127.0.0.1:8000/admin/ (Ctrl-C stops)"
+    exec "$VPY" manage.py runserver 127.0.0.1:8000
+}
+
+cmd_test() {
+    ensure_env
+    # The test settings come from pyproject.toml; a DJANGO_SETTINGS_MODULE left in the shell would override them.
+    unset DJANGO_SETTINGS_MODULE
+    exec "$VPY" -m pytest "$@"
+}
+
+cmd_lint() {
+    ensure_env
+    local status=0
+    say "ruff check"
+    "$VENV/bin/ruff" check . || status=1
+    say "ruff format --check"
+    "$VENV/bin/ruff" format --check . || status=1
+    return "$status"
+}
+
+cmd_check_deploy() {
+    ensure_env
+    local key
+    # Random for each run and never stored: production settings refuse to load without a real-looking key.
+    key="$("$VPY" -c 'import secrets; print(secrets.token_urlsafe(48))')"
+    say "manage.py check --deploy --fail-level WARNING (factcheck.settings.production)"
+    DJANGO_SETTINGS_MODULE=factcheck.settings.production SECRET_KEY="$key" \
+        "$VPY" manage.py check --deploy --fail-level WARNING
+}
+
+command="${1:-help}"
+[ $# -gt 0 ] && shift
+case "$command" in
+    run) cmd_run "$@" ;;
+    test) cmd_test "$@" ;;
+    lint) cmd_lint "$@" ;;
+    check-deploy) cmd_check_deploy "$@" ;;
+    help | -h | --help) usage ;;
+    *)
+        usage >&2
+        die "unknown command: $command"
+        ;;
+esac
