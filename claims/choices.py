@@ -69,3 +69,26 @@ QUALIFIER_ALIASES = {
     "less_than": Qualifier.UNDER,
     "less than": Qualifier.UNDER,
 }
+
+
+# Moves of the verification workflow: status -> the statuses it may go to. claims.services.claim_transition
+# is the only code that changes a claim's status, and it consults this table.
+VERDICTS = (Status.VERIFIED, Status.FALSE, Status.MISLEADING, Status.UNVERIFIABLE)
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.UNVERIFIED: (Status.IN_REVIEW,),
+    Status.IN_REVIEW: (*VERDICTS, Status.UNVERIFIED),
+    **{verdict: (Status.IN_REVIEW,) for verdict in VERDICTS},
+}
+# Verdicts that must rest on evidence that supports or contradicts the claim, with an excerpt.
+NEEDS_EVIDENCE = (Status.VERIFIED, Status.FALSE, Status.MISLEADING)
+
+# The numeric rating published in ClaimReview (reviewRating.ratingValue), worst 1 to best 5, and the textual
+# rating a verdict gets unless the fact-checker writes another.
+RATING_WORST, RATING_BEST = 1, 5
+RATING_SCALE = {1: "False", 2: "Mostly false", 3: "Half true", 4: "Mostly true", 5: "True"}
+DEFAULT_RATINGS: dict[str, tuple[str, int | None]] = {
+    Status.VERIFIED: ("True", 5),
+    Status.MISLEADING: ("Misleading", 2),
+    Status.FALSE: ("False", 1),
+    Status.UNVERIFIABLE: ("Unverifiable", None),
+}

@@ -1,8 +1,11 @@
 """Claims, where they were stated (appearances) and what bears on them (evidence)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
+
+from simple_history.models import HistoricalRecords
 
 from sources.choices import DatePrecision
 from sources.models import Source
@@ -44,12 +47,38 @@ class Claim(models.Model):
     period_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
     period_as_of = models.BooleanField(default=False)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.UNVERIFIED)
-    verdict_note = models.TextField(blank=True)
+    verdict_note = models.TextField(
+        blank=True, help_text="The verdict's explanation in one or two sentences, as readers will see it."
+    )
+    textual_rating = models.CharField(
+        max_length=100, blank=True, help_text='The verdict in a few words, as readers see it ("False", "Misleading").'
+    )
+    rating_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 (false) … 5 (true); see claims.choices.RATING_SCALE."
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_claims"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every save; stale edits are refused.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["version"], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        permissions = [
+            ("change_claim_status", "Can move a claim through the verification workflow"),
+            ("import_claims", "Can import claims, sources and evidence from files"),
+        ]
         indexes = [
             models.Index(fields=["status", "-updated_at"]),
             models.Index(fields=["unit", "value"]),
@@ -85,6 +114,13 @@ class Claim(models.Model):
                 name="claim_percent_within_0_100",
             ),
             models.CheckConstraint(condition=_ordered("period_start", "period_end"), name="claim_period_ordered"),
+            models.CheckConstraint(condition=_within("rating_value", 1, 5), name="claim_rating_value_1_5"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, superseded_by__isnull=True, withdrawal_reason="")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+                name="claim_withdrawal_has_reason",
+            ),
+            models.CheckConstraint(condition=~Q(superseded_by=F("pk")), name="claim_not_superseded_by_itself"),
             models.CheckConstraint(
                 condition=(Q(period_start__isnull=True, period_end__isnull=True, period_precision="", period="")
                            & Q(period_as_of=False))
@@ -130,6 +166,7 @@ class Appearance(models.Model):
     stated_on = models.DateField(null=True, blank=True, help_text="When stated, if not the publication date.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["claim_id", "id"]
@@ -158,6 +195,7 @@ class Evidence(models.Model):
     source_value = models.DecimalField(**AMOUNT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name_plural = "evidence"

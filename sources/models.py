@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from .choices import DatePrecision, SourceKind
 from .partial_dates import format_partial_date
@@ -15,6 +16,7 @@ class Publisher(models.Model):
     website = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +47,8 @@ class Source(models.Model):
     text = models.TextField(blank=True, help_text="The document's full text, when we hold it.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The text is left out of the history: it is large, and a change to it is refused under existing quotes.
+    history = HistoricalRecords(excluded_fields=["text"], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["title", "id"]

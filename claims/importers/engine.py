@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from . import writers
+from ..services import TransitionError
 from .errors import FieldError, FileProblem, ImportProblem, TooManyErrors
 from .readers import open_reader
 from .records import (
@@ -138,7 +139,11 @@ class SeenKeys:
 class Importer:
     """One import run over one or more files. Use import_files() rather than this class directly."""
 
-    def __init__(self, *, batch_size: int, max_errors: int, advance: Callable[[int], None], stage: Callable):
+    def __init__(self, *, batch_size: int, max_errors: int, advance: Callable[[int], None], stage: Callable,
+                 actor=None):
+        self.actor = actor
+        self.reason = "import"
+        self.status_changes: list[tuple[Pending, int, str]] = []
         self.batch_size = batch_size
         self.max_errors = max_errors
         self.advance = advance
@@ -178,6 +183,7 @@ class Importer:
 
     def import_file(self, path: Path) -> None:
         self.file = str(path)
+        self.reason = f"import {path.name}"
         self.seen.reset()
         base_dir = path.parent
         try:
@@ -223,6 +229,16 @@ class Importer:
                 first, last = batch[0].where, batch[-1].where
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 self.error(f"{first}…{last}", "", f"the database refused this batch: {reason}")
+        self.apply_status_changes()
+
+    def apply_status_changes(self) -> None:
+        """Move imported claims to the status their record gives, step by step through the workflow."""
+        changes, self.status_changes = self.status_changes, []
+        for pending, claim_id, wanted in changes:
+            try:
+                writers.move_status(self, claim_id, wanted, note=pending.record.get("verdict_note", ""))
+            except TransitionError as exc:
+                self.error(pending.where, "status", exc.message, file=pending.file)
 
     def queue_children(self, pending: Pending, claim_id: int) -> None:
         """Validate a claim's nested appearances and evidence and queue them with the claim's id."""
@@ -266,12 +282,18 @@ def import_files(
     stage: Callable | None = None,
     batch_size: int | None = None,
     max_errors: int | None = None,
+    actor=None,
 ) -> ImportResult:
-    """Import the files, all or nothing. `advance(n)` is told of bytes read; `stage(file, reader)` of each file."""
+    """Import the files, all or nothing. `advance(n)` is told of bytes read; `stage(file, reader)` of each file.
+
+    `actor` is the user the audit trail names (None: the system, e.g. an operator's command). Status changes
+    go through the verification workflow with that actor's rights.
+    """
     importer = Importer(
         batch_size=batch_size or settings.IMPORT_BATCH_SIZE,
         max_errors=max_errors or settings.IMPORT_MAX_ERRORS,
         advance=advance or (lambda n: None),
         stage=stage or (lambda file, reader: None),
+        actor=actor,
     )
     return importer.run([Path(path) for path in paths], dry_run=dry_run)

@@ -7,16 +7,19 @@ savepoint of the import's transaction.
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sources.models import Publisher, Source
 
+from ..choices import ALLOWED_TRANSITIONS
 from ..models import Appearance, Claim, Evidence
+from ..services import claim_transition
 from .keys import derived_source_key
 
 SOURCE_FIELDS = ("title", "publisher_id", "authors", "published_on", "published_precision", "kind", "url",
                  "normalized_url", "accessed_on", "archive_url", "text")
 CLAIM_FIELDS = ("subject", "claim_type", "value", "unit", "qualifier", "lower_bound", "upper_bound", "period",
-                "period_start", "period_end", "period_precision", "period_as_of", "status", "verdict_note")
+                "period_start", "period_end", "period_precision", "period_as_of", "verdict_note")
 APPEARANCE_FIELDS = ("quote", "start_offset", "end_offset", "claimant", "stated_on")
 EVIDENCE_FIELDS = ("excerpt", "locator", "source_value")
 DERIVED_PREFIXES = ("url:", "title:")
@@ -43,11 +46,18 @@ def upsert(importer, kind: str, model, rows: list[tuple], existing: dict, fields
         else:
             importer.count(kind, "unchanged")
         objects[key] = current
+    # Bulk writes bypass the save signals the audit trail listens to, so history rows are written alongside.
+    history = {"default_user": importer.actor, "default_change_reason": importer.reason, "default_date": now}
     if created:
-        model.objects.bulk_create(created, batch_size=1000)
+        bulk_create_with_history(created, model, batch_size=1000, **history)
         importer.count(kind, "created", len(created))
     if changed:
-        model.objects.bulk_update(changed, sorted(changed_fields | {"updated_at"}), batch_size=1000)
+        if any(f.name == "version" for f in model._meta.concrete_fields):
+            # A stale editor must not overwrite an imported change: the import takes a new version too.
+            for obj in changed:
+                obj.version += 1
+            changed_fields.add("version")
+        bulk_update_with_history(changed, model, sorted(changed_fields | {"updated_at"}), batch_size=1000, **history)
         importer.count(kind, "updated", len(changed))
     return objects
 
@@ -264,7 +274,12 @@ def write_claims(importer, batch) -> None:
         rows.append((record["key"], present | {"key": record["key"]}, present))
     objects = upsert(importer, "claim", Claim, rows, existing, CLAIM_FIELDS)
     for pending in batch:
-        importer.queue_children(pending, objects[pending.record["key"]].id)
+        claim = objects[pending.record["key"]]
+        importer.queue_children(pending, claim.id)
+        wanted = pending.record.get("status")
+        if wanted and wanted != claim.status:
+            # Statuses change through the workflow, after this flush has written the claim's evidence.
+            importer.status_changes.append((pending, claim.id, wanted))
 
 
 def _claim_ids(importer, batch) -> list:
@@ -386,3 +401,31 @@ def write_evidences(importer, batch) -> None:
         rows.append((natural, present | {"claim_id": natural[0], "source_id": natural[1], "relation": natural[2]},
                      present))
     upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS)
+
+
+# --- statuses ------------------------------------------------------------------------------------------------
+def status_path(start: str, goal: str) -> list[str]:
+    """The shortest sequence of allowed moves from one status to another (empty when there is none)."""
+    frontier, came_from = [start], {start: None}
+    while frontier:
+        status = frontier.pop(0)
+        if status == goal:
+            path = []
+            while status != start:
+                path.append(status)
+                status = came_from[status]
+            return path[::-1]
+        for following in ALLOWED_TRANSITIONS.get(status, ()):
+            if following not in came_from:
+                came_from[following] = status
+                frontier.append(following)
+    return []
+
+
+def move_status(importer, claim_id: int, wanted: str, *, note: str) -> None:
+    claim = Claim.objects.get(pk=claim_id)
+    path = status_path(claim.status, wanted)
+    for step in path:
+        claim = claim_transition(claim=claim, to=step, actor=importer.actor, note=note if step == wanted else "")
+    if path:
+        importer.count("claim", "status changed")

@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -19,8 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders whose .json files to import")
         parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
         parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
+        parser.add_argument("--user", help="the user the audit trail names for these changes (default: the system)")
 
-    def handle(self, *args, paths, dry_run, no_progress, **options):
+    def handle(self, *args, paths, dry_run, no_progress, user=None, **options):
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: user}).first()
+            if actor is None:
+                raise CommandError(f"--user: no user named {user!r}")
+            if not actor.has_perm("claims.import_claims"):
+                raise CommandError(f"--user: {user!r} doesn't have the admin role that imports need")
         files = expand(paths)
         total = sum(path.stat().st_size for path in files if path.is_file())
         show = not no_progress and total >= PROGRESS_THRESHOLD
@@ -36,7 +45,7 @@ class Command(BaseCommand):
             bar.update(n)
 
         try:
-            result = import_files(files, dry_run=dry_run, advance=advance, stage=stage)
+            result = import_files(files, dry_run=dry_run, advance=advance, stage=stage, actor=actor)
         finally:
             bar.close()
         self.report(result)
@@ -58,6 +67,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {kind:<11} {counts['created']:>9,} created {counts['updated']:>9,} updated "
                     f"{counts['unchanged']:>9,} unchanged"
+                    + (f" {counts['status changed']:>9,} status changed" if counts["status changed"] else "")
                 )
 
 

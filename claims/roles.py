@@ -1,0 +1,14 @@
+"""The desk's roles. The groups and their permissions are created by migration claims/0004_roles."""
+
+FACT_CHECKER = "fact-checker"
+JOURNALIST = "journalist"
+ADMIN = "admin"
+ROLES = (FACT_CHECKER, JOURNALIST, ADMIN)
+
+STATUS_PERMISSION = "claims.change_claim_status"
+IMPORT_PERMISSION = "claims.import_claims"
+
+
+def is_desk_admin(user) -> bool:
+    """Superusers and members of the admin group."""
+    return bool(user and user.is_active and (user.is_superuser or user.groups.filter(name=ADMIN).exists()))
