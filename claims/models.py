@@ -193,6 +193,9 @@ class Evidence(models.Model):
     excerpt = models.TextField(blank=True)
     locator = models.CharField(max_length=200, blank=True, help_text="Page, section or reference number.")
     source_value = models.DecimalField(**AMOUNT)
+    excerpt_missing_since = models.DateTimeField(
+        null=True, blank=True, help_text="Set by the source check when the excerpt is no longer in the page's text."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
