@@ -13,6 +13,7 @@ from sources.models import Publisher, Source
 
 from ..choices import ALLOWED_TRANSITIONS
 from ..models import Appearance, Claim, Evidence
+from ..quotes import QuoteNotFound, locate_quote
 from ..services import claim_transition
 from .keys import derived_source_key
 
@@ -330,38 +331,12 @@ def _texts(importer, source_ids: set[int]) -> dict[int, str]:
 def _place_quote(importer, pending, text: str | None) -> bool:
     """Set the quote's offsets in the source's text; False (with an error) when it isn't there."""
     record = pending.record
-    quote, start = record["quote"], record["start"]
-    if not text:
-        if start is not None:
-            importer.error(pending.where, "start", "the source holds no text to place the quote in",
-                           file=pending.file)
-            return False
-        record["start_offset"] = record["end_offset"] = None
-        return True
-    if start is None:
-        start = text.find(quote)
-        if start < 0:
-            importer.error(pending.where, "quote", "is not found verbatim in the source's text" + _near_miss(
-                text, quote), file=pending.file)
-            return False
-    elif text[start:start + len(quote)] != quote:
-        elsewhere = text.find(quote)
-        hint = f"; it is at offset {elsewhere}" if elsewhere >= 0 else _near_miss(text, quote)
-        importer.error(pending.where, "start", f"the quote is not at offset {start} of the source's text{hint}",
-                       file=pending.file)
+    try:
+        record["start_offset"], record["end_offset"] = locate_quote(text or "", record["quote"], record["start"])
+    except QuoteNotFound as exc:
+        importer.error(pending.where, exc.field, exc.message, file=pending.file)
         return False
-    record["start_offset"], record["end_offset"] = start, start + len(quote)
     return True
-
-
-TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
-
-
-def _near_miss(text: str, quote: str) -> str:
-    plain_quote = " ".join(quote.translate(TYPOGRAPHIC).split())
-    if plain_quote and plain_quote in " ".join(text.translate(TYPOGRAPHIC).split()):
-        return " (it is there with other quotes, dashes or spaces: copy it exactly)"
-    return ""
 
 
 def write_appearances(importer, batch) -> None:
