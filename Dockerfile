@@ -13,8 +13,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --system --create-home --home-dir /home/app --uid 10001 app
 
 WORKDIR /app
+# Dependencies first, from pyproject.toml alone, so that a code change doesn't reinstall them.
+COPY pyproject.toml .
+RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep=chr(10))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
 COPY . .
-RUN pip install . && rm -rf build *.egg-info
+RUN pip install --no-deps . && rm -rf build *.egg-info
 
 # collectstatic loads the production settings, which refuse to start without a SECRET_KEY. This one is random,
 # exists only for this RUN step and is not kept in the image: the container must be given its own.
