@@ -64,3 +64,26 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     relation = EvidenceRelation.SUPPORTS
     excerpt = "Trade turnover amounted to $244.8 billion."
     source_value = Decimal("244800000000")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff user in one of the desk's roles: UserFactory(role="fact-checker")."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "pw-test-123")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
