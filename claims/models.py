@@ -4,15 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
-
 from simple_history.models import HistoricalRecords
 
 from sources.choices import DatePrecision
 from sources.models import Source
 
 from .choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
-from .periods import Period, describe_period
-from .quantities import format_quantity, gap_percent
+from .periods import Period, describe_period, parse_period
+from .quantities import format_quantity, gap_percent, quantity_problems
 
 AMOUNT = {"max_digits": 30, "decimal_places": 6, "null": True, "blank": True}
 
@@ -122,8 +121,10 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(condition=~Q(superseded_by=F("pk")), name="claim_not_superseded_by_itself"),
             models.CheckConstraint(
-                condition=(Q(period_start__isnull=True, period_end__isnull=True, period_precision="", period="")
-                           & Q(period_as_of=False))
+                condition=(
+                    Q(period_start__isnull=True, period_end__isnull=True, period_precision="", period="")
+                    & Q(period_as_of=False)
+                )
                 | (
                     (Q(period_start__isnull=False) | Q(period_end__isnull=False))
                     & Q(period_precision__in=DatePrecision.values)
@@ -136,6 +137,34 @@ class Claim(models.Model):
     def __str__(self) -> str:
         figure = self.display_quantity
         return f"{self.subject}: {figure}" if figure else self.subject
+
+    def clean(self):
+        """The figure's rules, with a message on the field to fix (the same rules the importer applies)."""
+        from django.core.exceptions import ValidationError
+
+        fields = {"value": "value", "unit": "unit", "lower": "lower_bound", "upper": "upper_bound"}
+        errors: dict[str, str] = {}
+        for field, message in quantity_problems(
+            value=self.value,
+            unit=self.unit,
+            lower=self.lower_bound,
+            upper=self.upper_bound,
+            is_change=self.claim_type == ClaimType.CHANGE,
+        ):
+            errors.setdefault(fields[field], message)
+        if errors:
+            raise ValidationError(errors)
+
+    def set_period(self, text: str) -> None:
+        """Set the period from its written form ("2024", "2013/", "as of 2024"); raises InvalidPeriod."""
+        period = parse_period(text)
+        self.period = period.label
+        self.period_start, self.period_end = period.start, period.end
+        self.period_precision, self.period_as_of = period.precision, period.as_of
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def display_quantity(self) -> str:
@@ -218,6 +247,7 @@ class Evidence(models.Model):
 
 def first_appearance_of(appearances) -> "Appearance | None":
     """The earliest appearance: by the date it was stated (or its source's publication date), undated last."""
+
     def order(appearance):
         when = appearance.stated_on or appearance.source.published_on
         return (when is None, when or 0, appearance.id)

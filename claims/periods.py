@@ -88,11 +88,7 @@ def format_period(period: Period) -> str:
     if period.start is not None and period.end is not None:
         if period.end == period_end(period.start, precision):
             return format_partial_date(period.start, precision)
-        if (
-            precision == DatePrecision.YEAR
-            and period.start.year % 10 == 0
-            and period.end.year == period.start.year + 9
-        ):
+        if precision == DatePrecision.YEAR and period.start.year % 10 == 0 and period.end.year == period.start.year + 9:
             return f"{period.start.year}s"
     left = format_partial_date(period.start, precision)
     right = format_partial_date(period.end, precision) if period.end else ""

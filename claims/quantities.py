@@ -41,18 +41,59 @@ SCALES = {
 NUMBER_WORDS = {
     word: Decimal(i)
     for i, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 } | {"thirty": Decimal(30), "forty": Decimal(40), "fifty": Decimal(50), "hundred": Decimal(100), "a dozen": Decimal(12)}
 
 QUALIFIER_WORDS = [
-    (Qualifier.APPROXIMATELY, ("approximately", "approx.", "about", "around", "roughly", "some", "nearly", "almost",
-                               "close to", "~", "≈", "circa", "c.")),
-    (Qualifier.OVER, ("more than", "over", "above", "at least", "exceeding", "in excess of", "upwards of", ">=", "≥",
-                      ">")),
-    (Qualifier.UNDER, ("less than", "fewer than", "under", "below", "at most", "up to", "no more than", "<=", "≤",
-                       "<")),
+    (
+        Qualifier.APPROXIMATELY,
+        (
+            "approximately",
+            "approx.",
+            "about",
+            "around",
+            "roughly",
+            "some",
+            "nearly",
+            "almost",
+            "close to",
+            "~",
+            "≈",
+            "circa",
+            "c.",
+        ),
+    ),
+    (
+        Qualifier.OVER,
+        ("more than", "over", "above", "at least", "exceeding", "in excess of", "upwards of", ">=", "≥", ">"),
+    ),
+    (
+        Qualifier.UNDER,
+        ("less than", "fewer than", "under", "below", "at most", "up to", "no more than", "<=", "≤", "<"),
+    ),
 ]
 
 CURRENCY_SYMBOLS = {"$": Unit.USD, "us$": Unit.USD, "€": Unit.EUR, "£": Unit.GBP}
@@ -97,8 +138,8 @@ _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 def _strip_prefix(text: str, prefixes) -> tuple[str, str | None]:
     lowered = text.lower()
     for prefix in sorted(prefixes, key=len, reverse=True):
-        if lowered.startswith(prefix) and (not prefix[-1].isalpha() or not lowered[len(prefix):][:1].isalpha()):
-            return text[len(prefix):].lstrip(), prefix
+        if lowered.startswith(prefix) and (not prefix[-1].isalpha() or not lowered[len(prefix) :][:1].isalpha()):
+            return text[len(prefix) :].lstrip(), prefix
     return text, None
 
 
@@ -143,7 +184,7 @@ def parse_quantity(text: str, *, default_unit: str = Unit.COUNT) -> Quantity:
     match = _NUMBER.match(rest)
     if match:
         value = parse_decimal(match.group(0))
-        rest = rest[match.end():].strip()
+        rest = rest[match.end() :].strip()
     else:
         rest, word = _strip_prefix(rest, NUMBER_WORDS)
         if word is None:
@@ -243,3 +284,29 @@ def gap_percent(claimed: Decimal | None, stated: Decimal | None) -> Decimal | No
     if claimed is None or stated is None or stated == 0:
         return None
     return ((claimed - stated) / abs(stated) * 100).quantize(Decimal("0.1"))
+
+
+def quantity_problems(
+    *, value: Decimal | None, unit: str, lower: Decimal | None, upper: Decimal | None, is_change: bool
+) -> list[tuple[str, str]]:
+    """The rules a claim's figure obeys, as (field, message) pairs; the importer and the forms both ask this.
+
+    The database enforces the same rules with check constraints (claims.models.Claim.Meta.constraints).
+    """
+    problems = []
+    has_figure = value is not None or lower is not None or upper is not None
+    if has_figure and not unit:
+        problems.append(("unit", "is required when the claim has a value or bounds"))
+    if unit and not has_figure:
+        problems.append(("unit", "a claim without a value or bounds has no unit"))
+    if lower is not None and value is not None and lower > value:
+        problems.append(("lower", f"{lower} is above the value {value}"))
+    if upper is not None and value is not None and upper < value:
+        problems.append(("upper", f"{upper} is below the value {value}"))
+    if lower is not None and upper is not None and lower > upper:
+        problems.append(("lower", f"{lower} is above the upper bound {upper}"))
+    if unit == "percent" and not is_change:
+        for field, number in (("value", value), ("lower", lower), ("upper", upper)):
+            if number is not None and not 0 <= number <= 100:
+                problems.append((field, f"{number} percent is outside 0–100 (only a change may be)"))
+    return problems

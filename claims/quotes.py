@@ -26,7 +26,7 @@ def locate_quote(text: str, quote: str, start: int | None = None) -> tuple[int |
         start = text.find(quote)
         if start < 0:
             raise QuoteNotFound("quote", "is not found verbatim in the source's text" + near_miss(text, quote))
-    elif text[start:start + len(quote)] != quote:
+    elif text[start : start + len(quote)] != quote:
         elsewhere = text.find(quote)
         hint = f"; it is at offset {elsewhere}" if elsewhere >= 0 else near_miss(text, quote)
         raise QuoteNotFound("start", f"the quote is not at offset {start} of the source's text{hint}")

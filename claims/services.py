@@ -69,13 +69,20 @@ def transition_problem(*, claim: Claim, to: str, actor, note: str = "") -> str |
         return f"The claim is already {status_label(to).lower()}."
     if to not in ALLOWED_TRANSITIONS.get(claim.status, ()):
         allowed = ", ".join(status_label(s).lower() for s in ALLOWED_TRANSITIONS.get(claim.status, ()))
-        return (f"A claim can't go from {status_label(claim.status).lower()} to {status_label(to).lower()}; "
-                f"from {status_label(claim.status).lower()} it can go to: {allowed}.")
-    if to in NEEDS_EVIDENCE and not claim.evidence.filter(
-        relation__in=(EvidenceRelation.SUPPORTS, EvidenceRelation.CONTRADICTS)
-    ).exclude(excerpt="").exists():
-        return (f"To mark a claim {status_label(to).lower()}, first add evidence that supports or contradicts it, "
-                "with the excerpt from the source.")
+        return (
+            f"A claim can't go from {status_label(claim.status).lower()} to {status_label(to).lower()}; "
+            f"from {status_label(claim.status).lower()} it can go to: {allowed}."
+        )
+    if (
+        to in NEEDS_EVIDENCE
+        and not claim.evidence.filter(relation__in=(EvidenceRelation.SUPPORTS, EvidenceRelation.CONTRADICTS))
+        .exclude(excerpt="")
+        .exists()
+    ):
+        return (
+            f"To mark a claim {status_label(to).lower()}, first add evidence that supports or contradicts it, "
+            "with the excerpt from the source."
+        )
     if to == Status.UNVERIFIABLE and not note.strip():
         return "Say in the note why the claim can't be verified."
     return None

@@ -17,8 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from . import writers
 from ..services import TransitionError
+from . import writers
 from .errors import FieldError, FileProblem, ImportProblem, TooManyErrors
 from .readers import open_reader
 from .records import (
@@ -115,7 +115,7 @@ class SeenKeys:
         if fresh:
             found = {}
             for start in range(0, len(fresh), 500):
-                chunk = [row[1] for row in fresh[start:start + 500]]
+                chunk = [row[1] for row in fresh[start : start + 500]]
                 marks = ", ".join(["%s"] * len(chunk))
                 self.cursor.execute(
                     f"SELECT digest, place FROM {self.table} WHERE kind = %s AND digest IN ({marks})", [kind, *chunk]
@@ -139,8 +139,9 @@ class SeenKeys:
 class Importer:
     """One import run over one or more files. Use import_files() rather than this class directly."""
 
-    def __init__(self, *, batch_size: int, max_errors: int, advance: Callable[[int], None], stage: Callable,
-                 actor=None):
+    def __init__(
+        self, *, batch_size: int, max_errors: int, advance: Callable[[int], None], stage: Callable, actor=None
+    ):
         self.actor = actor
         self.reason = "import"
         self.status_changes: list[tuple[Pending, int, str]] = []
@@ -267,8 +268,11 @@ class Importer:
         for (key, place), pending in zip(keyed, batch, strict=True):
             if key in earlier and (key, place) not in reported and earlier[key] != place:
                 reported.add((key, place))
-                self.error(place, "key" if kind in ("claim", "source") else "", f"duplicate {kind} {key!r}: "
-                           f"{earlier[key]} has the same natural key")
+                self.error(
+                    place,
+                    "key" if kind in ("claim", "source") else "",
+                    f"duplicate {kind} {key!r}: {earlier[key]} has the same natural key",
+                )
             else:
                 kept.append(pending)
         return kept

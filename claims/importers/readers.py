@@ -17,11 +17,28 @@ import ijson
 from .errors import FileProblem
 
 SECTIONS = ("publishers", "sources", "claims", "appearances", "evidence")
-KIND_OF_SECTION = {"publishers": "publisher", "sources": "source", "claims": "claim", "appearances": "appearance",
-                   "evidence": "evidence"}
+KIND_OF_SECTION = {
+    "publishers": "publisher",
+    "sources": "source",
+    "claims": "claim",
+    "appearances": "appearance",
+    "evidence": "evidence",
+}
 FORMAT = "factcheck-import/1"
-CSV_CLAIM_COLUMNS = ("key", "subject", "claim_type", "value", "quantity", "unit", "qualifier", "lower", "upper",
-                     "period", "status", "verdict_note")
+CSV_CLAIM_COLUMNS = (
+    "key",
+    "subject",
+    "claim_type",
+    "value",
+    "quantity",
+    "unit",
+    "qualifier",
+    "lower",
+    "upper",
+    "period",
+    "status",
+    "verdict_note",
+)
 CSV_SOURCE_COLUMNS = ("source_key", "source_url", "source_title", "source_publisher")
 CSV_APPEARANCE_COLUMNS = ("quote", "claimant", "date", "start")
 CSV_COLUMNS = CSV_CLAIM_COLUMNS + CSV_SOURCE_COLUMNS + CSV_APPEARANCE_COLUMNS
@@ -120,8 +137,7 @@ class JSONReader(Reader):
             for prefix, event, value in events:
                 if prefix == "" and event == "map_key":
                     if value not in SECTIONS and value not in ("$schema", "format"):
-                        raise FileProblem(f"unknown section {value!r}; expected: {', '.join(SECTIONS)}",
-                                          field=value)
+                        raise FileProblem(f"unknown section {value!r}; expected: {', '.join(SECTIONS)}", field=value)
                 elif prefix == "format" and event != "string" or prefix == "format" and value != FORMAT:
                     raise FileProblem(f"format {value!r} is not {FORMAT!r}", field="format")
                 elif prefix in SECTIONS:
@@ -169,19 +185,24 @@ class JSONLinesReader(Reader):
                 try:
                     text = line.decode("utf-8")
                 except UnicodeDecodeError as exc:
-                    raise FileProblem(f"is not UTF-8 text (byte {exc.start + 1} of the line)", record=f"line {number}")
+                    raise FileProblem(
+                        f"is not UTF-8 text (byte {exc.start + 1} of the line)", record=f"line {number}"
+                    ) from exc
                 if not text.strip():
                     continue
                 try:
                     raw = json.loads(text)
                 except json.JSONDecodeError as exc:
-                    raise FileProblem(f"is not valid JSON: {exc.msg} at column {exc.colno}", record=f"line {number}")
+                    raise FileProblem(
+                        f"is not valid JSON: {exc.msg} at column {exc.colno}", record=f"line {number}"
+                    ) from exc
                 if not isinstance(raw, dict):
                     raise FileProblem("must be a JSON object", record=f"line {number}")
                 kind = raw.pop("type", None)
                 if kind not in self.kinds:
-                    raise FileProblem(f"{kind!r} is not one of: {', '.join(self.kinds)}", record=f"line {number}",
-                                      field="type")
+                    raise FileProblem(
+                        f"{kind!r} is not one of: {', '.join(self.kinds)}", record=f"line {number}", field="type"
+                    )
                 seen_any = True
                 yield Item(kind, f"line {number}", raw)
         finally:
@@ -229,8 +250,9 @@ class CSVReader(Reader):
     def _check_header(header: list[str]) -> None:
         for name in header:
             if name not in CSV_COLUMNS:
-                raise FileProblem(f"unknown column {name!r}; expected some of: {', '.join(CSV_COLUMNS)}",
-                                  record="line 1", field=name)
+                raise FileProblem(
+                    f"unknown column {name!r}; expected some of: {', '.join(CSV_COLUMNS)}", record="line 1", field=name
+                )
         duplicates = {name for name in header if header.count(name) > 1}
         if duplicates:
             raise FileProblem(f"column {sorted(duplicates)[0]!r} appears twice", record="line 1")
@@ -243,8 +265,9 @@ class CSVReader(Reader):
         source = {name.removeprefix("source_"): values[name] for name in CSV_SOURCE_COLUMNS if name in values}
         if "quote" in values:
             if not source:
-                raise FileProblem("a quote needs its source: source_key, source_url or source_title",
-                                  record=where, field="quote")
+                raise FileProblem(
+                    "a quote needs its source: source_key, source_url or source_title", record=where, field="quote"
+                )
             yield Item("source_ref", where, source)
             reference = {key: source[key] for key in ("key", "url", "title", "publisher") if key in source}
             appearance = {"source": reference} | {

@@ -15,7 +15,7 @@ from sources.urlnorm import InvalidURL, normalize_url
 
 from ..choices import QUALIFIER_ALIASES, ClaimType, EvidenceRelation, Qualifier, Status, Unit
 from ..periods import InvalidPeriod, parse_period
-from ..quantities import InvalidQuantity, parse_decimal, parse_quantity
+from ..quantities import InvalidQuantity, parse_decimal, parse_quantity, quantity_problems
 from .errors import FieldError
 from .keys import KEY_PATTERN, MAX_KEY_LENGTH, derived_claim_key
 
@@ -24,23 +24,57 @@ MAX_DECIMAL_PLACES = 6
 
 PUBLISHER_FIELDS = ("name", "website")
 SOURCE_FIELDS = (
-    "key", "title", "publisher", "authors", "published", "kind", "url", "accessed", "archive_url", "text", "text_file",
+    "key",
+    "title",
+    "publisher",
+    "authors",
+    "published",
+    "kind",
+    "url",
+    "accessed",
+    "archive_url",
+    "text",
+    "text_file",
 )
 CLAIM_FIELDS = (
-    "key", "subject", "claim_type", "value", "quantity", "unit", "qualifier", "lower", "upper", "period", "status",
-    "verdict_note", "appearances", "evidence",
+    "key",
+    "subject",
+    "claim_type",
+    "value",
+    "quantity",
+    "unit",
+    "qualifier",
+    "lower",
+    "upper",
+    "period",
+    "status",
+    "verdict_note",
+    "appearances",
+    "evidence",
 )
 APPEARANCE_FIELDS = ("claim", "source", "quote", "start", "claimant", "date")
 EVIDENCE_FIELDS = ("claim", "source", "relation", "excerpt", "locator", "source_value")
 
 UNIT_ALIASES = {unit.lower(): unit for unit in Unit.values} | {
-    "%": Unit.PERCENT, "pct": Unit.PERCENT, "pp": Unit.PERCENTAGE_POINTS, "dollars": Unit.USD, "$": Unit.USD,
-    "x": Unit.MULTIPLE, "×": Unit.MULTIPLE, "times": Unit.MULTIPLE,
+    "%": Unit.PERCENT,
+    "pct": Unit.PERCENT,
+    "pp": Unit.PERCENTAGE_POINTS,
+    "dollars": Unit.USD,
+    "$": Unit.USD,
+    "x": Unit.MULTIPLE,
+    "×": Unit.MULTIPLE,
+    "times": Unit.MULTIPLE,
 }
-KIND_ALIASES = {kind: kind for kind in SourceKind.values} | {
-    label.lower(): value for value, label in SourceKind.choices
-} | {"news article": SourceKind.NEWS, "think-tank report": SourceKind.REPORT, "commentary": SourceKind.ANALYSIS,
-     "official statistics": SourceKind.STATISTICS}
+KIND_ALIASES = (
+    {kind: kind for kind in SourceKind.values}
+    | {label.lower(): value for value, label in SourceKind.choices}
+    | {
+        "news article": SourceKind.NEWS,
+        "think-tank report": SourceKind.REPORT,
+        "commentary": SourceKind.ANALYSIS,
+        "official statistics": SourceKind.STATISTICS,
+    }
+)
 
 
 def check_fields(raw: dict, allowed: tuple[str, ...], *, extra: tuple[str, ...] = ()) -> None:
@@ -111,7 +145,9 @@ def _fits(field: str, number: Decimal) -> Decimal:
 def _key(raw: dict, field: str = "key") -> str:
     value = _text(raw, field, max_length=MAX_KEY_LENGTH)
     if value and not KEY_PATTERN.match(value):
-        raise FieldError(field, f"{value!r} may hold only letters, digits and . _ : - /, starting with a letter or digit")
+        raise FieldError(
+            field, f"{value!r} may hold only letters, digits and . _ : - /, starting with a letter or digit"
+        )
     return value
 
 
@@ -254,9 +290,13 @@ def claim_record(raw: dict) -> dict:
     check_fields(raw, CLAIM_FIELDS)
     record: dict = {
         "subject": _text(raw, "subject", required=True, max_length=200),
-        "claim_type": _choice(raw, "claim_type", ClaimType.values, required=True, aliases={
-            label.lower(): value for value, label in ClaimType.choices
-        }),
+        "claim_type": _choice(
+            raw,
+            "claim_type",
+            ClaimType.values,
+            required=True,
+            aliases={label.lower(): value for value, label in ClaimType.choices},
+        ),
     }
     _quantity_into(raw, record)
     try:
@@ -264,8 +304,11 @@ def claim_record(raw: dict) -> dict:
     except InvalidPeriod as exc:
         raise FieldError("period", str(exc)) from exc
     record.update(
-        period=period.label, period_start=period.start, period_end=period.end,
-        period_precision=period.precision, period_as_of=period.as_of,
+        period=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        period_precision=period.precision,
+        period_as_of=period.as_of,
     )
     if "status" in raw:
         record["status"] = _choice(raw, "status", Status.values, {label.lower(): v for v, label in Status.choices})
@@ -300,23 +343,12 @@ def _quantity_into(raw: dict, record: dict) -> None:
         unit = _choice(raw, "unit", Unit.values, UNIT_ALIASES)
         qualifier = _choice(raw, "qualifier", Qualifier.values, QUALIFIER_ALIASES) or Qualifier.EXACT
     lower, upper = _decimal(raw, "lower"), _decimal(raw, "upper")
-    has_figure = value is not None or lower is not None or upper is not None
-    if has_figure and not unit:
-        raise FieldError("unit", "is required when the claim has a value or bounds")
-    if unit and not has_figure:
-        raise FieldError("unit", "a claim without a value or bounds has no unit")
-    if lower is not None and value is not None and lower > value:
-        raise FieldError("lower", f"{lower} is above the value {value}")
-    if upper is not None and value is not None and upper < value:
-        raise FieldError("upper", f"{upper} is below the value {value}")
-    if lower is not None and upper is not None and lower > upper:
-        raise FieldError("lower", f"{lower} is above the upper bound {upper}")
-    if unit == Unit.PERCENT and record["claim_type"] != ClaimType.CHANGE:
-        for field, number in (("value", value), ("lower", lower), ("upper", upper)):
-            if number is not None and not 0 <= number <= 100:
-                raise FieldError(field, f"{number} percent is outside 0–100 (only a change may be)")
-    record.update(value=value, unit=unit, qualifier=qualifier or Qualifier.EXACT, lower_bound=lower,
-                  upper_bound=upper)
+    problems = quantity_problems(
+        value=value, unit=unit, lower=lower, upper=upper, is_change=record["claim_type"] == ClaimType.CHANGE
+    )
+    if problems:
+        raise FieldError(*problems[0])
+    record.update(value=value, unit=unit, qualifier=qualifier or Qualifier.EXACT, lower_bound=lower, upper_bound=upper)
 
 
 def appearance_record(raw: dict, *, nested: bool) -> dict:

@@ -17,10 +17,34 @@ from ..quotes import QuoteNotFound, locate_quote
 from ..services import claim_transition
 from .keys import derived_source_key
 
-SOURCE_FIELDS = ("title", "publisher_id", "authors", "published_on", "published_precision", "kind", "url",
-                 "normalized_url", "accessed_on", "archive_url", "text")
-CLAIM_FIELDS = ("subject", "claim_type", "value", "unit", "qualifier", "lower_bound", "upper_bound", "period",
-                "period_start", "period_end", "period_precision", "period_as_of", "verdict_note")
+SOURCE_FIELDS = (
+    "title",
+    "publisher_id",
+    "authors",
+    "published_on",
+    "published_precision",
+    "kind",
+    "url",
+    "normalized_url",
+    "accessed_on",
+    "archive_url",
+    "text",
+)
+CLAIM_FIELDS = (
+    "subject",
+    "claim_type",
+    "value",
+    "unit",
+    "qualifier",
+    "lower_bound",
+    "upper_bound",
+    "period",
+    "period_start",
+    "period_end",
+    "period_precision",
+    "period_as_of",
+    "verdict_note",
+)
 APPEARANCE_FIELDS = ("quote", "start_offset", "end_offset", "claimant", "stated_on")
 EVIDENCE_FIELDS = ("excerpt", "locator", "source_value")
 DERIVED_PREFIXES = ("url:", "title:")
@@ -135,8 +159,10 @@ def resolve_sources(importer, refs: set[tuple]) -> dict[tuple, tuple[int, bool]]
         if ref[0] == "title":
             publisher = Q(publisher__name=ref[1]) if ref[1] else Q(publisher__isnull=True)
             condition |= Q(title=ref[2]) & publisher
-    rows = Source.objects.filter(condition).annotate(text_length=Length("text")).values_list(
-        "id", "key", "normalized_url", "title", "publisher__name", "text_length"
+    rows = (
+        Source.objects.filter(condition)
+        .annotate(text_length=Length("text"))
+        .values_list("id", "key", "normalized_url", "title", "publisher__name", "text_length")
     )
     by_title: dict[tuple, list] = {}
     for sid, key, url, title, publisher, text_length in rows:
@@ -195,8 +221,9 @@ def _write_sources(importer, batch, *, soft: bool) -> None:
     titled = [p.record for p in batch if not p.record["key"] and not p.record["normalized_url"]]
     condition = Q(key__in=keys) | Q(normalized_url__in=urls)
     for record in titled:
-        publisher = Q(publisher_id=pids.get(record.get("publisher"))) if record.get("publisher") else Q(
-            publisher__isnull=True)
+        publisher = (
+            Q(publisher_id=pids.get(record.get("publisher"))) if record.get("publisher") else Q(publisher__isnull=True)
+        )
         condition |= Q(title=record["title"]) & publisher
     found = list(Source.objects.filter(condition).select_related("publisher"))
     by_key = {s.key: s for s in found}
@@ -210,8 +237,12 @@ def _write_sources(importer, batch, *, soft: bool) -> None:
         record = pending.record
         publisher = record.get("publisher")
         if publisher and publisher not in pids:
-            importer.error(pending.where, "publisher", f"no publisher named {publisher!r} (define it under "
-                           "publishers, or import it first)", file=pending.file)
+            importer.error(
+                pending.where,
+                "publisher",
+                f"no publisher named {publisher!r} (define it under publishers, or import it first)",
+                file=pending.file,
+            )
             continue
         current = by_key.get(record["key"]) if record["key"] else None
         if current is None and record["normalized_url"]:
@@ -219,15 +250,20 @@ def _write_sources(importer, batch, *, soft: bool) -> None:
         if current is None and not record["key"] and not record["normalized_url"]:
             same = by_title.get((publisher, record["title"]), [])
             if len(same) > 1:
-                importer.error(pending.where, "title", f"{len(same)} sources share this title and publisher; give "
-                               "the source a key or a url", file=pending.file)
+                importer.error(
+                    pending.where,
+                    "title",
+                    f"{len(same)} sources share this title and publisher; give the source a key or a url",
+                    file=pending.file,
+                )
                 continue
             current = same[0] if same else None
         values, present = _source_values(record, pids.get(publisher))
         if current is not None and record["key"] and current.key != record["key"]:
             if not current.key.startswith(DERIVED_PREFIXES):
-                importer.error(pending.where, "url", f"this URL already belongs to the source {current.key!r}",
-                               file=pending.file)
+                importer.error(
+                    pending.where, "url", f"this URL already belongs to the source {current.key!r}", file=pending.file
+                )
                 continue
             present["key"] = record["key"]
         if current is not None and not soft and "text" in present and present["text"] != current.text:
@@ -254,11 +290,17 @@ def _texts_keep_quotes(importer, changed_texts) -> bool:
     """A source's new text must still hold its appearances' quotes at their offsets."""
     ok = True
     for pending, source_id, text in changed_texts:
-        for quote, start, end in Appearance.objects.filter(source_id=source_id, start_offset__isnull=False) \
-                .values_list("quote", "start_offset", "end_offset"):
+        for quote, start, end in Appearance.objects.filter(source_id=source_id, start_offset__isnull=False).values_list(
+            "quote", "start_offset", "end_offset"
+        ):
             if text[start:end] != quote:
-                importer.error(pending.where, "text", f"the new text no longer holds the quote {quote[:60]!r} at "
-                               f"offset {start}; fix or remove that appearance first", file=pending.file)
+                importer.error(
+                    pending.where,
+                    "text",
+                    f"the new text no longer holds the quote {quote[:60]!r} at "
+                    f"offset {start}; fix or remove that appearance first",
+                    file=pending.file,
+                )
                 ok = False
                 break
     return ok
@@ -292,8 +334,12 @@ def _claim_ids(importer, batch) -> list:
         if pending.claim_id is None:
             key = pending.record["claim"]
             if key not in ids:
-                importer.error(pending.where, "claim", f"no claim with key {key!r} (define it under claims, or "
-                               "import it first)", file=pending.file)
+                importer.error(
+                    pending.where,
+                    "claim",
+                    f"no claim with key {key!r} (define it under claims, or import it first)",
+                    file=pending.file,
+                )
                 continue
             pending.claim_id, pending.claim_key = ids[key], key
         kept.append(pending)
@@ -307,11 +353,19 @@ def _source_ids(importer, batch) -> list:
     for pending in batch:
         ref = pending.record["source"]
         if ref not in found:
-            importer.error(pending.where, "source", f"no source with {ref[0]} {ref_text(ref[1:])!r} (define it "
-                           "under sources, or import it first)", file=pending.file)
+            importer.error(
+                pending.where,
+                "source",
+                f"no source with {ref[0]} {ref_text(ref[1:])!r} (define it under sources, or import it first)",
+                file=pending.file,
+            )
         elif found[ref] is None:
-            importer.error(pending.where, "source", f"several sources have the title {ref[2]!r}; refer to it by "
-                           "key or url", file=pending.file)
+            importer.error(
+                pending.where,
+                "source",
+                f"several sources have the title {ref[2]!r}; refer to it by key or url",
+                file=pending.file,
+            )
         else:
             pending.record["source_id"], pending.record["source_has_text"] = found[ref]
             kept.append(pending)
@@ -346,8 +400,9 @@ def write_appearances(importer, batch) -> None:
     batch = [p for p in batch if _place_quote(importer, p, texts.get(p.record["source_id"]))]
     existing = {
         (a.claim_id, a.source_id): a
-        for a in Appearance.objects.filter(claim_id__in={p.claim_id for p in batch},
-                                           source_id__in={p.record["source_id"] for p in batch})
+        for a in Appearance.objects.filter(
+            claim_id__in={p.claim_id for p in batch}, source_id__in={p.record["source_id"] for p in batch}
+        )
     }
     rows = []
     for pending in batch:
@@ -365,16 +420,18 @@ def write_evidences(importer, batch) -> None:
     )
     existing = {
         (e.claim_id, e.source_id, e.relation): e
-        for e in Evidence.objects.filter(claim_id__in={p.claim_id for p in batch},
-                                         source_id__in={p.record["source_id"] for p in batch})
+        for e in Evidence.objects.filter(
+            claim_id__in={p.claim_id for p in batch}, source_id__in={p.record["source_id"] for p in batch}
+        )
     }
     rows = []
     for pending in batch:
         record = pending.record
         present = {name: record[name] for name in EVIDENCE_FIELDS if name in record}
         natural = (pending.claim_id, record["source_id"], record["relation"])
-        rows.append((natural, present | {"claim_id": natural[0], "source_id": natural[1], "relation": natural[2]},
-                     present))
+        rows.append(
+            (natural, present | {"claim_id": natural[0], "source_id": natural[1], "relation": natural[2]}, present)
+        )
     upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS)
 
 

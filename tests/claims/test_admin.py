@@ -20,7 +20,7 @@ def seeded():
 
 def test_claim_list_shows_seed_claims(client, admin_user, seeded):
     client.force_login(admin_user)
-    response = client.get(reverse("admin:claims_claim_changelist"))
+    response = client.get(reverse("admin:claims_claim_changelist"), {"q": "bilateral trade"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "≈ $245 bn" in page and "China–Russia" in page and "Unverified" in page
@@ -46,8 +46,9 @@ def test_source_pages(client, admin_user, seeded):
 
 
 @pytest.mark.parametrize("per_page", [5, 50])
-def test_claim_list_query_count_does_not_grow_with_page_size(client, admin_user, seeded, per_page,
-                                                             django_assert_max_num_queries, monkeypatch):
+def test_claim_list_query_count_does_not_grow_with_page_size(
+    client, admin_user, seeded, per_page, django_assert_max_num_queries, monkeypatch
+):
     from claims.admin import ClaimAdmin
 
     monkeypatch.setattr(ClaimAdmin, "list_per_page", per_page)

@@ -45,7 +45,7 @@ def test_every_quote_in_the_files_is_verbatim_in_its_article():
     for name, claim, appearance, source in fixture_claims():
         text = (FIXTURES / source["text_file"]).read_text(encoding="utf-8")
         start = appearance.get("start", text.find(appearance["quote"]))
-        assert text[start:start + len(appearance["quote"])] == appearance["quote"], (name, claim["key"])
+        assert text[start : start + len(appearance["quote"])] == appearance["quote"], (name, claim["key"])
         count += 1
     assert count >= 60
 
@@ -61,8 +61,9 @@ def test_fixtures_load_with_every_quote_at_its_offsets(seeded):
     appearances = Appearance.objects.select_related("source", "claim")
     assert appearances.count() == Claim.objects.count() >= 60
     for appearance in appearances:
-        assert appearance.source.text[appearance.start_offset:appearance.end_offset] == appearance.quote, (
-            appearance.claim.key)
+        assert appearance.source.text[appearance.start_offset : appearance.end_offset] == appearance.quote, (
+            appearance.claim.key
+        )
     assert set(Source.objects.filter(text__gt="").values_list("key", flat=True)) == set(ARTICLES)
     for key, file_name in ARTICLES.items():
         assert Source.objects.get(key=key).text == (FIXTURES / "articles" / file_name).read_text(encoding="utf-8")

@@ -31,16 +31,27 @@ def write(tmp_path: Path, name: str, content) -> Path:
 
 
 def claim(n: int, **extra) -> dict:
-    return {"key": f"c-{n}", "subject": f"Trade {n}", "claim_type": "current_value", "value": str(100 + n),
-            "unit": "USD", "period": "2024"} | extra
+    return {
+        "key": f"c-{n}",
+        "subject": f"Trade {n}",
+        "claim_type": "current_value",
+        "value": str(100 + n),
+        "unit": "USD",
+        "period": "2024",
+    } | extra
 
 
 def document(claims=(), **sections) -> dict:
     base = {
         "publishers": [{"name": "Anadolu Agency", "website": "https://www.aa.com.tr/"}],
         "sources": [
-            {"key": "article", "title": "The article", "publisher": "Anadolu Agency", "kind": "opinion",
-             "text": ARTICLE},
+            {
+                "key": "article",
+                "title": "The article",
+                "publisher": "Anadolu Agency",
+                "kind": "opinion",
+                "text": ARTICLE,
+            },
             {"url": "https://www.prospectmagazine.co.uk/world/69447/the-flaw", "publisher": "Anadolu Agency"},
         ],
         "claims": list(claims),
@@ -69,25 +80,43 @@ def only_error(result, *fragments):
 
 # --- happy paths ------------------------------------------------------------------------------------------------
 def test_a_json_file_imports_with_nested_appearances_and_evidence(tmp_path):
-    trade = claim(1, value="245000000000", qualifier="approximately", appearances=[
-        {"source": {"key": "article"}, "quote": "reaching approximately $245 billion [2] annually"}
-    ], evidence=[{"source": "https://www.prospectmagazine.co.uk/world/69447/the-flaw/?utm_source=x",
-                  "relation": "cited", "locator": "reference [2]", "source_value": "244800000000"}])
+    trade = claim(
+        1,
+        value="245000000000",
+        qualifier="approximately",
+        appearances=[{"source": {"key": "article"}, "quote": "reaching approximately $245 billion [2] annually"}],
+        evidence=[
+            {
+                "source": "https://www.prospectmagazine.co.uk/world/69447/the-flaw/?utm_source=x",
+                "relation": "cited",
+                "locator": "reference [2]",
+                "source_value": "244800000000",
+            }
+        ],
+    )
     result = import_files([write(tmp_path, "a.json", document([trade]))])
     assert result.ok, problems(result)
     assert result.counts["claim"]["created"] == 1
     stored = Claim.objects.get(key="c-1")
     assert stored.value == Decimal("245000000000") and stored.display_quantity == "≈ $245 bn"
     appearance = stored.appearances.get()
-    assert ARTICLE[appearance.start_offset:appearance.end_offset] == appearance.quote
+    assert ARTICLE[appearance.start_offset : appearance.end_offset] == appearance.quote
     evidence = stored.evidence.get()
     assert evidence.relation == "cited" and evidence.source.url.startswith("https://www.prospect")
     assert evidence.gap_percent() == Decimal("0.1")
 
 
 def test_importing_twice_changes_nothing_the_second_time(tmp_path):
-    path = write(tmp_path, "a.json", document([claim(n, appearances=[
-        {"source": {"key": "article"}, "quote": "approximately $245 billion"}]) for n in range(20)]))
+    path = write(
+        tmp_path,
+        "a.json",
+        document(
+            [
+                claim(n, appearances=[{"source": {"key": "article"}, "quote": "approximately $245 billion"}])
+                for n in range(20)
+            ]
+        ),
+    )
     first = import_files([path])
     assert first.ok and first.counts["claim"]["created"] == 20 and first.counts["appearance"]["created"] == 20
     stamps = dict(Claim.objects.values_list("key", "updated_at"))
@@ -108,8 +137,12 @@ def test_a_changed_record_is_updated_and_the_rest_left_alone(tmp_path):
 
 
 def test_claims_without_a_key_get_a_derived_one_and_are_found_again(tmp_path):
-    record = {"subject": "Xi–Putin meetings since 2013", "claim_type": "current_value", "quantity": "over 42",
-              "period": "2013/"}
+    record = {
+        "subject": "Xi–Putin meetings since 2013",
+        "claim_type": "current_value",
+        "quantity": "over 42",
+        "period": "2013/",
+    }
     path = write(tmp_path, "a.json", {"claims": [record]})
     assert import_files([path]).ok
     stored = Claim.objects.get()
@@ -119,10 +152,18 @@ def test_claims_without_a_key_get_a_derived_one_and_are_found_again(tmp_path):
 
 
 def test_top_level_appearances_and_evidence_refer_by_natural_keys(tmp_path):
-    doc = document([claim(1)], appearances=[{"claim": "c-1", "source": {"title": "The article",
-                                                                          "publisher": "Anadolu Agency"},
-                                             "quote": "$245 billion", "claimant": "The author"}],
-                   evidence=[{"claim": "c-1", "source": {"key": "article"}, "relation": "context"}])
+    doc = document(
+        [claim(1)],
+        appearances=[
+            {
+                "claim": "c-1",
+                "source": {"title": "The article", "publisher": "Anadolu Agency"},
+                "quote": "$245 billion",
+                "claimant": "The author",
+            }
+        ],
+        evidence=[{"claim": "c-1", "source": {"key": "article"}, "relation": "context"}],
+    )
     result = import_files([write(tmp_path, "a.json", doc)])
     assert result.ok, problems(result)
     assert Appearance.objects.get().claimant == "The author"
@@ -182,7 +223,7 @@ def test_one_bad_record_after_many_good_batches_rejects_everything(tmp_path):
 
 def test_a_bad_second_file_rejects_the_first_too(tmp_path):
     good = write(tmp_path, "good.json", document([claim(1)]))
-    bad = write(tmp_path, "bad.json", "{\"claims\": [")
+    bad = write(tmp_path, "bad.json", '{"claims": [')
     result = import_files([good, bad])
     assert not result.ok and "bad.json" in problems(result)[0]
     assert_nothing_written()
@@ -192,7 +233,10 @@ def test_every_error_is_reported_in_one_run(tmp_path):
     claims = [claim(1, value="x"), claim(2), claim(3, period="2023-02-30"), claim(4, unit="parsecs")]
     result = import_files([write(tmp_path, "a.json", document(claims))])
     assert [(e.record, e.field) for e in result.errors] == [
-        ("claims[0]", "value"), ("claims[2]", "period"), ("claims[3]", "unit")]
+        ("claims[0]", "value"),
+        ("claims[2]", "period"),
+        ("claims[3]", "unit"),
+    ]
 
 
 def test_errors_stop_at_the_cap(tmp_path):
@@ -224,16 +268,32 @@ def test_unknown_field_suggests_the_known_one(tmp_path):
 
 def test_unknown_section_and_unknown_csv_column(tmp_path):
     only_error(import_files([write(tmp_path, "a.json", {"claimz": []})]), "unknown section 'claimz'")
-    only_error(import_files([write(tmp_path, "a.csv", "subject,claim_type,colour\nx,ranking,red\n")]),
-               "line 1", "field 'colour'", "unknown column")
+    only_error(
+        import_files([write(tmp_path, "a.csv", "subject,claim_type,colour\nx,ranking,red\n")]),
+        "line 1",
+        "field 'colour'",
+        "unknown column",
+    )
 
 
 def test_value_that_is_not_a_number(tmp_path):
-    only_error(import_files([write(tmp_path, "a.json", document([claim(1, value="12abc")]))]),
-               "claims[0]", "field 'value'", "not a number")
-    only_error(import_files([write(tmp_path, "a.csv", "subject,claim_type,value,unit\nA,ranking,1,count\n"
-                                                      "B,ranking,one hundred,count\n")]),
-               "a.csv: line 3", "field 'value'")
+    only_error(
+        import_files([write(tmp_path, "a.json", document([claim(1, value="12abc")]))]),
+        "claims[0]",
+        "field 'value'",
+        "not a number",
+    )
+    only_error(
+        import_files(
+            [
+                write(
+                    tmp_path, "a.csv", "subject,claim_type,value,unit\nA,ranking,1,count\nB,ranking,one hundred,count\n"
+                )
+            ]
+        ),
+        "a.csv: line 3",
+        "field 'value'",
+    )
 
 
 @pytest.mark.parametrize(
@@ -265,11 +325,18 @@ def test_duplicate_keys_across_batches_are_found(tmp_path, settings):
 @pytest.mark.parametrize(
     ("extra", "fragment"),
     [
-        ({"appearances": [{"claim": "nope", "source": "article", "quote": "$245 billion"}]}, "no claim with key 'nope'"),
-        ({"evidence": [{"claim": "c-1", "source": "https://unknown.example/x", "relation": "cited"}]},
-         "no source with url"),
-        ({"evidence": [{"claim": "c-1", "source": {"title": "Nope", "publisher": "X"}, "relation": "cited"}]},
-         "no source with title"),
+        (
+            {"appearances": [{"claim": "nope", "source": "article", "quote": "$245 billion"}]},
+            "no claim with key 'nope'",
+        ),
+        (
+            {"evidence": [{"claim": "c-1", "source": "https://unknown.example/x", "relation": "cited"}]},
+            "no source with url",
+        ),
+        (
+            {"evidence": [{"claim": "c-1", "source": {"title": "Nope", "publisher": "X"}, "relation": "cited"}]},
+            "no source with title",
+        ),
     ],
 )
 def test_dangling_references(tmp_path, extra, fragment):
@@ -309,16 +376,24 @@ def test_malformed_jsonl_line(tmp_path):
 
 def test_quote_must_be_in_the_source_text(tmp_path):
     doc = document([claim(1, appearances=[{"source": "article", "quote": "$254 billion"}])])
-    only_error(import_files([write(tmp_path, "a.json", doc)]), "claims[0].appearances[0]", "field 'quote'",
-               "not found verbatim")
+    only_error(
+        import_files([write(tmp_path, "a.json", doc)]),
+        "claims[0].appearances[0]",
+        "field 'quote'",
+        "not found verbatim",
+    )
     doc = document([claim(1, appearances=[{"source": "article", "quote": "approximately $245 billion", "start": 3}])])
-    only_error(import_files([write(tmp_path, "b.json", doc)]), "field 'start'", f"it is at offset {ARTICLE.index('approx')}")
+    only_error(
+        import_files([write(tmp_path, "b.json", doc)]), "field 'start'", f"it is at offset {ARTICLE.index('approx')}"
+    )
 
 
 def test_typographic_mismatch_gets_a_hint(tmp_path):
     text = "He called it a ‘reverse Kissinger’ – twice."
-    doc = document([claim(1, appearances=[{"source": "s", "quote": "a 'reverse Kissinger' - twice"}])],
-                   sources=[{"key": "s", "text": text}])
+    doc = document(
+        [claim(1, appearances=[{"source": "s", "quote": "a 'reverse Kissinger' - twice"}])],
+        sources=[{"key": "s", "text": text}],
+    )
     only_error(import_files([write(tmp_path, "a.json", doc)]), "other quotes, dashes or spaces")
 
 
@@ -343,17 +418,24 @@ def test_claim_field_rules(tmp_path, fields, field, fragment):
 
 
 def test_percent_change_may_leave_0_100(tmp_path):
-    result = import_files([write(tmp_path, "a.json", document([claim(1, unit="percent", value="150",
-                                                                     claim_type="change")]))])
+    result = import_files(
+        [write(tmp_path, "a.json", document([claim(1, unit="percent", value="150", claim_type="change")]))]
+    )
     assert result.ok
 
 
 def test_text_file_must_exist_and_be_utf8(tmp_path):
-    only_error(import_files([write(tmp_path, "a.json", {"sources": [{"key": "s", "text_file": "gone.txt"}]})]),
-               "field 'text_file'", "not found")
+    only_error(
+        import_files([write(tmp_path, "a.json", {"sources": [{"key": "s", "text_file": "gone.txt"}]})]),
+        "field 'text_file'",
+        "not found",
+    )
     write(tmp_path, "latin.txt", b"caf\xe9")
-    only_error(import_files([write(tmp_path, "b.json", {"sources": [{"key": "s", "text_file": "latin.txt"}]})]),
-               "field 'text_file'", "not UTF-8")
+    only_error(
+        import_files([write(tmp_path, "b.json", {"sources": [{"key": "s", "text_file": "latin.txt"}]})]),
+        "field 'text_file'",
+        "not UTF-8",
+    )
 
 
 def test_changing_a_source_text_under_its_quotes_is_refused(tmp_path):
@@ -383,8 +465,10 @@ def test_command_exits_non_zero_without_a_traceback(tmp_path):
     bad = write(tmp_path, "a.json", '{"claims": [}')
     run = subprocess.run(
         [sys.executable, "manage.py", "import_claims", str(bad), str(tmp_path / "missing.csv"), "--dry-run"],
-        cwd=ROOT, capture_output=True, text=True, env={**__import__("os").environ,
-                                                       "DJANGO_SETTINGS_MODULE": "factcheck.settings.test"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "factcheck.settings.test"},
         check=False,
     )
     assert run.returncode == 1

@@ -43,7 +43,12 @@ def test_the_transition_table(start, goal, fact_checker):
 def test_allowed_moves_follow_the_table():
     assert allowed_moves(ClaimFactory(status=S.UNVERIFIED)) == (S.IN_REVIEW,)
     assert set(allowed_moves(ClaimFactory(status=S.IN_REVIEW))) == {
-        S.VERIFIED, S.FALSE, S.MISLEADING, S.UNVERIFIABLE, S.UNVERIFIED}
+        S.VERIFIED,
+        S.FALSE,
+        S.MISLEADING,
+        S.UNVERIFIABLE,
+        S.UNVERIFIED,
+    }
     assert allowed_moves(ClaimFactory(status=S.FALSE)) == (S.IN_REVIEW,)
 
 
@@ -73,8 +78,9 @@ def test_a_verdict_records_reviewer_time_and_ratings(fact_checker):
     moved = claim_transition(claim=claim, to=S.FALSE, actor=fact_checker, note="Customs data says $190bn.")
     assert moved.reviewer == fact_checker and moved.reviewed_at is not None
     assert (moved.textual_rating, moved.rating_value, moved.verdict_note) == ("False", 1, "Customs data says $190bn.")
-    custom = claim_transition(claim=claim_in(S.IN_REVIEW), to=S.MISLEADING, actor=fact_checker,
-                              textual_rating="Exaggerated", rating_value=2)
+    custom = claim_transition(
+        claim=claim_in(S.IN_REVIEW), to=S.MISLEADING, actor=fact_checker, textual_rating="Exaggerated", rating_value=2
+    )
     assert (custom.textual_rating, custom.rating_value) == ("Exaggerated", 2)
     with pytest.raises(TransitionError, match="between 1 and 5"):
         claim_transition(claim=claim_in(S.IN_REVIEW), to=S.VERIFIED, actor=fact_checker, rating_value=9)
@@ -85,8 +91,10 @@ def test_reopening_clears_the_published_verdict_but_history_keeps_it(fact_checke
     reopened = claim_transition(claim=claim, to=S.IN_REVIEW, actor=fact_checker, note="New data came out.")
     assert (reopened.textual_rating, reopened.rating_value, reopened.reviewer) == ("", None, None)
     entries = list(reopened.history.order_by("history_id").values_list("status", "history_change_reason"))
-    assert entries[-2:] == [("verified", "In review → Verified: Matches."),
-                            ("in_review", "Verified → In review: New data came out.")]
+    assert entries[-2:] == [
+        ("verified", "In review → Verified: Matches."),
+        ("in_review", "Verified → In review: New data came out."),
+    ]
     assert reopened.history.latest().history_user == fact_checker
 
 

@@ -1,0 +1,108 @@
+"""Bulk actions on the claim list. Each goes through the services and reports, per claim, what was refused."""
+
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+
+from ..choices import Status
+from ..services import StaleVersion, TransitionError, claim_assign, claim_transition, status_label
+from .forms import AssignForm, TransitionForm
+
+MAX_LISTED = 15
+
+
+def apply_transition(modeladmin, request, queryset, to: str, form_data: dict | None = None) -> None:
+    data = form_data or {}
+    done, refused = 0, []
+    for claim in queryset.order_by("pk"):
+        try:
+            claim_transition(
+                claim=claim,
+                to=to,
+                actor=request.user,
+                note=data.get("note") or "",
+                textual_rating=data.get("textual_rating") or "",
+                rating_value=data.get("rating_value"),
+            )
+            done += 1
+        except (TransitionError, StaleVersion) as exc:
+            refused.append((claim, str(exc)))
+    if done:
+        modeladmin.message_user(request, f"{done} claim(s) moved to {status_label(to).lower()}.", messages.SUCCESS)
+    for claim, reason in refused[:MAX_LISTED]:
+        modeladmin.message_user(request, f"Claim {claim.pk} ({claim.subject}) refused: {reason}", messages.ERROR)
+    if len(refused) > MAX_LISTED:
+        modeladmin.message_user(request, f"… and {len(refused) - MAX_LISTED} more refused.", messages.ERROR)
+
+
+def _verdict_action(to: str, description: str):
+    """A bulk verdict: an intermediate page asks for the note and rating, then each claim is moved."""
+
+    def action(modeladmin, request, queryset):
+        if "apply" in request.POST:
+            form = TransitionForm(request.POST)
+            if form.is_valid():
+                apply_transition(modeladmin, request, queryset, to, form.cleaned_data)
+                return None
+        else:
+            form = TransitionForm(initial={"to": to})
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/bulk_transition.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": description,
+                "form": form,
+                "claims": queryset,
+                "action": action.__name__,
+                "to_label": status_label(to),
+                "opts": modeladmin.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    action.__name__ = f"mark_{to}"
+    return admin.action(description=description, permissions=["change_status"])(action)
+
+
+@admin.action(description="Send selected claims to review", permissions=["change_status"])
+def send_to_review(modeladmin, request, queryset):
+    apply_transition(modeladmin, request, queryset, Status.IN_REVIEW)
+
+
+mark_verified = _verdict_action(Status.VERIFIED, "Mark selected claims verified…")
+mark_false = _verdict_action(Status.FALSE, "Mark selected claims false…")
+mark_misleading = _verdict_action(Status.MISLEADING, "Mark selected claims misleading…")
+mark_unverifiable = _verdict_action(Status.UNVERIFIABLE, "Mark selected claims unverifiable…")
+
+
+@admin.action(description="Assign selected claims to me", permissions=["change"])
+def assign_to_me(modeladmin, request, queryset):
+    count = claim_assign(claims=list(queryset), assignee=request.user, actor=request.user)
+    modeladmin.message_user(request, f"{count} claim(s) assigned to you.", messages.SUCCESS)
+
+
+@admin.action(description="Assign selected claims to…", permissions=["change"])
+def assign_to(modeladmin, request, queryset):
+    if "apply" in request.POST:
+        form = AssignForm(request.POST)
+        if form.is_valid():
+            assignee = form.cleaned_data["assignee"]
+            count = claim_assign(claims=list(queryset), assignee=assignee, actor=request.user)
+            who = assignee.get_username() if assignee else "nobody"
+            modeladmin.message_user(request, f"{count} claim(s) assigned to {who}.", messages.SUCCESS)
+            return None
+    else:
+        form = AssignForm()
+    return TemplateResponse(
+        request,
+        "admin/claims/claim/bulk_assign.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Assign claims",
+            "form": form,
+            "claims": queryset,
+            "action": "assign_to",
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )

@@ -1,0 +1,231 @@
+"""The claim list and claim page: the fact-checker's main screens."""
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import Appearance, Claim, Evidence, first_appearance_of
+from ..roles import STATUS_PERMISSION
+from ..services import can_delete_claim
+from . import actions, filters, views
+from .forms import AppearanceInlineForm, ClaimAdminForm
+from .paginator import EstimatedCountPaginator
+
+STATUS_COLOURS = {
+    "unverified": "#6b7280",
+    "in_review": "#b45309",
+    "verified": "#15803d",
+    "false": "#b91c1c",
+    "misleading": "#c2410c",
+    "unverifiable": "#4b5563",
+}
+
+
+def status_badge(claim) -> str:
+    return format_html(
+        '<span class="status-badge status-{}" style="background:{};color:#fff;padding:2px 8px;border-radius:10px;'
+        'white-space:nowrap">{}</span>{}',
+        claim.status,
+        STATUS_COLOURS.get(claim.status, "#6b7280"),
+        claim.get_status_display(),
+        format_html(' <span style="color:#b91c1c">(withdrawn)</span>') if claim.withdrawn_at else "",
+    )
+
+
+class AppearanceInline(admin.StackedInline):
+    model = Appearance
+    form = AppearanceInlineForm
+    extra = 0
+    autocomplete_fields = ("source",)
+    fields = ("source", "quote", "claimant", "stated_on", "start_offset", "end_offset")
+    readonly_fields = ("start_offset", "end_offset")
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    autocomplete_fields = ("source",)
+    fields = ("source", "relation", "excerpt", "locator", "source_value", "gap", "excerpt_check")
+    readonly_fields = ("gap", "excerpt_check")
+
+    @admin.display(description="gap vs claim")
+    def gap(self, obj):
+        gap = obj.gap_percent() if obj.pk else None
+        return "—" if gap is None else f"{gap:+} %"
+
+    @admin.display(description="excerpt on page")
+    def excerpt_check(self, obj):
+        if obj.pk and obj.excerpt_missing_since:
+            return format_html(
+                '<strong style="color:#b91c1c">not found since {:%Y-%m-%d}</strong>', obj.excerpt_missing_since
+            )
+        return "—"
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    form = ClaimAdminForm
+    change_form_template = "admin/claims/claim/change_form.html"
+    change_list_template = "admin/claims/claim/change_list.html"
+    list_display = (
+        "short_quote",
+        "figure",
+        "subject",
+        "status_badge",
+        "first_source",
+        "evidence_count",
+        "assignee",
+        "updated_at",
+    )
+    list_display_links = ("short_quote", "figure")
+    list_filter = (
+        "status",
+        filters.AssigneeFilter,
+        filters.HasEvidenceFilter,
+        "unit",
+        "claim_type",
+        filters.PeriodFilter,
+        filters.PublisherFilter,
+        filters.SourceFilter,
+        filters.EvidenceSourceFilter,
+        filters.WithdrawnFilter,
+    )
+    list_select_related = ("assignee",)
+    list_per_page = 50
+    search_fields = ("subject", "key", "appearances__quote", "appearances__source__title")
+    search_help_text = "Search the subject, the quotes and the titles of the sources they appear in."
+    sortable_by = ("figure", "subject", "status_badge", "evidence_count", "assignee", "updated_at")
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    inlines = (AppearanceInline, EvidenceInline)
+    actions = (
+        actions.send_to_review,
+        actions.mark_verified,
+        actions.mark_false,
+        actions.mark_misleading,
+        actions.mark_unverifiable,
+        actions.assign_to_me,
+        actions.assign_to,
+    )
+    history_list_display = ("status", "textual_rating")
+    readonly_fields = (
+        "figure",
+        "status_badge",
+        "textual_rating",
+        "rating_value",
+        "verdict_note",
+        "reviewer",
+        "reviewed_at",
+        "period_display",
+        "withdrawal",
+        "version",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (
+            "Verdict",
+            {
+                "fields": (
+                    "status_badge",
+                    "textual_rating",
+                    "rating_value",
+                    "verdict_note",
+                    "reviewer",
+                    "reviewed_at",
+                    "withdrawal",
+                )
+            },
+        ),
+        (None, {"fields": ("expected_version", "key", "subject", "claim_type", "assignee")}),
+        ("Quantity", {"fields": ("figure", "value", "unit", "qualifier", "lower_bound", "upper_bound")}),
+        ("Period", {"fields": ("period", "period_display")}),
+        ("Record", {"fields": ("version", "created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request):
+        evidence_count = (
+            Evidence.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk")).values("n")
+        )
+        appearances = Appearance.objects.select_related("source__publisher").defer("source__text")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(evidence_count=Subquery(evidence_count))
+            .prefetch_related(Prefetch("appearances", queryset=appearances))
+        )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(views.ImportView.as_view(model_admin=self)), name="claims_claim_import"),
+            path("<path:object_id>/transition/", wrap(views.transition_view(self)), name="claims_claim_transition"),
+            path("<path:object_id>/withdraw/", wrap(views.withdraw_view(self)), name="claims_claim_withdraw"),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # clean() locked the row and checked the version; this save takes the next one.
+            obj.version = form.cleaned_data["expected_version"] + 1
+        super().save_model(request, obj, form, change)
+
+    def has_change_status_permission(self, request):
+        return request.user.has_perm(STATUS_PERMISSION)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_delete_claim(claim=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        refused = [claim for claim in queryset if not can_delete_claim(claim=claim, user=request.user)]
+        if refused:
+            raise PermissionError("reviewed claims can only be withdrawn")
+        super().delete_queryset(request, queryset)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), **views.claim_page_context(request, claim)} if claim else None
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    # --- columns -------------------------------------------------------------------------------------------
+    @admin.display(description="quote")
+    def short_quote(self, obj):
+        first = first_appearance_of(obj.appearances.all())
+        return Truncator(first.quote).chars(90) if first else "(no appearance)"
+
+    @admin.display(description="figure", ordering="value")
+    def figure(self, obj):
+        return obj.display_quantity or "—"
+
+    @admin.display(description="period", ordering="period_start")
+    def period_display(self, obj):
+        return obj.display_period or "—"
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        return status_badge(obj)
+
+    @admin.display(description="first appearance")
+    def first_source(self, obj):
+        first = first_appearance_of(obj.appearances.all())
+        if first is None:
+            return "—"
+        publisher = first.source.publisher.name if first.source.publisher_id else ""
+        return f"{Truncator(str(first.source)).chars(50)}" + (f" — {publisher}" if publisher else "")
+
+    @admin.display(description="evidence", ordering="evidence_count")
+    def evidence_count(self, obj):
+        return obj.evidence_count or 0
+
+    @admin.display(description="withdrawn")
+    def withdrawal(self, obj):
+        if not obj.withdrawn_at:
+            return "—"
+        successor = ""
+        if obj.superseded_by_id:
+            url = reverse("admin:claims_claim_change", args=[obj.superseded_by_id])
+            successor = format_html(' — superseded by <a href="{}">claim {}</a>', url, obj.superseded_by_id)
+        return format_html("{:%Y-%m-%d}: {}{}", obj.withdrawn_at, obj.withdrawal_reason, successor)
