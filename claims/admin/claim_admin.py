@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,7 +32,7 @@ def status_badge(claim) -> str:
         claim.status,
         STATUS_COLOURS.get(claim.status, "#6b7280"),
         claim.get_status_display(),
-        format_html(' <span style="color:#b91c1c">(withdrawn)</span>') if claim.withdrawn_at else "",
+        mark_safe(' <span style="color:#b91c1c">(withdrawn)</span>') if claim.withdrawn_at else "",
     )
 
 
