@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -18,7 +19,7 @@ from django.views import View
 from ..choices import VERDICTS, Status
 from ..importers import import_files
 from ..importers.engine import KINDS
-from ..models import Claim
+from ..models import Appearance, Claim, Evidence
 from ..quotes import paragraph_around
 from ..roles import IMPORT_PERMISSION, STATUS_PERMISSION
 from ..services import StaleVersion, TransitionError, allowed_moves, claim_transition, claim_withdraw, status_label
@@ -47,14 +48,10 @@ def quote_in_context(appearance) -> str:
 
 def history_entries(claim: Claim) -> list[dict]:
     """The latest changes to the claim, its appearances and its evidence: who, when, what, and why."""
+    related = [Appearance.history, Evidence.history]
     records = chain(
         claim.history.select_related("history_user")[:HISTORY_SHOWN],
-        Claim.appearances.rel.related_model.history.filter(claim_id=claim.pk).select_related("history_user")[
-            :HISTORY_SHOWN
-        ],
-        Claim.evidence.rel.related_model.history.filter(claim_id=claim.pk).select_related("history_user")[
-            :HISTORY_SHOWN
-        ],
+        *(manager.filter(claim_id=claim.pk).select_related("history_user")[:HISTORY_SHOWN] for manager in related),
     )
     entries = []
     for record in sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORY_SHOWN]:
@@ -63,6 +60,8 @@ def history_entries(claim: Claim) -> list[dict]:
         if previous is not None:
             delta = record.diff_against(previous)
             changes = [(change.field, change.old, change.new) for change in delta.changes]
+            if not changes and not record.history_change_reason:
+                continue  # a save that changed nothing but the version (e.g. an edit of an inline only)
         entries.append(
             {
                 "date": record.history_date,
@@ -73,7 +72,31 @@ def history_entries(claim: Claim) -> list[dict]:
                 "changes": changes,
             }
         )
+    _name_users(entries)
     return entries
+
+
+USER_FIELDS = ("reviewer", "assignee")
+
+
+def _name_users(entries: list[dict]) -> None:
+    """Show user ids in changes as user names (one query)."""
+    ids = {
+        value
+        for entry in entries
+        for field, old, new in entry["changes"]
+        if field in USER_FIELDS
+        for value in (old, new)
+        if value
+    }
+    if not ids:
+        return
+    names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+    for entry in entries:
+        entry["changes"] = [
+            (field, names.get(old, old), names.get(new, new)) if field in USER_FIELDS else (field, old, new)
+            for field, old, new in entry["changes"]
+        ]
 
 
 def claim_page_context(request, claim: Claim) -> dict:
