@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Fact-checking desk"
@@ -9,4 +9,6 @@ admin.site.index_title = "Claims, sources and evidence"
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/v1/", include(("factcheck.api.urls", "api"), namespace="api")),
 ]
+handler500 = "factcheck.api.views.server_error_or_page"

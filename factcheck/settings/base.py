@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "sources",
     "claims",
@@ -117,3 +121,80 @@ LOGGING = {
 IMPORT_BATCH_SIZE = int(os.environ.get("IMPORT_BATCH_SIZE", "2000"))
 # An import stops collecting errors after this many and reports them.
 IMPORT_MAX_ERRORS = int(os.environ.get("IMPORT_MAX_ERRORS", "50"))
+
+# --- the journalists' API (/api/v1/) ------------------------------------------------------------------------------
+# The shared cache holds the throttling counters, so that a limit holds across worker processes: Redis in production
+# (CACHE_URL=redis://host:6379/0), a database table otherwise (created by migration claims/0006_api_cache_table).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "api_cache"}}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["factcheck.api.permissions.DeskPermission"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "factcheck.api.renderers.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "factcheck.api.pagination.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["factcheck.api.throttling.UserThrottle", "factcheck.api.throttling.AnonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_THROTTLE_USER", "5000/hour"),
+        "anon": os.environ.get("API_THROTTLE_ANON", "1000/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "factcheck.api.exceptions.api_exception_handler",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "PAGE_SIZE": 50,
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttle anonymous clients by the connecting address; behind N trusted proxies set API_NUM_PROXIES=N so
+    # that the client's own address is taken from X-Forwarded-For (and a client can't forge it otherwise).
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+}
+# Page sizes: ?page_size= is capped at API_MAX_PAGE_SIZE; a list counts matches exactly up to API_COUNT_LIMIT.
+API_MAX_PAGE_SIZE = 500
+API_COUNT_LIMIT = int(os.environ.get("API_COUNT_LIMIT", "10000"))
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fact-checking desk API",
+    "DESCRIPTION": (
+        "Query, search, export and publish the desk's quantitative claims. Read the guide in README.md "
+        "(section 'The API'). Anonymous clients see claims with a final verdict; journalists see everything; "
+        "fact-checkers and admins write. Authenticate with `Authorization: Token <key>` "
+        "(`python manage.py api_token USERNAME`)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "claims.choices.Status",
+        "UnitEnum": "claims.choices.Unit",
+        "ClaimTypeEnum": "claims.choices.ClaimType",
+        "QualifierEnum": "claims.choices.Qualifier",
+        "RelationEnum": "claims.choices.EvidenceRelation",
+        "SourceKindEnum": "sources.choices.SourceKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "factcheck.api.schema.add_error_responses",
+    ],
+}
+
+# The organisation that publishes the verdicts: the author of every ClaimReview (schema.org JSON-LD).
+CLAIMREVIEW_AUTHOR = {
+    "name": os.environ.get("CLAIMREVIEW_AUTHOR_NAME", "Fact-checking desk"),
+    "url": os.environ.get("CLAIMREVIEW_AUTHOR_URL", "https://factcheck.example.org/"),
+}

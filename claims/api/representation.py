@@ -1,0 +1,180 @@
+"""A claim as the API shows it, built from the plain rows of claims.selectors (no model instances, no per-row
+queries): the list endpoint's serialization cost is a few dict literals per claim.
+
+The shape is documented by the read serializers in claims/api/serializers.py (ClaimSerializer and its parts),
+which the OpenAPI schema is generated from; tests/api check that the two agree.
+"""
+
+from decimal import Decimal
+
+from claims.choices import VERDICTS
+from claims.models import first_appearance_of
+from claims.periods import Period, describe_period
+from claims.quantities import _normalize, format_quantity, gap_percent
+
+CLAIM_FIELDS = (
+    "id", "key", "subject", "claim_type", "quantity", "period", "status", "verdict", "assignee", "withdrawal",
+    "appearances", "evidence", "version", "created_at", "updated_at", "links",
+)  # fmt: skip
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """245000000000.000000 -> "245000000000"; exact, and safe from float rounding in any JSON reader."""
+    return None if value is None else format(_normalize(value), "f")
+
+
+class Links:
+    """Absolute URLs built by string formatting from one base (reverse() per row costs more than the row)."""
+
+    def __init__(self, request):
+        self.base = request.build_absolute_uri("/").rstrip("/") if request is not None else ""
+
+    def claim(self, pk) -> str:
+        return f"{self.base}/api/v1/claims/{pk}/"
+
+    def claims(self, row: dict) -> dict:
+        pk = row["id"]
+        return {
+            "self": f"{self.base}/api/v1/claims/{pk}/",
+            "admin": f"{self.base}/admin/claims/claim/{pk}/change/",
+            "history": f"{self.base}/api/v1/claims/{pk}/history/",
+            "claimreview": f"{self.base}/api/v1/claims/{pk}/claimreview/" if row["status"] in VERDICTS else None,
+        }
+
+
+def source_brief(row: dict) -> dict:
+    publisher_id = row["source__publisher_id"]
+    return {
+        "id": row["source_id"],
+        "title": row["source__title"],
+        "url": row["source__url"],
+        "publisher": None if publisher_id is None else {"id": publisher_id, "name": row["source__publisher__name"]},
+    }
+
+
+def appearance_brief(row: dict) -> dict:
+    return {
+        "id": row["id"],
+        "source": source_brief(row),
+        "quote": row["quote"],
+        "claimant": row["claimant"],
+        "date": row["stated_on"] or row["source__published_on"],
+        "start_offset": row["start_offset"],
+        "end_offset": row["end_offset"],
+    }
+
+
+def evidence_brief(row: dict, claimed_value: Decimal | None) -> dict:
+    return {
+        "id": row["id"],
+        "source": source_brief(row),
+        "relation": row["relation"],
+        "excerpt": row["excerpt"],
+        "locator": row["locator"],
+        "source_value": decimal_text(row["source_value"]),
+        "gap_percent": decimal_text(gap_percent(claimed_value, row["source_value"])),
+        "excerpt_missing_since": row["excerpt_missing_since"],
+    }
+
+
+def claim_representation(
+    row: dict, appearances: list[dict], evidence: list[dict], *, links: Links, show_staff: bool, fields=None
+) -> dict:
+    """The claim's JSON object; `fields` (a set of top-level names) keeps only those."""
+    want = (lambda name: True) if fields is None else fields.__contains__
+    value = row["value"]
+    out = {}
+    if want("id"):
+        out["id"] = row["id"]
+    if want("key"):
+        out["key"] = row["key"]
+    if want("subject"):
+        out["subject"] = row["subject"]
+    if want("claim_type"):
+        out["claim_type"] = row["claim_type"]
+    if want("quantity"):
+        lower, upper = row["lower_bound"], row["upper_bound"]
+        out["quantity"] = {
+            "value": decimal_text(value),
+            "unit": row["unit"],
+            "qualifier": row["qualifier"],
+            "lower_bound": decimal_text(lower),
+            "upper_bound": decimal_text(upper),
+            "display": format_quantity(value, row["unit"], row["qualifier"], lower, upper),
+        }
+    if want("period"):
+        start, end = row["period_start"], row["period_end"]
+        out["period"] = {
+            "label": row["period"],
+            "display": describe_period(Period(start, end, row["period_precision"], row["period_as_of"]))
+            if row["period"]
+            else "",
+            "start": start,
+            "end": end,
+            "precision": row["period_precision"],
+            "as_of": row["period_as_of"],
+        }
+    if want("status"):
+        out["status"] = row["status"]
+    if want("verdict"):
+        out["verdict"] = (
+            {
+                "textual_rating": row["textual_rating"],
+                "explanation": row["verdict_note"],
+                "rating_value": row["rating_value"],
+                "reviewer": _user(row, "reviewer") if show_staff else None,
+                "reviewed_at": row["reviewed_at"],
+            }
+            if row["status"] in VERDICTS
+            else None
+        )
+    if want("assignee"):
+        out["assignee"] = _user(row, "assignee") if show_staff else None
+    if want("withdrawal"):
+        out["withdrawal"] = (
+            None
+            if row["withdrawn_at"] is None
+            else {
+                "withdrawn_at": row["withdrawn_at"],
+                "reason": row["withdrawal_reason"],
+                "superseded_by": row["superseded_by_id"],
+            }
+        )
+    if want("appearances"):
+        out["appearances"] = [appearance_brief(a) for a in appearances]
+    if want("evidence"):
+        out["evidence"] = [evidence_brief(e, value) for e in evidence]
+    if want("version"):
+        out["version"] = row["version"]
+    if want("created_at"):
+        out["created_at"] = row["created_at"]
+    if want("updated_at"):
+        out["updated_at"] = row["updated_at"]
+    if want("links"):
+        out["links"] = links.claims(row)
+    return out
+
+
+def _user(row: dict, name: str) -> dict | None:
+    pk = row[f"{name}_id"]
+    return None if pk is None else {"id": pk, "username": row[f"{name}__username"]}
+
+
+class _AppearanceView:
+    """Just enough of an Appearance for claims.models.first_appearance_of()."""
+
+    __slots__ = ("id", "row", "source", "stated_on")
+
+    class _Source:
+        __slots__ = ("published_on",)
+
+    def __init__(self, row):
+        self.row, self.id, self.stated_on = row, row["id"], row["stated_on"]
+        self.source = self._Source()
+        self.source.published_on = row["source__published_on"]
+
+
+def first_appearance_row(appearances: list[dict]) -> dict | None:
+    """The earliest appearance row, by the same rule as the admin (claims.models.first_appearance_of)."""
+    first = first_appearance_of(_AppearanceView(row) for row in appearances)
+    return None if first is None else first.row

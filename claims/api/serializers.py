@@ -1,0 +1,254 @@
+"""Serializers: the read shapes (documented in the OpenAPI schema; produced fast by representation.py) and the
+write shapes (validated here: types, choices, the period's syntax; business rules are the services')."""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
+from claims.models import Appearance, Claim, Evidence
+from claims.periods import InvalidPeriod, parse_period
+from sources.api.serializers import PublisherBriefSerializer
+from sources.models import Source
+
+DECIMAL = {"max_digits": 30, "decimal_places": 6, "allow_null": True, "required": False}
+
+
+# --- read ------------------------------------------------------------------------------------------------------
+class SourceBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="The source's URL as cited (may be empty).")
+    publisher = PublisherBriefSerializer(allow_null=True)
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class QuantitySerializer(serializers.Serializer):
+    value = serializers.CharField(allow_null=True, help_text="Exact decimal as a string, in the unit.")
+    unit = serializers.ChoiceField(choices=[("", "none"), *Unit.choices])
+    qualifier = serializers.ChoiceField(choices=Qualifier.choices)
+    lower_bound = serializers.CharField(allow_null=True)
+    upper_bound = serializers.CharField(allow_null=True)
+    display = serializers.CharField(help_text='As people read it: "≈ $245 bn", "> 42", "11 %".')
+
+
+class PeriodSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text='Canonical written form: "2024", "2013/2024", "as of 2024" ("" for none).')
+    display = serializers.CharField(help_text='In words: "since 2013", "2013–2024".')
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    precision = serializers.CharField()
+    as_of = serializers.BooleanField()
+
+
+class VerdictSerializer(serializers.Serializer):
+    textual_rating = serializers.CharField()
+    explanation = serializers.CharField()
+    rating_value = serializers.IntegerField(allow_null=True, help_text="1 (false) … 5 (true); null if none.")
+    reviewer = UserBriefSerializer(allow_null=True, help_text="Null for clients without a desk role.")
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+
+
+class WithdrawalSerializer(serializers.Serializer):
+    withdrawn_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    superseded_by = serializers.IntegerField(allow_null=True)
+
+
+class AppearanceBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    source = SourceBriefSerializer()
+    quote = serializers.CharField()
+    claimant = serializers.CharField()
+    date = serializers.DateField(allow_null=True, help_text="When stated: the appearance's date, else the source's.")
+    start_offset = serializers.IntegerField(allow_null=True)
+    end_offset = serializers.IntegerField(allow_null=True)
+
+
+class EvidenceBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    source = SourceBriefSerializer()
+    relation = serializers.ChoiceField(choices=EvidenceRelation.choices)
+    excerpt = serializers.CharField()
+    locator = serializers.CharField()
+    source_value = serializers.CharField(allow_null=True, help_text="The source's own figure, in the claim's unit.")
+    gap_percent = serializers.CharField(allow_null=True, help_text="(claim − source) / |source| × 100, one decimal.")
+    excerpt_missing_since = serializers.DateTimeField(allow_null=True)
+
+
+class ClaimLinksSerializer(serializers.Serializer):
+    self = serializers.URLField()
+    admin = serializers.URLField()
+    history = serializers.URLField()
+    claimreview = serializers.URLField(allow_null=True, help_text="ClaimReview JSON-LD; null without a verdict.")
+
+
+class ClaimSerializer(serializers.Serializer):
+    """A claim. With `?fields=` only the named top-level fields are present."""
+
+    id = serializers.IntegerField(required=False)
+    key = serializers.CharField(required=False)
+    subject = serializers.CharField(required=False)
+    claim_type = serializers.ChoiceField(choices=ClaimType.choices, required=False)
+    quantity = QuantitySerializer(required=False)
+    period = PeriodSerializer(required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    verdict = VerdictSerializer(allow_null=True, required=False, help_text="Null unless the status is a verdict.")
+    assignee = UserBriefSerializer(allow_null=True, required=False)
+    withdrawal = WithdrawalSerializer(allow_null=True, required=False)
+    appearances = AppearanceBriefSerializer(many=True, required=False)
+    evidence = EvidenceBriefSerializer(many=True, required=False)
+    version = serializers.IntegerField(required=False, help_text='The ETag is W/"<version>".')
+    created_at = serializers.DateTimeField(required=False)
+    updated_at = serializers.DateTimeField(required=False)
+    links = ClaimLinksSerializer(required=False)
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.JSONField(help_text="The value filtered on (a choice, or a publisher id).")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class FacetsSerializer(serializers.Serializer):
+    status = FacetValueSerializer(many=True, required=False)
+    unit = FacetValueSerializer(many=True, required=False)
+    claim_type = FacetValueSerializer(many=True, required=False)
+    publisher = FacetValueSerializer(many=True, required=False)
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateTimeField()
+    user = UserBriefSerializer(allow_null=True)
+    type = serializers.ChoiceField(choices=[("created", "created"), ("changed", "changed"), ("deleted", "deleted")])
+    reason = serializers.CharField(allow_null=True, help_text="The transition note or the change's reason.")
+    changes = HistoryChangeSerializer(many=True)
+
+
+# --- write -----------------------------------------------------------------------------------------------------
+READ_ONLY = {"id", "status", "textual_rating", "rating_value", "reviewer", "reviewed_at", "assignee", "version",
+             "created_at", "updated_at", "withdrawn_at", "withdrawal_reason", "superseded_by", "verdict"}  # fmt: skip
+READ_ONLY_HINTS = {name: ": change it with POST /api/v1/claims/{id}/transition/" for name in (
+    "status", "textual_rating", "rating_value", "reviewer", "reviewed_at", "verdict")}  # fmt: skip
+
+
+class ClaimWriteSerializer(serializers.ModelSerializer):
+    """Create or edit a claim. Status, verdict, reviewer, version and timestamps are not writable here."""
+
+    key = serializers.CharField(
+        max_length=300, required=False, help_text="Derived from subject, value, period if absent."
+    )
+    value = serializers.DecimalField(**DECIMAL)
+    lower_bound = serializers.DecimalField(**DECIMAL)
+    upper_bound = serializers.DecimalField(**DECIMAL)
+    unit = serializers.ChoiceField(choices=[("", "none"), *Unit.choices], required=False)
+    period = serializers.CharField(
+        max_length=40, required=False, allow_blank=True,
+        help_text='"2024", "2024-05", "2013/2024", "2013/", "/2024", "1990s", "as of 2024", or "".',
+    )  # fmt: skip
+
+    class Meta:
+        model = Claim
+        fields = ["key", "subject", "claim_type", "value", "unit", "qualifier", "lower_bound", "upper_bound",
+                  "period", "verdict_note"]  # fmt: skip
+
+    def validate_period(self, value):
+        try:
+            return parse_period(value)
+        except InvalidPeriod as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def validate(self, attrs):
+        given = set(self.initial_data) if isinstance(self.initial_data, dict) else set()
+        refused = sorted(given & READ_ONLY)
+        if refused:
+            raise serializers.ValidationError(
+                {name: [f"is read-only here{READ_ONLY_HINTS.get(name, '')}"] for name in refused}
+            )
+        return attrs
+
+
+class AppearanceWriteSerializer(serializers.ModelSerializer):
+    """An appearance; its offsets are computed from the quote (and `start`, if given) in the source's text."""
+
+    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.defer("text"))
+    start = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, required=False, allow_null=True, write_only=True,
+        help_text="Where the quote starts in the source's text, when it occurs more than once.",
+    )  # fmt: skip
+
+    class Meta:
+        model = Appearance
+        fields = ["claim", "source", "quote", "start", "claimant", "stated_on"]
+
+
+class EvidenceWriteSerializer(serializers.ModelSerializer):
+    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.defer("text"))
+    source_value = serializers.DecimalField(**DECIMAL)
+
+    class Meta:
+        model = Evidence
+        fields = ["claim", "source", "relation", "excerpt", "locator", "source_value"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Status.choices, help_text="The status to move to.")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=5000,
+        help_text="Why: the verdict's explanation, recorded in the audit trail.",
+    )
+    textual_rating = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    rating_value = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=5)
+
+
+# --- appearances and evidence as resources of their own --------------------------------------------------------
+class AppearanceSerializer(AppearanceBriefSerializer):
+    claim = serializers.IntegerField()
+
+
+class EvidenceSerializer(EvidenceBriefSerializer):
+    claim = serializers.IntegerField()
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class JSONLDField(serializers.JSONField):
+    pass
+
+
+class ClaimReviewSerializer(serializers.Serializer):
+    """schema.org ClaimReview (JSON-LD), as Google's fact-check markup documents it."""
+
+    context = serializers.CharField(help_text='"https://schema.org"')
+    type = serializers.CharField(help_text='"ClaimReview"')
+    url = serializers.URLField()
+    claimReviewed = serializers.CharField()  # noqa: N815 - schema.org's property names
+    datePublished = serializers.DateField()  # noqa: N815
+    author = JSONLDField()
+    reviewRating = JSONLDField()  # noqa: N815
+    itemReviewed = JSONLDField()  # noqa: N815
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["@context"] = fields.pop("context")
+        fields["@type"] = fields.pop("type")
+        return fields
+
+
+def user_model():
+    return get_user_model()

@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .factcheck_tools import ClaimSearchView
+from .views import AppearanceViewSet, ClaimReviewFeedView, ClaimViewSet, EvidenceViewSet
+
+router = SimpleRouter()
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("appearances", AppearanceViewSet, basename="appearance")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("claimreviews", ClaimReviewFeedView, basename="claimreview-feed")
+
+urlpatterns = [path("claims:search", ClaimSearchView.as_view(), name="claims-search"), *router.urls]

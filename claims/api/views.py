@@ -1,0 +1,414 @@
+"""The claims API: list / detail / exports / facets, writes under If-Match, transitions, history, ClaimReview.
+
+Views parse the request, call claims.selectors (reads) or the services (writes) and shape the answer with
+representation.py. Who sees what is the selectors' business: an invisible claim is a 404 everywhere.
+"""
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.response import Response
+
+from claims.filters import AppearanceFilter, ClaimFilter, EvidenceFilter
+from claims.models import Appearance, Claim, Evidence
+from claims.roles import STATUS_PERMISSION
+from claims.selectors import (
+    APPEARANCE_COLUMNS,
+    EVIDENCE_COLUMNS,
+    FACETS,
+    appearance_list,
+    can_read_all_claims,
+    claim_facets,
+    claim_list,
+    claim_rows,
+    evidence_list,
+    related_rows,
+)
+from claims.services import claim_transition
+from factcheck.api.conditional import etag, expected_version
+from factcheck.api.exceptions import PreconditionFailed
+from factcheck.api.filtering import FilteredBackend, SelectorFilterBackend
+from factcheck.api.pagination import PagePagination
+from factcheck.api.permissions import Authenticated
+from factcheck.api.renderers import CSVRenderer, FastJSONRenderer, JSONLDRenderer, NDJSONRenderer
+
+from . import editing
+from .claimreview import claim_review
+from .exports import claimreview_feed, csv_lines, ndjson_lines
+from .history import claim_history
+from .representation import CLAIM_FIELDS, Links, appearance_brief, claim_representation, evidence_brief
+from .serializers import (
+    AppearanceSerializer,
+    AppearanceWriteSerializer,
+    ClaimReviewSerializer,
+    ClaimSerializer,
+    ClaimWriteSerializer,
+    EvidenceSerializer,
+    EvidenceWriteSerializer,
+    HistoryEntrySerializer,
+    TransitionSerializer,
+)
+
+ID = r"[0-9]{1,18}"
+
+
+def _fields(request) -> set[str] | None:
+    raw = request.query_params.get("fields")
+    if not raw:
+        return None
+    names = {name.strip() for name in raw.split(",") if name.strip()}
+    unknown = names - set(CLAIM_FIELDS)
+    if unknown:
+        raise ValidationError({"fields": [f"unknown: {', '.join(sorted(unknown))}; known: {', '.join(CLAIM_FIELDS)}"]})
+    return names
+
+
+def _facets(request) -> list[str]:
+    raw = request.query_params.get("facet")
+    if not raw:
+        return []
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    unknown = set(names) - set(FACETS)
+    if unknown:
+        raise ValidationError({"facet": [f"unknown: {', '.join(sorted(unknown))}; known: {', '.join(FACETS)}"]})
+    return list(dict.fromkeys(names))
+
+
+class ClaimPagination(PagePagination):
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["facets"] = {"$ref": "#/components/schemas/Facets"}
+        return result
+
+
+FIELDS_PARAM = OpenApiParameter(
+    "fields", str, description=f"Only these top-level fields, comma-separated: {', '.join(CLAIM_FIELDS)}."
+)
+FACET_PARAM = OpenApiParameter(
+    "facet", str, description=f"Counts per value under the same filters: {', '.join(FACETS)} (comma-separated)."
+)
+FORMAT_PARAM = OpenApiParameter(
+    "format", str, enum=["json", "csv", "ndjson"],
+    description="json (a page), or csv / ndjson: every matching row, streamed (pagination ignored).",
+)  # fmt: skip
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True, description='The claim\'s ETag, e.g. W/"3".'
+)
+
+
+@extend_schema(tags=["claims"])
+class ClaimViewSet(viewsets.GenericViewSet):
+    """Claims: read by anyone (anonymous: published verdicts only), written by fact-checkers and admins."""
+
+    queryset = Claim.objects.all()
+    filter_backends = [SelectorFilterBackend]
+    filterset_class = ClaimFilter
+    pagination_class = ClaimPagination
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
+    lookup_value_regex = ID
+    write_permission = None  # the model's add / change permission; the transition action needs STATUS_PERMISSION
+
+    def get_queryset(self):
+        return claim_list(user=getattr(self.request, "user", None))
+
+    def get_serializer_class(self):
+        return ClaimWriteSerializer if self.action in ("create", "update", "partial_update") else ClaimSerializer
+
+    def _visible_claim(self) -> Claim:
+        claim = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if claim is None:
+            raise NotFound("No claim with this id, or not one you may see.")
+        return claim
+
+    def _answer(self, pk: int, *, status_code: int = 200) -> Response:
+        row = claim_rows(self.get_queryset().filter(pk=pk)).first()
+        if row is None:
+            raise NotFound("No claim with this id, or not one you may see.")
+        appearances, evidence = related_rows([pk])
+        body = claim_representation(
+            row, appearances[pk], evidence[pk], links=Links(self.request),
+            show_staff=can_read_all_claims(self.request.user), fields=_fields(self.request),
+        )  # fmt: skip
+        response = Response(body, status=status_code, headers={"ETag": etag(row["version"])})
+        if status_code == 201:
+            response["Location"] = body.get("links", {}).get("self") or Links(self.request).claim(pk)
+        return response
+
+    @extend_schema(
+        parameters=[FIELDS_PARAM, FACET_PARAM, FORMAT_PARAM],
+        responses={
+            (200, "application/json"): ClaimSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/x-ndjson"): OpenApiTypes.STR,
+        },
+    )
+    def list(self, request):
+        """Claims matching the filters, a page at a time; or all of them as CSV / NDJSON (`format=`)."""
+        claims = claim_list(user=request.user, filters=request.query_params)
+        fields, facets = _fields(request), _facets(request)
+        links, staff = Links(request), can_read_all_claims(request.user)
+        export = request.accepted_renderer.format
+        if export in ("csv", "ndjson"):
+            if export == "csv":
+                lines, media = csv_lines(claims, links=links), "text/csv; charset=utf-8"
+            else:
+                lines, media = (
+                    ndjson_lines(claims, links=links, show_staff=staff, fields=fields),
+                    NDJSONRenderer.media_type,
+                )
+            response = StreamingHttpResponse(lines, content_type=media)
+            response["Content-Disposition"] = f'attachment; filename="claims.{export}"'
+            return response
+        rows = self.paginate_queryset(claim_rows(claims))
+        wants = fields or set(CLAIM_FIELDS)
+        appearances, evidence = related_rows(
+            [row["id"] for row in rows], appearances="appearances" in wants, evidence="evidence" in wants
+        )
+        data = [
+            claim_representation(
+                row, appearances[row["id"]], evidence[row["id"]], links=links, show_staff=staff, fields=fields
+            )
+            for row in rows
+        ]
+        extra = {"facets": claim_facets(claims, facets)} if facets else None
+        return self.paginator.get_paginated_response(data, extra)
+
+    @extend_schema(parameters=[FIELDS_PARAM], responses=ClaimSerializer)
+    def retrieve(self, request, pk=None):
+        """One claim with its appearances, evidence and verdict. The ETag header carries its version."""
+        return self._answer(int(pk))
+
+    @extend_schema(request=ClaimWriteSerializer, responses={201: ClaimSerializer})
+    def create(self, request):
+        """A new claim (unverified). Fact-checkers and admins."""
+        serializer = ClaimWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = editing.claim_create(data=serializer.validated_data, actor=request.user)
+        return self._answer(claim.pk, status_code=201)
+
+    def _edit(self, request, *, partial: bool) -> Response:
+        claim = self._visible_claim()
+        version = expected_version(request)
+        if version != claim.version:
+            raise PreconditionFailed(
+                f"This claim was changed since you read it (your version {version}, now {claim.version}). "
+                "Nothing was saved: GET it again and reapply your change."
+            )
+        serializer = ClaimWriteSerializer(claim, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        editing.claim_update(claim=claim, data=serializer.validated_data, actor=request.user, expected_version=version)
+        return self._answer(claim.pk)
+
+    @extend_schema(parameters=[IF_MATCH], request=ClaimWriteSerializer, responses=ClaimSerializer)
+    def update(self, request, pk=None):
+        """Replace a claim's editable fields. Needs If-Match."""
+        return self._edit(request, partial=False)
+
+    @extend_schema(parameters=[IF_MATCH], request=ClaimWriteSerializer, responses=ClaimSerializer)
+    def partial_update(self, request, pk=None):
+        """Change some of a claim's editable fields. Needs If-Match."""
+        return self._edit(request, partial=True)
+
+    @extend_schema(parameters=[IF_MATCH], request=TransitionSerializer, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"], write_permission=STATUS_PERMISSION)
+    def transition(self, request, pk=None):
+        """Move the claim through the workflow (the admin's rules, messages and audit record). Needs If-Match."""
+        claim = self._visible_claim()
+        version = expected_version(request)
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim_transition(claim=claim, actor=request.user, expected_version=version, **serializer.validated_data)
+        return self._answer(claim.pk)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], permission_classes=[Authenticated], pagination_class=PagePagination,
+            filter_backends=[], renderer_classes=[FastJSONRenderer, BrowsableAPIRenderer])  # fmt: skip
+    def history(self, request, pk=None):
+        """The audit trail: who changed what and when, field by field, with the transition notes."""
+        claim = self._visible_claim()
+        entries = self.paginate_queryset(claim_history(claim))
+        return self.paginator.get_paginated_response(entries)
+
+    @extend_schema(responses={(200, "application/ld+json"): ClaimReviewSerializer,
+                              (200, "application/json"): ClaimReviewSerializer})  # fmt: skip
+    @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=[JSONLDRenderer, FastJSONRenderer])
+    def claimreview(self, request, pk=None):
+        """ClaimReview JSON-LD (schema.org) of a claim with a verdict; 404 without one."""
+        pk = int(pk)
+        row = claim_rows(self.get_queryset().filter(pk=pk)).first()
+        if row is None:
+            raise NotFound("No claim with this id, or not one you may see.")
+        appearances, _ = related_rows([pk], evidence=False)
+        review = claim_review(row, appearances[pk], links=Links(request))
+        if review is None:
+            raise NotFound("This claim has no verdict yet, so no ClaimReview.")
+        return Response(review)
+
+
+@extend_schema(tags=["claims"])
+class ClaimReviewFeedView(viewsets.GenericViewSet):
+    queryset = Claim.objects.all()
+    filter_backends = [SelectorFilterBackend]
+    filterset_class = ClaimFilter
+    renderer_classes = [JSONLDRenderer, FastJSONRenderer]
+    pagination_class = None
+
+    def get_queryset(self):
+        return claim_list(user=getattr(self.request, "user", None))
+
+    @extend_schema(
+        responses={
+            (200, "application/ld+json"): inline_serializer(
+                "ClaimReviewFeed",
+                {
+                    "@context": serializers.CharField(),
+                    "@type": serializers.CharField(),
+                    "dataFeedElement": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            (200, "application/json"): OpenApiTypes.OBJECT,
+        }
+    )
+    def list(self, request):
+        """Every ClaimReview (claims with a verdict) as a schema.org DataFeed, streamed; the claims' filters apply."""
+        from claims.choices import VERDICTS
+
+        claims = claim_list(user=request.user, filters=request.query_params).filter(status__in=VERDICTS)
+        media = request.accepted_renderer.media_type
+        return StreamingHttpResponse(claimreview_feed(claims, links=Links(request)), content_type=media)
+
+
+def _child_answer(row: dict, request, build, version: int, *, status_code: int = 200) -> Response:
+    body = build(row) | {"claim": row["claim_id"]}
+    response = Response(body, status=status_code, headers={"ETag": etag(version)})
+    return response
+
+
+class _ChildViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Appearances and evidence: read like claims (visibility of their claim), written under the claim's If-Match."""
+
+    filter_backends = [FilteredBackend]
+    lookup_value_regex = ID
+    columns: tuple[str, ...] = ()
+    write_serializer = None
+    save = None
+
+    def _rows(self, queryset):
+        return queryset.values(*self.columns, "claim__value", "claim__version")
+
+    def _build(self, row):
+        raise NotImplementedError
+
+    def _one(self, pk):
+        row = self._rows(self.get_queryset().filter(pk=pk)).first()
+        if row is None:
+            raise NotFound(f"No {self.noun} with this id, or not one you may see.")
+        return row
+
+    def list(self, request):
+        rows = self.paginate_queryset(self._rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response([self._build(row) | {"claim": row["claim_id"]} for row in rows])
+
+    def retrieve(self, request, pk=None):
+        row = self._one(int(pk))
+        return _child_answer(row, request, self._build, row["claim__version"])
+
+    def _save(self, request, obj, *, partial: bool, version: int | None, status_code: int) -> Response:
+        serializer = self.write_serializer(obj, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if obj.pk is not None and "claim" in data and data["claim"].pk != obj.claim_id:
+            raise ValidationError({"claim": ["can't move to another claim; delete and add instead"]})
+        if obj.pk is None and not self.get_claims().filter(pk=data["claim"].pk).exists():
+            raise ValidationError({"claim": ["no claim with this id that you may see"]})
+        saved = type(self).save(obj=obj, data=data, actor=request.user, expected_version=version)
+        row = self._one(saved.pk)
+        return _child_answer(row, request, self._build, row["claim__version"], status_code=status_code)
+
+    def get_claims(self):
+        return claim_list(user=self.request.user)
+
+    def create(self, request):
+        return self._save(request, self.queryset.model(), partial=False, version=None, status_code=201)
+
+    def _object(self, pk):
+        return self.queryset.model.objects.filter(pk=pk, claim__in=self.get_claims()).first()
+
+    def _edit(self, request, partial):
+        obj = self._object(self.kwargs["pk"])
+        if obj is None:
+            raise NotFound(f"No {self.noun} with this id, or not one you may see.")
+        version = expected_version(request)
+        return self._save(request, obj, partial=partial, version=version, status_code=200)
+
+    def update(self, request, pk=None):
+        return self._edit(request, False)
+
+    def partial_update(self, request, pk=None):
+        return self._edit(request, True)
+
+    def destroy(self, request, pk=None):
+        obj = self._object(pk)
+        if obj is None:
+            raise NotFound(f"No {self.noun} with this id, or not one you may see.")
+        editing.child_delete(obj=obj, actor=request.user, expected_version=expected_version(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _child_schema(read, write, noun):
+    return {
+        "list": extend_schema(responses=read(many=True), summary=f"List {noun}"),
+        "retrieve": extend_schema(responses=read, summary=f"One {noun}; ETag is its claim's"),
+        "create": extend_schema(request=write, responses={201: read}, summary=f"Add {noun} to a claim"),
+        "update": extend_schema(parameters=[IF_MATCH], request=write, responses=read),
+        "partial_update": extend_schema(parameters=[IF_MATCH], request=write, responses=read),
+        "destroy": extend_schema(parameters=[IF_MATCH], responses={204: OpenApiResponse(description="Deleted.")}),
+    }
+
+
+@extend_schema(tags=["appearances"])
+@extend_schema_view(**_child_schema(AppearanceSerializer, AppearanceWriteSerializer, "appearances"))
+class AppearanceViewSet(_ChildViewSet):
+    queryset = Appearance.objects.all()
+    filterset_class = AppearanceFilter
+    columns = APPEARANCE_COLUMNS
+    write_serializer = AppearanceWriteSerializer
+    save = staticmethod(lambda **kw: editing.appearance_save(appearance=kw.pop("obj"), **kw))
+    noun = "appearance"
+    serializer_class = AppearanceSerializer
+
+    def get_queryset(self):
+        return appearance_list(user=self.request.user).order_by("claim_id", "id")
+
+    def _build(self, row):
+        return appearance_brief(row)
+
+
+@extend_schema(tags=["evidence"])
+@extend_schema_view(**_child_schema(EvidenceSerializer, EvidenceWriteSerializer, "evidence"))
+class EvidenceViewSet(_ChildViewSet):
+    queryset = Evidence.objects.all()
+    filterset_class = EvidenceFilter
+    columns = EVIDENCE_COLUMNS
+    write_serializer = EvidenceWriteSerializer
+    save = staticmethod(lambda **kw: editing.evidence_save(evidence=kw.pop("obj"), **kw))
+    noun = "evidence"
+    serializer_class = EvidenceSerializer
+
+    def get_queryset(self):
+        return evidence_list(user=self.request.user).order_by("claim_id", "id")
+
+    def _build(self, row):
+        return evidence_brief(row, row["claim__value"])

@@ -1,0 +1,228 @@
+"""The claims' FilterSet: what `/api/v1/claims/`, its CSV / NDJSON exports and feeds can be narrowed by.
+
+Several values at once are comma-separated (`?status=verified,false`). `q` is a full-text search over the
+subject, the appearances' quotes and their sources' titles: PostgreSQL full-text search (English stemming,
+websearch syntax: "exact phrase", OR, -word) with ranking on PostgreSQL, a case-insensitive substring search
+with the same syntax elsewhere (SQLite).
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django_filters import rest_framework as filters
+
+from sources.models import Source
+from sources.partial_dates import InvalidDate, parse_partial_date, period_end
+
+from .choices import ClaimType, Status, Unit
+from .models import Appearance, Claim, Evidence
+
+BIGINT = 2**63 - 1
+SEARCH_CONFIG = "english"
+# The expressions indexed by migration 0006 (GIN, PostgreSQL): a search must use exactly these to be fast.
+SUBJECT_VECTOR = SearchVector("subject", config=SEARCH_CONFIG)
+QUOTE_VECTOR = SearchVector("quote", config=SEARCH_CONFIG)
+TITLE_VECTOR = SearchVector("title", config=SEARCH_CONFIG)
+
+
+class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    """One or more choices, comma-separated."""
+
+
+class IdInFilter(filters.BaseInFilter, filters.NumberFilter):
+    """One or more ids, comma-separated."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(min_value=1, max_value=BIGINT, decimal_places=0, max_digits=19)
+        super().__init__(*args, **kwargs)
+
+
+def _partial_date(value: str, field: str):
+    try:
+        return parse_partial_date(value)
+    except InvalidDate as exc:
+        raise ValidationError({field: [str(exc)]}) from exc
+
+
+class ClaimOrdering(filters.OrderingFilter):
+    """`value`, `period`, `updated`, `status`; `-` for descending; `relevance` (most relevant first) with `q`."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            descending, name = param.startswith("-"), param.lstrip("-")
+            if name == "relevance":
+                if "rank" in qs.query.annotations:
+                    ordering.append(F("rank").asc() if descending else F("rank").desc())
+                continue
+            field = self.param_map[name]
+            ordering.append(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True))
+        return qs.order_by(*ordering, "-id") if ordering else qs
+
+
+def search_terms(text: str) -> list[list[tuple[bool, str]]]:
+    """Websearch syntax as clauses (AND) of alternatives (OR) of (negated, term): `a "b c" OR d -e`."""
+    clauses: list[list[tuple[bool, str]]] = []
+    pending_or = False
+    for match in re.finditer(r'(-?)"([^"]*)"|(\S+)', text):
+        negated, phrase, word = match.group(1) == "-", match.group(2), match.group(3)
+        if word is not None:
+            if word.upper() == "OR":
+                pending_or = bool(clauses)
+                continue
+            negated, word = word.startswith("-") and len(word) > 1, word[1:] if word.startswith("-") else word
+        term = (phrase if phrase is not None else word).strip()
+        if not term:
+            continue
+        if pending_or and clauses and not negated:
+            clauses[-1].append((False, term))
+        else:
+            clauses.append([(negated, term)])
+        pending_or = False
+    return clauses
+
+
+class ClaimFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="search",
+        max_length=500,
+        label='Full-text search in the subject, the quotes and the sources\' titles: words, "a phrase", OR, -word.',
+    )
+    status = ChoiceInFilter(choices=Status.choices, label="Status; several comma-separated.")
+    unit = ChoiceInFilter(choices=Unit.choices, label="Unit; several comma-separated.")
+    claim_type = ChoiceInFilter(choices=ClaimType.choices, label="Claim type; several comma-separated.")
+    value_min = filters.NumberFilter(
+        field_name="value", lookup_expr="gte", max_digits=30, decimal_places=6, label="Value ≥ this (in the unit)."
+    )
+    value_max = filters.NumberFilter(
+        field_name="value", lookup_expr="lte", max_digits=30, decimal_places=6, label="Value ≤ this (in the unit)."
+    )
+    period_from = filters.CharFilter(
+        method="filter_period_from", max_length=10, label="Period reaching into or past this date: YYYY[-MM[-DD]]."
+    )
+    period_to = filters.CharFilter(
+        method="filter_period_to", max_length=10, label="Period reaching into or before this date: YYYY[-MM[-DD]]."
+    )
+    publisher = IdInFilter(method="filter_publisher", label="Appears in a source of these publisher ids.")
+    source = IdInFilter(method="filter_source", label="Appears in these source ids.")
+    evidence_source = IdInFilter(method="filter_evidence_source", label="Has evidence from these source ids.")
+    has_evidence = filters.BooleanFilter(method="filter_has_evidence", label="Has (true) or lacks (false) evidence.")
+    assignee = IdInFilter(field_name="assignee_id", label="Assigned to these user ids.")
+    updated_after = filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gt", label="Changed after this ISO 8601 time (for syncing)."
+    )
+    ordering = ClaimOrdering(
+        fields=(("value", "value"), ("period_start", "period"), ("updated_at", "updated"), ("status", "status"),
+                ("id", "relevance")),
+        label="Sort by value, period, updated, status or relevance (with q); '-' for descending.",
+    )  # fmt: skip
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    @classmethod
+    def apply(cls, data, queryset):
+        """Filter `queryset` by `data` or raise django's ValidationError naming the invalid parameters."""
+        filterset = cls(data=data, queryset=queryset)
+        if not filterset.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
+        return filterset.qs
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "rank" in queryset.query.annotations and not self.form.cleaned_data.get("ordering"):
+            queryset = queryset.order_by(F("rank").desc(), "-updated_at", "-id")
+        return queryset
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if queryset.db and _vendor(queryset) == "postgresql":
+            return self._search_postgres(queryset, value)
+        return self._search_substring(queryset, value)
+
+    def _search_postgres(self, queryset, text):
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        by_subject = Claim.objects.annotate(v=SUBJECT_VECTOR).filter(v=query).values("id")
+        by_quote = Appearance.objects.annotate(v=QUOTE_VECTOR).filter(v=query).values("claim_id")
+        titles = Source.objects.annotate(v=TITLE_VECTOR).filter(v=query).values("id")
+        by_title = Appearance.objects.filter(source_id__in=titles).values("claim_id")
+        matching = by_subject.union(by_quote, by_title)
+        return queryset.filter(id__in=matching).annotate(
+            rank=SearchRank(SUBJECT_VECTOR, query, cover_density=False) + Value(0.0, output_field=FloatField())
+        )
+
+    def _search_substring(self, queryset, text):
+        condition = Q()
+        for clause in search_terms(text):
+            alternatives = Q()
+            for negated, term in clause:
+                found = (
+                    Q(subject__icontains=term)
+                    | Exists(Appearance.objects.filter(claim=OuterRef("pk"), quote__icontains=term))
+                    | Exists(Appearance.objects.filter(claim=OuterRef("pk"), source__title__icontains=term))
+                )
+                alternatives |= ~found if negated else found
+            condition &= alternatives
+        return queryset.filter(condition)
+
+    def filter_period_from(self, queryset, name, value):
+        start, _ = _partial_date(value, name)
+        return queryset.filter(Q(period_end__gte=start) | Q(period_end__isnull=True, period_start__isnull=False))
+
+    def filter_period_to(self, queryset, name, value):
+        start, precision = _partial_date(value, name)
+        end = period_end(start, precision)
+        return queryset.filter(Q(period_start__lte=end) | Q(period_start__isnull=True, period_end__isnull=False))
+
+    def filter_publisher(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Appearance.objects.filter(claim=OuterRef("pk"), source__publisher_id__in=[int(v) for v in value]))
+        )
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Appearance.objects.filter(claim=OuterRef("pk"), source_id__in=[int(v) for v in value]))
+        )
+
+    def filter_evidence_source(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Evidence.objects.filter(claim=OuterRef("pk"), source_id__in=[int(v) for v in value]))
+        )
+
+    def filter_has_evidence(self, queryset, name, value):
+        exists = Exists(Evidence.objects.filter(claim=OuterRef("pk")))
+        return queryset.filter(exists if value else ~exists)
+
+
+def _vendor(queryset) -> str:
+    from django.db import connections
+
+    return connections[queryset.db].vendor
+
+
+class EvidenceFilter(filters.FilterSet):
+    claim = IdInFilter(field_name="claim_id", label="Evidence of these claim ids.")
+    source = IdInFilter(field_name="source_id", label="Evidence from these source ids.")
+    relation = ChoiceInFilter(choices=Evidence._meta.get_field("relation").choices, label="Relation(s).")
+    publisher = IdInFilter(field_name="source__publisher_id", label="From sources of these publisher ids.")
+
+    class Meta:
+        model = Evidence
+        fields = []
+
+
+class AppearanceFilter(filters.FilterSet):
+    claim = IdInFilter(field_name="claim_id", label="Appearances of these claim ids.")
+    source = IdInFilter(field_name="source_id", label="Appearances in these source ids.")
+    publisher = IdInFilter(field_name="source__publisher_id", label="In sources of these publisher ids.")
+
+    class Meta:
+        model = Appearance
+        fields = []

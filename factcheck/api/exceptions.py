@@ -1,0 +1,104 @@
+"""The one exception handler of the API: every error is JSON of one shape, and service errors get their status.
+
+    {"status": 412, "code": "stale_version", "detail": "This claim was changed by someone else…", "fields": {}}
+
+`fields` maps an input field to its messages (validation errors only). Services never import DRF: their
+exceptions (TransitionError, StaleVersion, QuoteNotFound, Django's ValidationError) are mapped here.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from claims.quotes import QuoteNotFound
+from claims.services import StaleVersion, TransitionError
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since you read it; nothing was saved."
+    default_code = "stale_version"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "Send the claim's ETag in an If-Match header (GET the claim first), so that you don't overwrite "
+        "someone else's change."
+    )
+    default_code = "if_match_required"
+
+
+def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, TransitionError):
+        return Conflict(exc.message, code="transition_refused")
+    if isinstance(exc, StaleVersion):
+        return PreconditionFailed(str(exc))
+    if isinstance(exc, QuoteNotFound):
+        return exceptions.ValidationError({exc.field: [exc.message]})
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            fields = {
+                ("non_field_errors" if name == "__all__" else name): [str(m) for e in errors for m in e.messages]
+                for name, errors in exc.error_dict.items()
+            }
+            return exceptions.ValidationError(fields)
+        return exceptions.ValidationError({"non_field_errors": exc.messages})
+    if isinstance(exc, IntegrityError):
+        return Conflict("The change conflicts with existing data (a duplicate, or a record still in use).")
+    if isinstance(exc, DataError):
+        return exceptions.ValidationError({"non_field_errors": ["A value is out of the range the database stores."]})
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    return exc
+
+
+def _first_code(codes) -> str:
+    while isinstance(codes, (list, dict)):
+        if not codes:
+            return "invalid"
+        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
+    return str(codes)
+
+
+def api_exception_handler(exc, context):
+    exc = _translate(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a bug: Django's 500 handler answers (JSON under /api/, see factcheck.api.views)
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body = {
+            "status": response.status_code,
+            "code": "invalid",
+            "detail": "The request has invalid fields: " + ", ".join(sorted(map(str, detail))) + ".",
+            "fields": {str(name): _messages(value) for name, value in detail.items()},
+        }
+    else:
+        body = {
+            "status": response.status_code,
+            "code": _first_code(exc.get_codes()) if isinstance(exc, exceptions.APIException) else "error",
+            "detail": str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc),
+            "fields": {},
+        }
+    response.data = body
+    return response
+
+
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [f"{key}: {message}" for key, inner in value.items() for message in _messages(inner)]
+    if isinstance(value, list):
+        return [message for item in value for message in _messages(item)]
+    return [str(value)]

@@ -1,0 +1,175 @@
+"""Pagination: page numbers with a capped page size (the default), or a cursor for syncing changing data.
+
+Page mode (`?page=2&page_size=100`): `count` is exact up to settings.API_COUNT_LIMIT matches and null above it
+(`count_exact: false`): counting a million rows for every page would cost more than the page itself. The page
+size is capped at settings.API_MAX_PAGE_SIZE.
+
+Cursor mode (`?cursor=` to start, then follow `next`): rows in the order they last changed (updated_at, id),
+read by keyset, so a sync never skips or repeats a row while others edit; a row edited during the sync moves to
+the end and comes again. When a sync has caught up, `next` is null and `cursor` resumes it later.
+"""
+
+import base64
+import binascii
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+
+def _positive_int(request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        raise ValidationError({name: [f"must be a whole number ≥ 1, not {raw[:40]!r}"]})
+    return int(raw)
+
+
+def encode_cursor(updated_at: dt.datetime, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{updated_at.isoformat()}|{pk}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> tuple[dt.datetime, int]:
+    problem = ValidationError({"cursor": ["is not a cursor this API gave out; start again with ?cursor="]})
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        when, _, pk = raw.partition("|")
+        updated_at = parse_datetime(when)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise problem from exc
+    if updated_at is None or updated_at.tzinfo is None or not pk.isdigit() or len(pk) > 18:
+        raise problem
+    return updated_at, int(pk)
+
+
+class PagePagination(BasePagination):
+    page_query_param = "page"
+    page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.cursor_mode = self.cursor_query_param in request.query_params
+        self.page_size = min(
+            _positive_int(request, self.page_size_query_param, api_settings.PAGE_SIZE), settings.API_MAX_PAGE_SIZE
+        )
+        if self.cursor_mode:
+            return self._cursor_page(queryset, request.query_params[self.cursor_query_param])
+        self.page = _positive_int(request, self.page_query_param, 1)
+        offset = (self.page - 1) * self.page_size
+        rows = list(queryset[offset : offset + self.page_size + 1])
+        self.has_next = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if not rows and self.page > 1:
+            raise NotFound(f"Page {self.page} is past the last page.")
+        if self.page == 1 and not self.has_next:
+            self.count = len(rows)  # the whole result is on this page: no count query needed
+        else:
+            limit = settings.API_COUNT_LIMIT
+            if hasattr(queryset, "query"):
+                counted = queryset.order_by().values("pk")[: limit + 1].count()
+            else:
+                counted = queryset.count()
+            self.count = counted if counted <= limit else None
+        return rows
+
+    def _cursor_page(self, queryset, token: str):
+        queryset = queryset.order_by("updated_at", "id")
+        if token:
+            updated_at, pk = decode_cursor(token)
+            queryset = queryset.filter(Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, id__gt=pk))
+        rows = list(queryset[: self.page_size + 1])
+        self.has_next = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        self.last = rows[-1] if rows else None
+        self.token = token
+        return rows
+
+    def _cursor_of(self, row) -> str:
+        if isinstance(row, dict):
+            return encode_cursor(row["updated_at"], row["id"])
+        return encode_cursor(row.updated_at, row.pk)
+
+    def get_paginated_response(self, data, extra: dict | None = None):
+        url = self.request.build_absolute_uri()
+        if self.cursor_mode:
+            resume = self._cursor_of(self.last) if self.last is not None else self.token
+            body = {
+                "next": replace_query_param(url, self.cursor_query_param, resume) if self.has_next else None,
+                "cursor": resume,
+                "results": data,
+            }
+        else:
+            previous = None
+            if self.page > 1:
+                previous = (
+                    remove_query_param(url, self.page_query_param)
+                    if self.page == 2
+                    else replace_query_param(url, self.page_query_param, self.page - 1)
+                )
+            body = {
+                "count": self.count,
+                "count_exact": self.count is not None,
+                "page": self.page,
+                "page_size": self.page_size,
+                "next": replace_query_param(url, self.page_query_param, self.page + 1) if self.has_next else None,
+                "previous": previous,
+                "results": data,
+            }
+        if extra:
+            body.update(extra)
+        return Response(body)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "in": "query",
+                "required": False,
+                "description": "Page number (page mode).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "in": "query",
+                "required": False,
+                "description": f"Rows per page (default {api_settings.PAGE_SIZE}, "
+                f"at most {settings.API_MAX_PAGE_SIZE}).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.cursor_query_param,
+                "in": "query",
+                "required": False,
+                "description": "Cursor mode for syncing: empty to start, then the `cursor` of the previous answer. "
+                "Rows come in the order they last changed; `ordering` is ignored.",
+                "schema": {"type": "string"},
+            },
+        ]
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": f"Matches, exact up to {settings.API_COUNT_LIMIT}; null above (page mode only).",
+                },
+                "count_exact": {"type": "boolean"},
+                "page": {"type": "integer"},
+                "page_size": {"type": "integer"},
+                "next": {"type": "string", "format": "uri", "nullable": True},
+                "previous": {"type": "string", "format": "uri", "nullable": True},
+                "cursor": {"type": "string", "description": "Cursor mode: resumes after the last row."},
+                "results": schema,
+            },
+        }

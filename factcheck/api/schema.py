@@ -1,0 +1,59 @@
+"""OpenAPI post-processing: every operation documents the API's error responses (one JSON shape, see
+factcheck.api.exceptions), so that clients and the schema-driven tests know every status they may meet."""
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["status", "code", "detail", "fields"],
+    "properties": {
+        "status": {"type": "integer"},
+        "code": {"type": "string", "description": "Machine-readable: invalid, not_found, stale_version, …"},
+        "detail": {"type": "string", "description": "What went wrong and what to do, for people."},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Messages per invalid input field (validation errors only).",
+        },
+    },
+}
+DESCRIPTIONS = {
+    "400": "Invalid parameters or body; `fields` says which.",
+    "401": "Authentication required (or the token is invalid).",
+    "403": "Your role doesn't allow this.",
+    "404": "Not found, or not visible to you.",
+    "405": "Method not allowed.",
+    "406": "None of the accepted media types can be produced.",
+    "409": "Refused by the workflow or conflicting with existing data.",
+    "412": "The claim changed since the ETag you sent; nothing was saved.",
+    "415": "Send JSON (Content-Type: application/json).",
+    "428": "If-Match with the claim's ETag is required.",
+    "429": "Too many requests; retry after Retry-After seconds.",
+}
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def add_error_responses(result, generator, request, public):
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in WRITES | {"get"}:
+                continue
+            codes = ["400", "401", "404", "405", "406", "429"]
+            if method in WRITES:
+                codes += ["403", "409", "415"]
+                if method != "post" or path.endswith("/transition/"):
+                    codes += ["412", "428"]
+            if operation.get("operationId", "").endswith("history_list") or "history" in path:
+                codes.append("403")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                if code in responses:
+                    continue
+                responses[code] = {
+                    "description": DESCRIPTIONS[code],
+                    "content": {"application/json": {"schema": ref}},
+                }
+                if code == "429":
+                    responses[code]["headers"] = RETRY_AFTER
+    return result

@@ -1,0 +1,16 @@
+"""/api/v1/: the claims and sources APIs, the schema and its interactive documentation."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from .views import APIRootView, not_found
+
+urlpatterns = [
+    path("", APIRootView.as_view(), name="api-root"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include("claims.api.urls")),
+    path("", include("sources.api.urls")),
+    re_path(r"^.*$", not_found),
+]

@@ -1,0 +1,40 @@
+"""FilterSets of sources and publishers (the API's /api/v1/sources/ and /api/v1/publishers/)."""
+
+from django_filters import rest_framework as filters
+
+from .choices import SourceKind
+from .models import Publisher, Source
+
+BIGINT = 2**63 - 1
+
+
+class IdInFilter(filters.BaseInFilter, filters.NumberFilter):
+    """One or more ids, comma-separated."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(min_value=1, max_value=BIGINT, decimal_places=0, max_digits=19)
+        super().__init__(*args, **kwargs)
+
+
+class KindInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    """One or more kinds, comma-separated."""
+
+
+class SourceFilter(filters.FilterSet):
+    q = filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200, label="Words in the title.")
+    publisher = IdInFilter(field_name="publisher_id", label="Sources of these publisher ids.")
+    kind = KindInFilter(choices=SourceKind.choices, label="Kind(s) of document.")
+    published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte", label="Published on or after.")
+    published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte", label="Published on or before.")
+
+    class Meta:
+        model = Source
+        fields = []
+
+
+class PublisherFilter(filters.FilterSet):
+    q = filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=200, label="Words in the name.")
+
+    class Meta:
+        model = Publisher
+        fields = []
