@@ -57,8 +57,14 @@ def allowed_moves(claim: Claim) -> tuple[str, ...]:
     return ALLOWED_TRANSITIONS.get(claim.status, ())
 
 
-def transition_problem(*, claim: Claim, to: str, actor, note: str = "") -> str | None:
-    """Why the move is refused, or None when it is allowed. The rules, in one place."""
+def transition_problem(
+    *, claim: Claim, to: str, actor, note: str = "", has_evidence: bool | None = None, path_ok: bool = False
+) -> str | None:
+    """Why the move is refused, or None when it is allowed. The rules, in one place.
+
+    `has_evidence` may be given when the caller has looked it up for many claims at once; `path_ok` lets the
+    import reach a status in several allowed moves (unverified → in review → verdict) in one step.
+    """
     if actor is not None and not actor.has_perm(STATUS_PERMISSION):
         return "You don't have the fact-checker role needed to change a claim's status."
     if to not in Status.values:
@@ -67,18 +73,15 @@ def transition_problem(*, claim: Claim, to: str, actor, note: str = "") -> str |
         return "This claim is withdrawn; its status can no longer change."
     if to == claim.status:
         return f"The claim is already {status_label(to).lower()}."
-    if to not in ALLOWED_TRANSITIONS.get(claim.status, ()):
+    if not (path_ok and status_path(claim.status, to)) and to not in ALLOWED_TRANSITIONS.get(claim.status, ()):
         allowed = ", ".join(status_label(s).lower() for s in ALLOWED_TRANSITIONS.get(claim.status, ()))
         return (
             f"A claim can't go from {status_label(claim.status).lower()} to {status_label(to).lower()}; "
             f"from {status_label(claim.status).lower()} it can go to: {allowed}."
         )
-    if (
-        to in NEEDS_EVIDENCE
-        and not claim.evidence.filter(relation__in=(EvidenceRelation.SUPPORTS, EvidenceRelation.CONTRADICTS))
-        .exclude(excerpt="")
-        .exists()
-    ):
+    if has_evidence is None and to in NEEDS_EVIDENCE:
+        has_evidence = _decisive_evidence().filter(claim=claim).exists()
+    if to in NEEDS_EVIDENCE and not has_evidence:
         return (
             f"To mark a claim {status_label(to).lower()}, first add evidence that supports or contradicts it, "
             "with the excerpt from the source."
@@ -86,6 +89,98 @@ def transition_problem(*, claim: Claim, to: str, actor, note: str = "") -> str |
     if to == Status.UNVERIFIABLE and not note.strip():
         return "Say in the note why the claim can't be verified."
     return None
+
+
+def _decisive_evidence():
+    """Evidence that can carry a verdict: it supports or contradicts the claim, with an excerpt."""
+    from .models import Evidence
+
+    return Evidence.objects.filter(relation__in=(EvidenceRelation.SUPPORTS, EvidenceRelation.CONTRADICTS)).exclude(
+        excerpt=""
+    )
+
+
+def status_path(start: str, goal: str) -> list[str]:
+    """The shortest sequence of allowed moves from one status to another (empty when there is none)."""
+    frontier, came_from = [start], {start: None}
+    while frontier:
+        status = frontier.pop(0)
+        if status == goal:
+            path = []
+            while status != start:
+                path.append(status)
+                status = came_from[status]
+            return path[::-1]
+        for following in ALLOWED_TRANSITIONS.get(status, ()):
+            if following not in came_from:
+                came_from[following] = status
+                frontier.append(following)
+    return []
+
+
+def _apply_status(claim: Claim, to: str, actor, note: str, textual_rating: str = "", rating_value=None) -> str:
+    """Set the status and the verdict fields that go with it; return the status it had."""
+    before = claim.status
+    claim.status = to
+    if to in VERDICTS:
+        default_text, default_value = DEFAULT_RATINGS[to]
+        claim.reviewer = actor
+        claim.reviewed_at = timezone.now()
+        claim.textual_rating = textual_rating.strip() or default_text
+        claim.rating_value = rating_value if rating_value is not None else default_value
+        claim.verdict_note = note.strip()
+    elif before in VERDICTS:
+        claim.textual_rating, claim.rating_value = "", None
+        claim.reviewer, claim.reviewed_at = None, None
+    return before
+
+
+def claims_move_for_import(*, moves: list[tuple[int, str, str]], actor, reason: str) -> dict[int, str]:
+    """The import's door to the workflow: move many claims (id, status, note) at once, by the same rules.
+
+    A claim may pass through several allowed moves (unverified → in review → verified); the rules of the
+    status it ends in apply. Returns {claim id: why refused}; the others are moved, with one history row each.
+    """
+    from .audit import record_history, update_rows
+
+    wanted = {claim_id: (to, note) for claim_id, to, note in moves}
+    claims = list(Claim.objects.select_for_update().filter(pk__in=wanted))
+    decided = set(_decisive_evidence().filter(claim_id__in=wanted).values_list("claim_id", flat=True).distinct())
+    refused, moved = {}, []
+    for claim in claims:
+        to, note = wanted[claim.pk]
+        problem = transition_problem(
+            claim=claim, to=to, actor=actor, note=note, has_evidence=claim.pk in decided, path_ok=True
+        )
+        if problem:
+            refused[claim.pk] = problem
+            continue
+        _apply_status(claim, to, actor, note)
+        claim.version += 1
+        moved.append(claim)
+    fields = [
+        "status",
+        "reviewer",
+        "reviewed_at",
+        "textual_rating",
+        "rating_value",
+        "verdict_note",
+        "version",
+        "updated_at",
+    ]
+    now = timezone.now()
+    for claim in moved:
+        claim.updated_at = now
+    update_rows(Claim, moved, fields)
+    record_history(
+        Claim,
+        [c.pk for c in moved],
+        history_type="~",
+        user_id=actor.pk if actor else None,
+        reason=f"{reason}: status set by import",
+        date=now,
+    )
+    return refused
 
 
 def claim_transition(
@@ -113,18 +208,7 @@ def claim_transition(
             raise TransitionError(problem)
         if rating_value is not None and not RATING_WORST <= rating_value <= RATING_BEST:
             raise TransitionError(f"The numeric rating must be between {RATING_WORST} and {RATING_BEST}.")
-        before = locked.status
-        locked.status = to
-        if to in VERDICTS:
-            default_text, default_value = DEFAULT_RATINGS[to]
-            locked.reviewer = actor
-            locked.reviewed_at = timezone.now()
-            locked.textual_rating = textual_rating.strip() or default_text
-            locked.rating_value = rating_value if rating_value is not None else default_value
-            locked.verdict_note = note.strip()
-        elif before in VERDICTS:
-            locked.textual_rating, locked.rating_value = "", None
-            locked.reviewer, locked.reviewed_at = None, None
+        before = _apply_status(locked, to, actor, note, textual_rating, rating_value)
         locked.version = F("version") + 1
         _record(locked, actor, f"{status_label(before)} → {status_label(to)}" + (f": {note.strip()}" if note else ""))
         locked.save()

@@ -1,5 +1,6 @@
 """URL normalisation: the one rule for deciding that two URLs name the same document."""
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -44,6 +45,7 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=65536)  # imports refer to the same few thousand sources over and over
 def normalize_url(url: str) -> str:
     """Return the canonical form of an http(s) URL.
 

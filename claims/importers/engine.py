@@ -17,7 +17,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from ..services import TransitionError
 from . import writers
 from .errors import FieldError, FileProblem, ImportProblem, TooManyErrors
 from .readers import open_reader
@@ -103,29 +102,32 @@ class SeenKeys:
     def first_places(self, kind: str, keyed: list[tuple[str, str]]) -> dict[str, str]:
         """Record (key, place) pairs; return {key: earlier place} for keys met before in this file."""
         earlier: dict[str, str] = {}
-        digests: dict[str, str] = {}
-        fresh: list[tuple[str, str, str]] = []
+        first: dict[str, tuple[str, str]] = {}  # digest -> (key, place) of its first occurrence in this batch
         for key, place in keyed:
             digest = self.digest(key)
-            if digest in digests:
-                earlier[key] = digests[digest]
-                continue
-            digests[digest] = place
-            fresh.append((kind, digest, place[:200]))
-        if fresh:
-            found = {}
-            for start in range(0, len(fresh), 500):
-                chunk = [row[1] for row in fresh[start : start + 500]]
-                marks = ", ".join(["%s"] * len(chunk))
+            if digest in first:
+                earlier[key] = first[digest][1]
+            else:
+                first[digest] = (key, place)
+        rows = [(kind, digest, place[:200]) for digest, (_key, place) in first.items()]
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            # One statement per chunk: the keys it inserts are new; the ones it doesn't were met before.
+            self.cursor.execute(
+                f"INSERT INTO {self.table} (kind, digest, place) VALUES {values} "
+                "ON CONFLICT (kind, digest) DO NOTHING RETURNING digest",
+                [value for row in chunk for value in row],
+            )
+            inserted = {row[0] for row in self.cursor.fetchall()}
+            clashes = [digest for _kind, digest, _place in chunk if digest not in inserted]
+            if clashes:
+                marks = ", ".join(["%s"] * len(clashes))
                 self.cursor.execute(
-                    f"SELECT digest, place FROM {self.table} WHERE kind = %s AND digest IN ({marks})", [kind, *chunk]
+                    f"SELECT digest, place FROM {self.table} WHERE kind = %s AND digest IN ({marks})", [kind, *clashes]
                 )
-                found.update(dict(self.cursor.fetchall()))
-            by_digest = {self.digest(key): key for key, _ in keyed}
-            for digest, place in found.items():
-                earlier[by_digest[digest]] = place
-            rows = [row for row in fresh if row[1] not in found]
-            self.cursor.executemany(f"INSERT INTO {self.table} (kind, digest, place) VALUES (%s, %s, %s)", rows)
+                for digest, place in self.cursor.fetchall():
+                    earlier[first[digest][0]] = place
         return earlier
 
     def reset(self) -> None:
@@ -235,11 +237,8 @@ class Importer:
     def apply_status_changes(self) -> None:
         """Move imported claims to the status their record gives, step by step through the workflow."""
         changes, self.status_changes = self.status_changes, []
-        for pending, claim_id, wanted in changes:
-            try:
-                writers.move_status(self, claim_id, wanted, note=pending.record.get("verdict_note", ""))
-            except TransitionError as exc:
-                self.error(pending.where, "status", exc.message, file=pending.file)
+        if changes:
+            writers.move_statuses(self, changes)
 
     def queue_children(self, pending: Pending, claim_id: int) -> None:
         """Validate a claim's nested appearances and evidence and queue them with the claim's id."""

@@ -7,14 +7,13 @@ savepoint of the import's transaction.
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sources.models import Publisher, Source
 
-from ..choices import ALLOWED_TRANSITIONS
+from ..audit import insert_rows, record_history, update_rows
 from ..models import Appearance, Claim, Evidence
 from ..quotes import QuoteNotFound, locate_quote
-from ..services import claim_transition
+from ..services import claims_move_for_import
 from .keys import derived_source_key
 
 SOURCE_FIELDS = (
@@ -72,9 +71,10 @@ def upsert(importer, kind: str, model, rows: list[tuple], existing: dict, fields
             importer.count(kind, "unchanged")
         objects[key] = current
     # Bulk writes bypass the save signals the audit trail listens to, so history rows are written alongside.
-    history = {"default_user": importer.actor, "default_change_reason": importer.reason, "default_date": now}
+    history = {"user_id": importer.actor.pk if importer.actor else None, "reason": importer.reason, "date": now}
     if created:
-        bulk_create_with_history(created, model, batch_size=1000, **history)
+        insert_rows(model, created)
+        record_history(model, [obj.pk for obj in created], history_type="+", **history)
         importer.count(kind, "created", len(created))
     if changed:
         if any(f.name == "version" for f in model._meta.concrete_fields):
@@ -82,7 +82,8 @@ def upsert(importer, kind: str, model, rows: list[tuple], existing: dict, fields
             for obj in changed:
                 obj.version += 1
             changed_fields.add("version")
-        bulk_update_with_history(changed, model, sorted(changed_fields | {"updated_at"}), batch_size=1000, **history)
+        update_rows(model, changed, sorted(changed_fields | {"updated_at"}))
+        record_history(model, [obj.pk for obj in changed], history_type="~", **history)
         importer.count(kind, "updated", len(changed))
     return objects
 
@@ -436,28 +437,14 @@ def write_evidences(importer, batch) -> None:
 
 
 # --- statuses ------------------------------------------------------------------------------------------------
-def status_path(start: str, goal: str) -> list[str]:
-    """The shortest sequence of allowed moves from one status to another (empty when there is none)."""
-    frontier, came_from = [start], {start: None}
-    while frontier:
-        status = frontier.pop(0)
-        if status == goal:
-            path = []
-            while status != start:
-                path.append(status)
-                status = came_from[status]
-            return path[::-1]
-        for following in ALLOWED_TRANSITIONS.get(status, ()):
-            if following not in came_from:
-                came_from[following] = status
-                frontier.append(following)
-    return []
-
-
-def move_status(importer, claim_id: int, wanted: str, *, note: str) -> None:
-    claim = Claim.objects.get(pk=claim_id)
-    path = status_path(claim.status, wanted)
-    for step in path:
-        claim = claim_transition(claim=claim, to=step, actor=importer.actor, note=note if step == wanted else "")
-    if path:
-        importer.count("claim", "status changed")
+def move_statuses(importer, changes) -> None:
+    """Move imported claims to their records' statuses through the workflow's bulk door (same rules)."""
+    refused = claims_move_for_import(
+        moves=[(claim_id, wanted, pending.record.get("verdict_note", "")) for pending, claim_id, wanted in changes],
+        actor=importer.actor,
+        reason=importer.reason,
+    )
+    for pending, claim_id, _wanted in changes:
+        if claim_id in refused:
+            importer.error(pending.where, "status", refused[claim_id], file=pending.file)
+    importer.count("claim", "status changed", len(changes) - len(refused))

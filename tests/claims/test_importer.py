@@ -474,3 +474,53 @@ def test_command_exits_non_zero_without_a_traceback(tmp_path):
     assert run.returncode == 1
     assert "is not valid JSON" in run.stderr and "missing.csv: file not found" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+# --- audit trail and statuses -------------------------------------------------------------------------------------
+def test_imported_records_are_in_the_audit_trail(tmp_path, desk_admin):
+    path = write(tmp_path, "a.json", document([claim(1, appearances=[{"source": "article", "quote": "$245 billion"}])]))
+    assert import_files([path], actor=desk_admin).ok
+    stored = Claim.objects.get()
+    entry = stored.history.get()
+    assert (entry.history_type, entry.history_user, entry.history_change_reason) == ("+", desk_admin, "import a.json")
+    assert entry.subject == stored.subject and entry.value == stored.value
+    assert Appearance.history.get().quote == "$245 billion"
+    assert Source.history.filter(key="article").count() == 1
+    changed = write(tmp_path, "b.json", document([claim(1, value="7")]))
+    assert import_files([changed]).ok
+    latest = Claim.objects.get().history.latest()
+    assert (latest.history_type, latest.value, latest.history_user) == ("~", 7, None)
+    assert Claim.objects.get().version == 2  # an open editor's save would now be refused
+
+
+def test_imported_statuses_go_through_the_workflow(tmp_path):
+    evidence = [{"source": "article", "relation": "supports", "excerpt": "reaching approximately $245 billion"}]
+    doc = document(
+        [
+            claim(1, status="verified", verdict_note="Customs data agree.", evidence=evidence),
+            claim(2, status="in_review"),
+            claim(3, status="unverifiable", verdict_note="No data published."),
+        ]
+    )
+    result = import_files([write(tmp_path, "a.json", doc)])
+    assert result.ok, problems(result)
+    verified = Claim.objects.get(key="c-1")
+    assert (verified.status, verified.textual_rating, verified.rating_value) == ("verified", "True", 5)
+    assert verified.verdict_note == "Customs data agree." and verified.reviewed_at is not None
+    assert Claim.objects.get(key="c-2").status == "in_review"
+    assert verified.history.latest().history_change_reason == "import a.json: status set by import"
+    assert import_files([write(tmp_path, "a.json", doc)]).counts["claim"]["status changed"] == 0
+
+
+def test_an_imported_verdict_without_evidence_is_refused(tmp_path):
+    doc = document([claim(1, status="false"), claim(2, status="unverifiable")])
+    result = import_files([write(tmp_path, "a.json", doc)])
+    assert [(e.record, e.field) for e in result.errors] == [("claims[0]", "status"), ("claims[1]", "status")]
+    assert "first add evidence" in result.errors[0].message and "why" in result.errors[1].message
+    assert_nothing_written()
+
+
+def test_importing_statuses_needs_the_role(tmp_path, journalist):
+    doc = document([claim(1, status="in_review")])
+    result = import_files([write(tmp_path, "a.json", doc)], actor=journalist)
+    assert "fact-checker role" in problems(result)[0]
