@@ -32,6 +32,8 @@ def find_chromium() -> str | None:
 def browser():
     executable = find_chromium()
     if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium found, and CI must run the browser test: .ci/run installs Debian's chromium")
         pytest.skip(
             "no Chromium found: install Debian's chromium package (apt-get install chromium) or set "
             "CHROMIUM_PATH; .ci/run installs it"
