@@ -139,3 +139,22 @@ def test_one_appearance_per_claim_and_source():
     appearance = AppearanceFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         AppearanceFactory(claim=appearance.claim, source=appearance.source, quote="another quote")
+
+
+def test_the_earliest_appearance_is_the_first():
+    import datetime as dt
+
+    from claims.models import first_appearance_of
+
+    claim = ClaimFactory()
+    undated = AppearanceFactory(claim=claim)
+    later = AppearanceFactory(
+        claim=claim, source=SourceFactory(published_on=dt.date(2025, 3, 1), published_precision="day")
+    )
+    earlier = AppearanceFactory(claim=claim, stated_on=dt.date(2024, 6, 1))
+    assert first_appearance_of(claim.appearances.select_related("source")) == earlier
+    earlier.delete()
+    assert first_appearance_of(claim.appearances.select_related("source")) == later
+    later.delete()
+    assert first_appearance_of(claim.appearances.all()) == undated
+    assert first_appearance_of([]) is None
