@@ -22,3 +22,15 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
     MONTH = "month", "Month"
     DAY = "day", "Day"
+
+
+class SourceHealth(models.TextChoices):
+    """What the last check of a source's URL found (see sources.checking.health for the rule)."""
+
+    NEVER_CHECKED = "never_checked", "Never checked"
+    OK = "ok", "OK"
+    REDIRECTED = "redirected", "Redirected"
+    CHANGED = "changed", "Changed"
+    BROKEN = "broken", "Broken"
+    UNREACHABLE = "unreachable", "Unreachable"
+    REFUSED = "refused", "Refused (address not allowed)"

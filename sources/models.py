@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .choices import DatePrecision, SourceKind
+from .choices import DatePrecision, SourceHealth, SourceKind
 from .partial_dates import format_partial_date
 from .urlnorm import normalize_url
 
@@ -26,6 +26,24 @@ class Publisher(models.Model):
         return self.name
 
 
+CHECK_FIELDS = (
+    "health",
+    "health_since",
+    "health_detail",
+    "last_checked_at",
+    "http_status",
+    "http_status_since",
+    "final_url",
+    "final_url_since",
+    "content_type",
+    "content_type_since",
+    "page_title",
+    "fingerprint",
+    "fingerprint_since",
+    "change_detected_at",
+)
+
+
 class Source(models.Model):
     """A document that can be cited. What the document doesn't tell (URL, date, author) stays empty.
 
@@ -41,14 +59,43 @@ class Source(models.Model):
     published_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
     kind = models.CharField(max_length=20, choices=SourceKind.choices, blank=True)
     url = models.URLField(max_length=2000, blank=True)
-    normalized_url = models.CharField(max_length=2000, null=True, blank=True, editable=False)
+    # NULL, not "", for "no URL": the unique constraint below must let any number of sources go without one.
+    normalized_url = models.CharField(max_length=2000, null=True, blank=True, editable=False)  # noqa: DJ001
     accessed_on = models.DateField(null=True, blank=True)
     archive_url = models.URLField(max_length=2000, blank=True)
     text = models.TextField(blank=True, help_text="The document's full text, when we hold it.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # What the last check of the URL found (written only by sources.services.record_source_check). Each
+    # `*_since` is when the value beside it was first seen, so "404 since 3 May" reads off the row.
+    health = models.CharField(
+        max_length=15, choices=SourceHealth.choices, default=SourceHealth.NEVER_CHECKED, db_index=True
+    )
+    health_since = models.DateTimeField(null=True, blank=True)
+    health_detail = models.CharField(max_length=500, blank=True, help_text="Why the check gave this state.")
+    last_checked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="None: no HTTP answer.")
+    http_status_since = models.DateTimeField(null=True, blank=True)
+    final_url = models.CharField(max_length=2000, blank=True, help_text="Where the redirects, if any, ended.")
+    final_url_since = models.DateTimeField(null=True, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    content_type_since = models.DateTimeField(null=True, blank=True)
+    page_title = models.CharField(max_length=500, blank=True, help_text="The HTML page's <title> at the last check.")
+    fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="sha256 of the page's normalised text at the last successful fetch."
+    )
+    fingerprint_since = models.DateTimeField(null=True, blank=True)
+    change_detected_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the page's text was seen to change; cleared when someone accepts it."
+    )
+
     # The text is left out of the history: it is large, and a change to it is refused under existing quotes.
-    history = HistoricalRecords(excluded_fields=["text"], history_change_reason_field=models.TextField(null=True))
+    # The check's fields are left out too: every check has its own SourceCheck row, so copying them into the
+    # history would add a row per check without telling anything new.
+    history = HistoricalRecords(
+        excluded_fields=["text", *CHECK_FIELDS], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         ordering = ["title", "id"]
@@ -58,19 +105,17 @@ class Source(models.Model):
                 fields=["normalized_url"], condition=Q(normalized_url__isnull=False), name="source_url_unique"
             ),
             models.CheckConstraint(condition=~Q(key=""), name="source_key_not_empty"),
-            models.CheckConstraint(
-                condition=Q(kind__in=[""] + SourceKind.values), name="source_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=[""] + SourceKind.values), name="source_kind_valid"),
             models.CheckConstraint(
                 condition=(Q(published_on__isnull=True) & Q(published_precision=""))
                 | (Q(published_on__isnull=False) & Q(published_precision__in=DatePrecision.values)),
                 name="source_published_precision_matches_date",
             ),
             models.CheckConstraint(
-                condition=(Q(url="") & Q(normalized_url__isnull=True))
-                | (~Q(url="") & Q(normalized_url__isnull=False)),
+                condition=(Q(url="") & Q(normalized_url__isnull=True)) | (~Q(url="") & Q(normalized_url__isnull=False)),
                 name="source_normalized_url_matches_url",
             ),
+            models.CheckConstraint(condition=Q(health__in=SourceHealth.values), name="source_health_valid"),
         ]
 
     def __str__(self) -> str:
@@ -81,10 +126,39 @@ class Source(models.Model):
         who = self.publisher.name if self.publisher_id else "unknown publisher"
         return f"[untitled {self.get_kind_display().lower() if self.kind else 'source'}] {who} ({self.key})"
 
+    def save(self, *args, **kwargs):
+        self.normalized_url = normalize_url(self.url) if self.url else None
+        super().save(*args, **kwargs)
+
     @property
     def published_display(self) -> str:
         return format_partial_date(self.published_on, self.published_precision)
 
-    def save(self, *args, **kwargs):
-        self.normalized_url = normalize_url(self.url) if self.url else None
-        super().save(*args, **kwargs)
+
+class SourceCheck(models.Model):
+    """One check of a source's URL: what was asked, what came back and the state it gave. Never edited."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="checks")
+    checked_at = models.DateTimeField()
+    url = models.CharField(max_length=2000, help_text="The URL asked for.")
+    health = models.CharField(max_length=15, choices=SourceHealth.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.CharField(max_length=2000, blank=True)
+    redirects = models.JSONField(
+        default=list, blank=True, help_text='Each hop: {"method", "url", "status", "location"}.'
+    )
+    content_type = models.CharField(max_length=200, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    bytes_read = models.PositiveIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="What went wrong, or a note (body too large, …).")
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["source", "-checked_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(health__in=SourceHealth.values), name="sourcecheck_health_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} at {self.checked_at:%Y-%m-%d %H:%M}: {self.get_health_display()}"
