@@ -1,8 +1,28 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from .models import Publisher, Source
+from .checking.limits import setting
+from .choices import SourceHealth
+from .models import CHECK_FIELDS, Publisher, Source, SourceCheck
+from .services import accept_source_changes, check_sources
+
+HEALTH_COLOURS = {
+    SourceHealth.NEVER_CHECKED: "#6b7280",
+    SourceHealth.OK: "#15803d",
+    SourceHealth.REDIRECTED: "#1d4ed8",
+    SourceHealth.CHANGED: "#b45309",
+    SourceHealth.BROKEN: "#b91c1c",
+    SourceHealth.UNREACHABLE: "#7c2d12",
+    SourceHealth.REFUSED: "#4b5563",
+}
+MESSAGE_LEVELS = {
+    SourceHealth.OK: messages.SUCCESS,
+    SourceHealth.REDIRECTED: messages.INFO,
+    SourceHealth.CHANGED: messages.WARNING,
+}
 
 
 @admin.register(Publisher)
@@ -19,23 +39,125 @@ class PublisherAdmin(admin.ModelAdmin):
         return obj.source_count
 
 
+class SourceCheckInline(admin.TabularInline):
+    """The source's check history, newest first. Checks are records: nobody adds, edits or deletes them."""
+
+    model = SourceCheck
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "check history"
+    fields = (
+        "checked_at",
+        "health",
+        "http_status",
+        "final_url",
+        "redirect_chain",
+        "content_type",
+        "duration_ms",
+        "short_fingerprint",
+        "error",
+    )
+    readonly_fields = fields
+    ordering = ("-checked_at", "-id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="redirects")
+    def redirect_chain(self, obj):
+        return " → ".join(f"{hop['status']} {hop['location']}" for hop in obj.redirects) or "—"
+
+    @admin.display(description="fingerprint")
+    def short_fingerprint(self, obj):
+        return obj.fingerprint[:12] or "—"
+
+
+def health_badge_html(source: Source) -> str:
+    return format_html(
+        '<span class="health-badge health-{}" title="{}" style="background:{};color:#fff;padding:2px 8px;'
+        'border-radius:10px;white-space:nowrap">{}</span>',
+        source.health,
+        source.health_detail,
+        HEALTH_COLOURS.get(source.health, "#6b7280"),
+        source.get_health_display(),
+    )
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("__str__", "publisher", "kind", "published_display", "url")
-    list_filter = ("kind", "publisher")
+    list_display = ("__str__", "publisher", "kind", "published_display", "url", "health_badge", "last_checked_at")
+    list_filter = ("health", "kind", "publisher")
     list_select_related = ("publisher",)
     search_fields = ("title", "key", "url", "publisher__name")
-    readonly_fields = ("normalized_url", "created_at", "updated_at")
+    readonly_fields = ("normalized_url", "created_at", "updated_at", *CHECK_FIELDS)
     autocomplete_fields = ("publisher",)
+    inlines = (SourceCheckInline,)
+    actions = ("check_now", "accept_changes")
     fieldsets = (
         (None, {"fields": ("key", "title", "publisher", "authors", "kind")}),
-        ("Publication", {"fields": ("published_on", "published_precision", "url", "normalized_url", "accessed_on",
-                                    "archive_url")}),
+        (
+            "Publication",
+            {"fields": ("published_on", "published_precision", "url", "normalized_url", "accessed_on", "archive_url")},
+        ),
+        (
+            "Link health",
+            {
+                "fields": (
+                    ("health", "health_since"),
+                    "health_detail",
+                    "last_checked_at",
+                    ("http_status", "http_status_since"),
+                    ("final_url", "final_url_since"),
+                    ("content_type", "content_type_since"),
+                    "page_title",
+                    ("fingerprint", "fingerprint_since"),
+                    "change_detected_at",
+                )
+            },
+        ),
         ("Text", {"fields": ("text",), "classes": ("collapse",)}),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("text")
+
     @admin.display(description="published", ordering="published_on")
     def published_display(self, obj):
         return obj.published_display
+
+    @admin.display(description="health", ordering="health")
+    def health_badge(self, obj):
+        return health_badge_html(obj)
+
+    @admin.action(description="Check now (fetch the selected sources' URLs)", permissions=["change"])
+    def check_now(self, request, queryset):
+        limit = int(setting("SOURCE_CHECK_ADMIN_MAX"))
+        if queryset.count() > limit:
+            self.message_user(
+                request,
+                f"Select at most {limit} sources: the check runs while you wait. "
+                "For more, use `manage.py check_sources` (see the README).",
+                messages.ERROR,
+            )
+            return
+
+        def report(check):
+            text = f"{Truncator(str(check.source)).chars(80)}: {check.get_health_display()}"
+            if check.source.health_detail:
+                text += f" — {check.source.health_detail}"
+            self.message_user(request, text, MESSAGE_LEVELS.get(check.health, messages.ERROR))
+
+        sources = queryset.select_related(None).only("id", "url")
+        summary = check_sources(sources=sources, actor=request.user, on_checked=report)
+        if summary.without_url:
+            self.message_user(request, f"{summary.without_url} source(s) have no URL: not checked.", messages.WARNING)
+
+    @admin.action(description="Accept page changes (the current text becomes the reference)", permissions=["change"])
+    def accept_changes(self, request, queryset):
+        accepted = accept_source_changes(sources=queryset, actor=request.user)
+        self.message_user(request, f"Accepted the page changes of {accepted} source(s).", messages.SUCCESS)
