@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.utils import timezone
-from urllib3.exceptions import ConnectTimeoutError, HTTPError, NameResolutionError
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, NameResolutionError, NewConnectionError
 
 from .addresses import AddressRefused
 from .limits import CheckLimits
@@ -234,7 +234,8 @@ class Fetcher:
                 except requests.exceptions.ConnectionError as exc:
                     if _chain_has(exc, NameResolutionError):
                         raise FetchFailure("unreachable", f"could not resolve {host}: {_innermost(exc)}") from exc
-                    if _chain_has(exc, ConnectTimeoutError):
+                    # (urllib3's NewConnectionError is a subclass of its ConnectTimeoutError.)
+                    if _chain_has(exc, ConnectTimeoutError) and not _chain_has(exc, NewConnectionError):
                         error = f"connecting to {host} timed out"
                     else:
                         error = f"connection to {host} failed: {_innermost(exc)}"

@@ -1,6 +1,7 @@
 """The source check end to end against the local fault server: each fault ends as its recorded state."""
 
 import json
+import socket
 
 import pytest
 
@@ -156,11 +157,23 @@ def test_a_server_that_recovers_after_a_retry_is_ok(site):
     assert site.hits[("HEAD", "/flaky")] == 2
 
 
-def test_head_refused_falls_back_to_get(site):
-    site.routes["/no-head"] = Route(body=PAGE.encode(), head_status=405)
+@pytest.mark.parametrize("refusal", [403, 405, 501])
+def test_head_refused_falls_back_to_get(site, refusal):
+    site.routes["/no-head"] = Route(body=PAGE.encode(), head_status=refusal)
     source = run_one(site.url("/no-head"))
     assert source.health == SourceHealth.OK and source.fingerprint
     assert site.hits[("HEAD", "/no-head")] == 1 and site.hits[("GET", "/no-head")] == 1
+    assert f"HEAD answered {refusal}" in source.checks.get().error
+
+
+def test_tls_and_connection_errors_are_unreachable(site):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    tls, refused = run(site.url("/ok").replace("http://", "https://"), f"http://127.0.0.1:{closed_port}/")
+    assert tls.health == refused.health == SourceHealth.UNREACHABLE
+    assert tls.health_detail.startswith("TLS error with 127.0.0.1")
+    assert "Connection refused" in refused.health_detail and "after 3 attempts" in refused.health_detail
 
 
 def test_time_limit_per_source(site, settings):
