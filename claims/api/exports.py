@@ -103,7 +103,6 @@ def claimreview_feed(claims, *, links: Links) -> Iterator[bytes]:
             review = claim_review(row, appearances[row["id"]], links=links)
             if review is None:
                 continue
-            review.pop("@context")
             parts.append(dumps(review))
         if parts:
             yield (b"" if first else b",") + b",".join(parts)

@@ -2,7 +2,7 @@
 write shapes (validated here: types, choices, the period's syntax; business rules are the services')."""
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from claims.choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
@@ -252,3 +252,18 @@ class ClaimReviewSerializer(serializers.Serializer):
 
 def user_model():
     return get_user_model()
+
+
+@extend_schema_serializer(many=False)
+class ClaimReviewFeedSerializer(serializers.Serializer):
+    """A schema.org DataFeed whose elements are ClaimReviews."""
+
+    context = serializers.CharField(help_text='"https://schema.org"')
+    type = serializers.CharField(help_text='"DataFeed"')
+    dataFeedElement = ClaimReviewSerializer(many=True)  # noqa: N815
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["@context"] = fields.pop("context")
+        fields["@type"] = fields.pop("type")
+        return fields

@@ -56,7 +56,8 @@ class PagePagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.cursor_mode = self.cursor_query_param in request.query_params
+        # Cursor mode needs a QuerySet with updated_at (the audit trail, for one, pages by number only).
+        self.cursor_mode = self.cursor_query_param in request.query_params and hasattr(queryset, "filter")
         self.page_size = min(
             _positive_int(request, self.page_size_query_param, api_settings.PAGE_SIZE), settings.API_MAX_PAGE_SIZE
         )

@@ -12,5 +12,5 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include("claims.api.urls")),
     path("", include("sources.api.urls")),
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # every other path under /api/v1/, newlines included: a JSON 404
 ]

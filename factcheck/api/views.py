@@ -1,6 +1,7 @@
 """The API's index, its JSON answer to unknown URLs, and its documentation views."""
 
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -24,6 +25,7 @@ class APIRootView(APIView):
                                  "docs": f"{base}docs/"})  # fmt: skip
 
 
+@csrf_exempt  # any method may land here; the answer is a 404, never Django's HTML CSRF page
 def not_found(request, *args, **kwargs):
     return JsonResponse(
         {"status": 404, "code": "not_found", "detail": f"No API resource at {request.path}; see /api/v1/docs/.",

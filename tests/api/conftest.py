@@ -72,7 +72,12 @@ def make_claim(
 @pytest.fixture
 def claims(db, fact_checker):
     """One claim per status; the verified one appears in a CSIS report."""
-    csis = SourceFactory(title="Russia-China trade report", publisher=PublisherFactory(name="CSIS"))
+    csis = SourceFactory(
+        title="Russia-China trade report",
+        publisher=PublisherFactory(name="CSIS"),
+        published_on=dt.date(2024, 5, 1),
+        published_precision="day",
+    )
     return {
         "unverified": make_claim(subject="Unverified trade figure"),
         "in_review": make_claim(status=Status.IN_REVIEW, subject="Trade under review"),
