@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from .checking.limits import setting
@@ -75,6 +76,31 @@ class SourceCheckInline(admin.TabularInline):
         return obj.fingerprint[:12] or "—"
 
 
+CLAIMS_LISTED = 25
+
+
+def _claim_links(related, source: Source, list_filter: str, detail: str) -> str:
+    """Up to CLAIMS_LISTED claims linked from this source (through appearances or evidence), and a link to all."""
+    rows = list(related.select_related("claim").order_by("claim_id")[: CLAIMS_LISTED + 1])
+    if not rows:
+        return "—"
+    items = format_html_join(
+        "",
+        '<li><a href="{}">{}</a> — {}</li>',
+        (
+            (
+                reverse("admin:claims_claim_change", args=[row.claim_id]),
+                Truncator(str(row.claim)).chars(90),
+                Truncator(row.quote).chars(80) if detail == "quote" else row.get_relation_display(),
+            )
+            for row in rows[:CLAIMS_LISTED]
+        ),
+    )
+    every = reverse("admin:claims_claim_changelist") + f"?{list_filter}={source.pk}"
+    more = "all of them in the claim list" if len(rows) > CLAIMS_LISTED else "in the claim list"
+    return format_html('<ul style="margin-left:0">{}</ul><a href="{}">{}</a>', items, every, more)
+
+
 def health_badge_html(source: Source) -> str:
     return format_html(
         '<span class="health-badge health-{}" title="{}" style="background:{};color:#fff;padding:2px 8px;'
@@ -125,6 +151,24 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("text")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "claims_here", "evidence_for") if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return (fieldsets[0], ("Claims", {"fields": ("claims_here", "evidence_for")}), *fieldsets[1:])
+
+    @admin.display(description="claims that appear in it")
+    def claims_here(self, obj):
+        return _claim_links(obj.appearances, obj, "source", "quote")
+
+    @admin.display(description="claims it is evidence for")
+    def evidence_for(self, obj):
+        return _claim_links(obj.evidence, obj, "evidence_source", "relation")
 
     @admin.display(description="published", ordering="published_on")
     def published_display(self, obj):

@@ -55,3 +55,16 @@ def test_claim_list_query_count_does_not_grow_with_page_size(
     client.force_login(admin_user)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("admin:claims_claim_changelist")).status_code == 200
+
+
+def test_source_page_lists_the_claims_in_it_and_those_it_is_evidence_for(client, admin_user, seeded):
+    client.force_login(admin_user)
+    article = Source.objects.get(key="aa-reverse-kissinger-fantasy")
+    page = client.get(reverse("admin:sources_source_change", args=[article.pk])).content.decode()
+    assert "Claims that appear in it" in page and "met over 42 times" in page
+    assert f"?source={article.pk}" in page
+    cited = Source.objects.get(url__contains="prospectmagazine")
+    page = client.get(reverse("admin:sources_source_change", args=[cited.pk])).content.decode()
+    assert "Cited by the article" in page and f"?evidence_source={cited.pk}" in page
+    listed = client.get(reverse("admin:claims_claim_changelist"), {"evidence_source": cited.pk}).content.decode()
+    assert "≈ $245 bn" in listed and "$3.5 bn" in listed
