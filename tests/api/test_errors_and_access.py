@@ -1,0 +1,108 @@
+"""Every error is JSON and no input is a 500; throttling (429 + Retry-After) in the shared cache; tokens."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from rest_framework.authtoken.models import Token
+
+from tests.factories import UserFactory
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+GARBAGE = ["", "x", "-1", "0", "1e400", "NaN", "9" * 40, "'; DROP TABLE claims_claim; --", "\x00", "%", "a,b,,c",
+           "2024-13-45", "true", "[]", "{}", "Ω" * 600]  # fmt: skip
+PARAMS = ["q", "status", "unit", "claim_type", "value_min", "value_max", "period_from", "period_to", "publisher",
+          "source", "evidence_source", "has_evidence", "assignee", "updated_after", "ordering", "facet", "fields",
+          "page", "page_size", "cursor", "format", "claim", "relation", "kind", "published_after", "query",
+          "pageSize", "pageToken", "offset", "maxAgeDays", "languageCode", "reviewPublisherSiteFilter"]  # fmt: skip
+ENDPOINTS = ["/api/v1/claims/", "/api/v1/claims/1/", "/api/v1/sources/", "/api/v1/publishers/", "/api/v1/evidence/",
+             "/api/v1/appearances/", "/api/v1/claimreviews/", "/api/v1/claims:search", "/api/v1/claims/1/history/",
+             "/api/v1/claims/1/claimreview/"]  # fmt: skip
+
+
+def test_garbage_parameters_never_make_a_500(journalist_client, claims):
+    seen = set()
+    for endpoint in ENDPOINTS:
+        for name in PARAMS:
+            for value in GARBAGE:
+                response = journalist_client.get(endpoint, {name: value})
+                assert response.status_code < 500, (endpoint, name, value)
+                seen.add(response.status_code)
+                if response.status_code >= 400:
+                    assert response["Content-Type"] == "application/json", (endpoint, name, value)
+                    assert {"status", "code", "detail", "fields"} <= set(response.json())
+                elif not response.streaming:
+                    response.content  # noqa: B018 - rendered without error
+                else:
+                    b"".join(response.streaming_content)
+    assert {200, 400} <= seen
+
+
+def test_garbage_bodies_and_headers(checker_client, claims):
+    url = f"/api/v1/claims/{claims['unverified'].id}/"
+    for body in ("not json", "[]", '{"value": "1e999"}', '{"subject": null}', '{"period": 5}', "{" * 100):
+        response = checker_client.patch(url, body, content_type="application/json", HTTP_IF_MATCH='W/"1"')
+        assert 400 <= response.status_code < 500 and response.json()["code"], body
+    for tag in ('W/"x"', "*", "garbage", '"99999999999999999999"'):
+        response = checker_client.patch(url, {"subject": "x"}, format="json", HTTP_IF_MATCH=tag)
+        assert response.status_code in (412, 428), tag
+    xml = checker_client.post("/api/v1/claims/", "<claim/>", content_type="application/xml")
+    assert xml.status_code == 415 and xml.json()["code"] == "unsupported_media_type"
+
+
+def test_unknown_api_urls_and_methods_are_json(api_client):
+    response = api_client.get("/api/v1/nothing/here")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert api_client.get("/api/v1/claims/abc/").status_code == 404
+    deleted = api_client.delete("/api/v1/claims/")
+    assert deleted.status_code == 405 and deleted.json()["code"] == "method_not_allowed"
+
+
+def test_bad_token_is_401(api_client):
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    response = api_client.get("/api/v1/claims/")
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+
+
+def test_user_without_a_role_reads_like_the_public(claims):
+    nobody = client_for(UserFactory(username="nobody"))
+    ids = {c["id"] for c in nobody.get("/api/v1/claims/").json()["results"]}
+    assert ids == {claims["verified"].id, claims["false"].id}
+    assert nobody.get(f"/api/v1/claims/{claims['verified'].id}/history/").status_code == 403
+
+
+def _rates(settings, user, anon):
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": {"user": user, "anon": anon}}
+
+
+def test_anonymous_throttle_is_429_with_retry_after(api_client, settings):
+    _rates(settings, "100/min", "2/min")
+    assert [api_client.get("/api/v1/claims/").status_code for _ in range(2)] == [200, 200]
+    response = api_client.get("/api/v1/claims/")
+    assert response.status_code == 429 and response.json()["code"] == "throttled"
+    assert 0 < int(response["Retry-After"]) <= 60
+    # counted in the shared cache (the database table here, Redis in production), not in the process
+    assert cache.get("throttle_anon_127.0.0.1")
+
+
+def test_user_throttle_is_per_user(journalist_client, checker_client, settings):
+    _rates(settings, "2/min", "100/min")
+    assert [journalist_client.get("/api/v1/claims/").status_code for _ in range(3)] == [200, 200, 429]
+    assert checker_client.get("/api/v1/claims/").status_code == 200
+
+
+def test_api_token_command_creates_rotates_and_revokes(journalist, capsys):
+    call_command("api_token", "reporter")
+    first = capsys.readouterr().out.strip()
+    assert Token.objects.get(user=journalist).key == first
+    call_command("api_token", "reporter")
+    assert capsys.readouterr().out.strip() == first
+    call_command("api_token", "reporter", "--rotate")
+    second = capsys.readouterr().out.strip()
+    assert second != first and Token.objects.get(user=journalist).key == second
+    call_command("api_token", "reporter", "--revoke")
+    assert not Token.objects.filter(user=journalist).exists()
+    with pytest.raises(CommandError, match="no user named"):
+        call_command("api_token", "ghost")
