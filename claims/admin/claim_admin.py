@@ -1,12 +1,14 @@
 """The claim list and claim page: the fact-checker's main screens."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
+
+from sources.admin import health_badge_html
 
 from ..models import Appearance, Claim, Evidence, first_appearance_of
 from ..roles import STATUS_PERMISSION
@@ -49,8 +51,8 @@ class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
     autocomplete_fields = ("source",)
-    fields = ("source", "relation", "excerpt", "locator", "source_value", "gap", "excerpt_check")
-    readonly_fields = ("gap", "excerpt_check")
+    fields = ("source", "relation", "excerpt", "locator", "source_value", "gap", "excerpt_check", "source_health")
+    readonly_fields = ("gap", "excerpt_check", "source_health")
 
     @admin.display(description="gap vs claim")
     def gap(self, obj):
@@ -61,9 +63,16 @@ class EvidenceInline(admin.TabularInline):
     def excerpt_check(self, obj):
         if obj.pk and obj.excerpt_missing_since:
             return format_html(
-                '<strong style="color:#b91c1c">not found since {:%Y-%m-%d}</strong>', obj.excerpt_missing_since
+                '<strong style="color:#b91c1c">not found since {}</strong>', f"{obj.excerpt_missing_since:%Y-%m-%d}"
             )
         return "—"
+
+    @admin.display(description="source link")
+    def source_health(self, obj):
+        return health_badge_html(obj.source) if obj.pk else "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source__publisher").defer("source__text")
 
 
 @admin.register(Claim)
@@ -93,6 +102,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         filters.SourceFilter,
         filters.EvidenceSourceFilter,
         filters.WithdrawnFilter,
+        filters.ExcerptMissingFilter,
     )
     list_select_related = ("assignee",)
     list_per_page = 50
@@ -196,6 +206,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)
+        if claim and request.method == "GET" and claim.evidence.filter(excerpt_missing_since__isnull=False).exists():
+            messages.warning(request, "An evidence excerpt is no longer on its source's page: see “excerpt on page”.")
         extra_context = {**(extra_context or {}), **views.claim_page_context(request, claim)} if claim else None
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 

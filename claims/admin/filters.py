@@ -132,3 +132,19 @@ class WithdrawnFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(withdrawn_at__isnull=False)
         return queryset
+
+
+class ExcerptMissingFilter(admin.SimpleListFilter):
+    """Claims with evidence whose excerpt the source check no longer finds on its page."""
+
+    title = "evidence excerpt"
+    parameter_name = "excerpt_missing"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Gone from its page")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            flagged = Evidence.objects.filter(claim=OuterRef("pk"), excerpt_missing_since__isnull=False)
+            return queryset.filter(Exists(flagged))
+        return queryset

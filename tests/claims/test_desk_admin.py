@@ -282,3 +282,17 @@ def test_create_user_command(capsys):
     assert list(user.groups.values_list("name", flat=True)) == ["journalist"]
     with pytest.raises(CommandError):
         call_command("create_user", "bob", "--role", "overlord")
+
+
+def test_a_missing_excerpt_is_flagged_on_the_claim_page_and_in_the_list(client, fact_checker):
+    from django.utils import timezone
+
+    claim = ClaimFactory(subject="Flagged claim")
+    EvidenceFactory(claim=claim, excerpt_missing_since=timezone.now())
+    ClaimFactory(subject="Clean claim")
+    client.force_login(fact_checker)
+    response = client.get(change_url(claim))
+    assert "no longer on its source" in " ".join(messages_of(response))
+    assert f"not found since {timezone.now():%Y-%m-%d}" in response.content.decode()
+    listed = client.get(reverse("admin:claims_claim_changelist"), {"excerpt_missing": "yes"}).content.decode()
+    assert "Flagged claim" in listed and "Clean claim" not in listed
