@@ -1,6 +1,10 @@
 """A claim's audit trail (django-simple-history) as API entries: who, when, what changed field by field, why."""
 
+from decimal import Decimal
+
 from claims.models import Claim
+
+from .representation import decimal_text
 
 TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 

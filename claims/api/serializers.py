@@ -1,7 +1,6 @@
 """Serializers: the read shapes (documented in the OpenAPI schema; produced fast by representation.py) and the
 write shapes (validated here: types, choices, the period's syntax; business rules are the services')."""
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -248,10 +247,6 @@ class ClaimReviewSerializer(serializers.Serializer):
         fields["@context"] = fields.pop("context")
         fields["@type"] = fields.pop("type")
         return fields
-
-
-def user_model():
-    return get_user_model()
 
 
 @extend_schema_serializer(many=False)

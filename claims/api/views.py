@@ -279,10 +279,9 @@ class ClaimReviewFeedView(viewsets.GenericViewSet):
         return StreamingHttpResponse(claimreview_feed(claims, links=Links(request)), content_type=media)
 
 
-def _child_answer(row: dict, request, build, version: int, *, status_code: int = 200) -> Response:
-    body = build(row) | {"claim": row["claim_id"]}
-    response = Response(body, status=status_code, headers={"ETag": etag(version)})
-    return response
+def _child_answer(row: dict, build, version: int, *, status_code: int = 200) -> Response:
+    """An appearance or piece of evidence; its ETag is its claim's (every change to it raises the claim's version)."""
+    return Response(build(row) | {"claim": row["claim_id"]}, status=status_code, headers={"ETag": etag(version)})
 
 
 class _ChildViewSet(
@@ -314,7 +313,7 @@ class _ChildViewSet(
 
     def retrieve(self, request, pk=None):
         row = self._one(int(pk))
-        return _child_answer(row, request, self._build, row["claim__version"])
+        return _child_answer(row, self._build, row["claim__version"])
 
     def _save(self, request, obj, *, partial: bool, version: int | None, status_code: int) -> Response:
         serializer = self.write_serializer(obj, data=request.data, partial=partial)
@@ -326,7 +325,7 @@ class _ChildViewSet(
             raise ValidationError({"claim": ["no claim with this id that you may see"]})
         saved = type(self).save(obj=obj, data=data, actor=request.user, expected_version=version)
         row = self._one(saved.pk)
-        return _child_answer(row, request, self._build, row["claim__version"], status_code=status_code)
+        return _child_answer(row, self._build, row["claim__version"], status_code=status_code)
 
     def get_claims(self):
         return claim_list(user=self.request.user)
