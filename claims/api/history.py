@@ -12,10 +12,6 @@ TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 def _plain(value):
     if value is None or isinstance(value, (bool, int, str)):
         return value
-    from decimal import Decimal
-
-    from claims.api.representation import decimal_text
-
     if isinstance(value, Decimal):
         return decimal_text(value)
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
