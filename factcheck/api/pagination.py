@@ -1,7 +1,8 @@
 """Pagination: page numbers with a capped page size (the default), or a cursor for syncing changing data.
 
 Page mode (`?page=2&page_size=100`): `count` is exact up to settings.API_COUNT_LIMIT matches and null above it
-(`count_exact: false`): counting a million rows for every page would cost more than the page itself. The page
+(`count_exact: false`): counting a million rows for every page would cost more than the page itself. Counts are
+kept settings.API_COUNT_CACHE_SECONDS in the shared cache, so a count may lag the rows by that much. The page
 size is capped at settings.API_MAX_PAGE_SIZE.
 
 Cursor mode (`?cursor=` to start, then follow `next`): rows in the order they last changed (updated_at, id),
@@ -12,8 +13,10 @@ the end and comes again. When a sync has caught up, `next` is null and `cursor` 
 import base64
 import binascii
 import datetime as dt
+import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound, ValidationError
@@ -30,6 +33,22 @@ def _positive_int(request, name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
         raise ValidationError({name: [f"must be a whole number ≥ 1, not {raw[:40]!r}"]})
     return int(raw)
+
+
+def _cached_count(queryset, limit: int) -> int:
+    """The matches up to limit + 1, kept API_COUNT_CACHE_SECONDS in the shared cache per distinct query: a count
+    scans up to `limit` index entries, more than the page itself costs; a count a few seconds old is fine."""
+    counting = queryset.order_by().values("pk")[: limit + 1]
+    seconds = settings.API_COUNT_CACHE_SECONDS
+    if not seconds:
+        return counting.count()
+    sql, params = counting.query.sql_with_params()
+    key = "api:count:" + hashlib.sha1(f"{counting.db}|{sql}|{params!r}".encode()).hexdigest()
+    counted = cache.get(key)
+    if counted is None:
+        counted = counting.count()
+        cache.set(key, counted, seconds)
+    return counted
 
 
 def encode_cursor(updated_at: dt.datetime, pk: int) -> str:
@@ -74,10 +93,7 @@ class PagePagination(BasePagination):
             self.count = len(rows)  # the whole result is on this page: no count query needed
         else:
             limit = settings.API_COUNT_LIMIT
-            if hasattr(queryset, "query"):
-                counted = queryset.order_by().values("pk")[: limit + 1].count()
-            else:
-                counted = queryset.count()
+            counted = _cached_count(queryset, limit) if hasattr(queryset, "query") else queryset.count()
             self.count = counted if counted <= limit else None
         return rows
 

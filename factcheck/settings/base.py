@@ -164,6 +164,8 @@ REST_FRAMEWORK = {
 # Page sizes: ?page_size= is capped at API_MAX_PAGE_SIZE; a list counts matches exactly up to API_COUNT_LIMIT.
 API_MAX_PAGE_SIZE = 500
 API_COUNT_LIMIT = int(os.environ.get("API_COUNT_LIMIT", "10000"))
+# A list's count is kept this long in the shared cache (0: never): it may lag the rows by as much.
+API_COUNT_CACHE_SECONDS = int(os.environ.get("API_COUNT_CACHE_SECONDS", "30"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-checking desk API",

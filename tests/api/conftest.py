@@ -12,6 +12,12 @@ from claims.choices import EvidenceRelation, Status
 from tests.factories import AppearanceFactory, ClaimFactory, EvidenceFactory, PublisherFactory, SourceFactory
 
 
+@pytest.fixture(autouse=True)
+def fresh_counts(settings):
+    """Counts are cached in production (API_COUNT_CACHE_SECONDS); tests change rows between requests."""
+    settings.API_COUNT_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def api_client():
     return APIClient()

@@ -180,6 +180,16 @@ def test_page_numbers_and_capped_page_size(journalist_client, claims, settings):
     assert capped["count"] is None and capped["count_exact"] is False
 
 
+def test_counts_are_cached_briefly_when_configured(journalist_client, claims, settings):
+    settings.API_COUNT_CACHE_SECONDS = 30
+    assert journalist_client.get(URL, {"page_size": 1}).json()["count"] == 4
+    make_claim(subject="A fifth")
+    lagging = journalist_client.get(URL, {"page_size": 1}).json()
+    assert lagging["count"] == 4  # the cached count, for up to 30 s; the rows themselves are fresh
+    assert lagging["results"][0]["subject"] == "A fifth"
+    assert journalist_client.get(URL, {"page_size": 1, "status": "unverified"}).json()["count"] == 2
+
+
 def test_cursor_mode_syncs_changes(journalist_client, claims):
     seen, url = [], f"{URL}?cursor=&page_size=3"
     while url:
