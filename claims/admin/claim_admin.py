@@ -184,7 +184,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
         if not search_term.strip():
             return queryset, False
-        return ClaimFilter(data={}, queryset=queryset).search(queryset, "q", search_term), False
+        return ClaimFilter(data={"q": search_term}, queryset=queryset).qs, False
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -55,6 +55,11 @@ CLAIM_FIELDS = (
 APPEARANCE_FIELDS = ("claim", "source", "quote", "start", "claimant", "date")
 EVIDENCE_FIELDS = ("claim", "source", "relation", "excerpt", "locator", "source_value")
 
+# The vocabularies as plain tuples: Django's enum `.values` builds a new list on every access.
+UNITS, QUALIFIERS, STATUSES = tuple(Unit.values), tuple(Qualifier.values), tuple(Status.values)
+CLAIM_TYPES, RELATIONS, KINDS = tuple(ClaimType.values), tuple(EvidenceRelation.values), tuple(SourceKind.values)
+CLAIM_TYPE_ALIASES = {label.lower(): value for value, label in ClaimType.choices}
+STATUS_ALIASES = {label.lower(): value for value, label in Status.choices}
 UNIT_ALIASES = {unit.lower(): unit for unit in Unit.values} | {
     "%": Unit.PERCENT,
     "pct": Unit.PERCENT,
@@ -236,7 +241,7 @@ def source_record(raw: dict, *, base_dir: Path | None) -> dict:
     if "published" in raw:
         record["published_on"], record["published_precision"] = _partial_date(raw, "published")
     if "kind" in raw:
-        record["kind"] = _choice(raw, "kind", SourceKind.values, KIND_ALIASES)
+        record["kind"] = _choice(raw, "kind", KINDS, KIND_ALIASES)
     if "accessed" in raw:
         record["accessed_on"] = _full_date(raw, "accessed")
     if "archive_url" in raw:
@@ -293,9 +298,9 @@ def claim_record(raw: dict) -> dict:
         "claim_type": _choice(
             raw,
             "claim_type",
-            ClaimType.values,
+            CLAIM_TYPES,
             required=True,
-            aliases={label.lower(): value for value, label in ClaimType.choices},
+            aliases=CLAIM_TYPE_ALIASES,
         ),
     }
     _quantity_into(raw, record)
@@ -311,7 +316,7 @@ def claim_record(raw: dict) -> dict:
         period_as_of=period.as_of,
     )
     if "status" in raw:
-        record["status"] = _choice(raw, "status", Status.values, {label.lower(): v for v, label in Status.choices})
+        record["status"] = _choice(raw, "status", STATUSES, STATUS_ALIASES)
     if "verdict_note" in raw:
         record["verdict_note"] = _text(raw, "verdict_note")
     record["key"] = _key(raw) or derived_claim_key(record["subject"], record["value"], record["period"])
@@ -333,15 +338,15 @@ def _quantity_into(raw: dict, record: dict) -> None:
             raise FieldError("quantity", str(exc)) from exc
         value, unit, qualifier = _fits("quantity", parsed.value), parsed.unit, parsed.qualifier
         if raw.get("unit"):
-            unit = _choice(raw, "unit", Unit.values, UNIT_ALIASES)
+            unit = _choice(raw, "unit", UNITS, UNIT_ALIASES)
             if parsed.unit != Unit.COUNT and parsed.unit != unit:
                 raise FieldError("unit", f"{unit!r} contradicts the quantity's unit {parsed.unit!r}")
         if raw.get("qualifier"):
-            qualifier = _choice(raw, "qualifier", Qualifier.values, QUALIFIER_ALIASES)
+            qualifier = _choice(raw, "qualifier", QUALIFIERS, QUALIFIER_ALIASES)
     else:
         value = _decimal(raw, "value")
-        unit = _choice(raw, "unit", Unit.values, UNIT_ALIASES)
-        qualifier = _choice(raw, "qualifier", Qualifier.values, QUALIFIER_ALIASES) or Qualifier.EXACT
+        unit = _choice(raw, "unit", UNITS, UNIT_ALIASES)
+        qualifier = _choice(raw, "qualifier", QUALIFIERS, QUALIFIER_ALIASES) or Qualifier.EXACT
     lower, upper = _decimal(raw, "lower"), _decimal(raw, "upper")
     problems = quantity_problems(
         value=value, unit=unit, lower=lower, upper=upper, is_change=record["claim_type"] == ClaimType.CHANGE
@@ -387,7 +392,7 @@ def evidence_record(raw: dict, *, nested: bool) -> dict:
     if raw.get("source") in (None, ""):
         raise FieldError("source", "is required")
     record["source"] = source_ref(raw["source"])
-    record["relation"] = _choice(raw, "relation", EvidenceRelation.values, required=True)
+    record["relation"] = _choice(raw, "relation", RELATIONS, required=True)
     if "excerpt" in raw:
         record["excerpt"] = _text(raw, "excerpt")
     if "locator" in raw:

@@ -4,6 +4,8 @@ Each writer gets the importer (for errors, counts, caches) and a batch of Pendin
 savepoint of the import's transaction.
 """
 
+from types import SimpleNamespace
+
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -56,9 +58,7 @@ def upsert(importer, kind: str, model, rows: list[tuple], existing: dict, fields
     for key, new_values, present in rows:
         current = existing.get(key)
         if current is None:
-            obj = model(**new_values)
-            created.append(obj)
-            objects[key] = obj
+            created.append((key, new_values))
             continue
         diff = [name for name in fields if name in present and getattr(current, name) != present[name]]
         if diff:
@@ -73,8 +73,11 @@ def upsert(importer, kind: str, model, rows: list[tuple], existing: dict, fields
     # Bulk writes bypass the save signals the audit trail listens to, so history rows are written alongside.
     history = {"user_id": importer.actor.pk if importer.actor else None, "reason": importer.reason, "date": now}
     if created:
-        insert_rows(model, created)
-        record_history(model, [obj.pk for obj in created], history_type="+", **history)
+        # New rows are written from their values, without model instances (millions of them in a big import).
+        rows_written = insert_rows(model, [values for _key, values in created])
+        for (key, _values), row in zip(created, rows_written, strict=True):
+            objects[key] = SimpleNamespace(**row)
+        record_history(model, [row["id"] for row in rows_written], history_type="+", **history)
         importer.count(kind, "created", len(created))
     if changed:
         if any(f.name == "version" for f in model._meta.concrete_fields):
