@@ -79,6 +79,7 @@ class Pending:
     record: dict
     claim_id: int | None = None  # set for appearances and evidence nested in a claim
     claim_key: str | None = None
+    nested: bool = False
 
 
 class SeenKeys:
@@ -256,13 +257,24 @@ class Importer:
                     self.error(where, exc.field, exc.message)
                     continue
                 self.buffers[kind].append(
-                    Pending(pending.file, where, record, claim_id=claim_id, claim_key=pending.record["key"])
+                    Pending(
+                        pending.file, where, record, claim_id=claim_id, claim_key=pending.record["key"], nested=True
+                    )
                 )
 
     def duplicates(self, kind: str, batch: list[Pending], key_of: Callable[[Pending], str]) -> list[Pending]:
         """Drop (and report) records whose natural key was met earlier in the same file."""
         keyed = [(key_of(pending), pending.where) for pending in batch]
-        earlier = self.seen.first_places(kind, keyed)
+        # A claim's nested children can only clash with each other (the claim's key is unique in the file, and
+        # its children are queued together), so they are compared here; top-level records go to the table.
+        earlier = self.seen.first_places(kind, [pair for pair, p in zip(keyed, batch, strict=True) if not p.nested])
+        first_nested: dict[str, str] = {}
+        for (key, place), pending in zip(keyed, batch, strict=True):
+            if pending.nested:
+                if key in first_nested:
+                    earlier[key] = first_nested[key]
+                else:
+                    first_nested[key] = place
         if not earlier:
             return batch
         kept, reported = [], set()

@@ -524,3 +524,9 @@ def test_importing_statuses_needs_the_role(tmp_path, journalist):
     doc = document([claim(1, status="in_review")])
     result = import_files([write(tmp_path, "a.json", doc)], actor=journalist)
     assert "fact-checker role" in problems(result)[0]
+
+
+def test_duplicate_nested_children_are_refused(tmp_path):
+    evidence = [{"source": "article", "relation": "cited"}, {"source": {"key": "article"}, "relation": "cited"}]
+    result = import_files([write(tmp_path, "a.json", document([claim(1, evidence=evidence)]))])
+    only_error(result, "claims[0].evidence[1]", "duplicate evidence", "claims[0].evidence[0]")
