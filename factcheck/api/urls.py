@@ -3,6 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from . import authentication  # noqa: F401 - connects the token cache's invalidation in every process
 from .views import APIRootView, not_found
 
 urlpatterns = [

@@ -106,3 +106,11 @@ def test_api_token_command_creates_rotates_and_revokes(journalist, capsys):
     assert not Token.objects.filter(user=journalist).exists()
     with pytest.raises(CommandError, match="no user named"):
         call_command("api_token", "ghost")
+
+
+def test_revoked_token_stops_working_at_once(journalist, api_client):
+    call_command("api_token", "reporter")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=journalist).key}")
+    assert api_client.get("/api/v1/claims/").status_code == 200  # the token is now in the cache
+    call_command("api_token", "reporter", "--revoke")
+    assert api_client.get("/api/v1/claims/").status_code == 401

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
+import factcheck.api.authentication  # noqa: F401 - a rotated or revoked token leaves the API's cache too
+
 
 class Command(BaseCommand):
     help = "Print a user's API token, creating it if needed (--rotate replaces it, --revoke deletes it)."
