@@ -293,7 +293,12 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run (default 8)")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers (default: CPUs)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 2) + 1,
+        help="gunicorn sync workers (default 2 × CPUs + 1, gunicorn's advice)",
+    )
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432",
                         help="PostgreSQL server; the database is factcheck_apibench_<N>")  # fmt: skip
     parser.add_argument("--reload", action="store_true", help="drop and load the database even if it holds N claims")

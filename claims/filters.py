@@ -130,6 +130,8 @@ class ClaimFilter(filters.FilterSet):
     @classmethod
     def apply(cls, data, queryset):
         """Filter `queryset` by `data` or raise django's ValidationError naming the invalid parameters."""
+        if not any(name in data for name in cls.base_filters):
+            return queryset  # nothing to filter by: skip building the filters and their form (a deep copy each)
         filterset = cls(data=data, queryset=queryset)
         if not filterset.is_valid():
             raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
