@@ -43,6 +43,7 @@ def ensure_data(url: str, claims: int, env: dict) -> None:
                 cursor.execute("SELECT count(*) FROM claims_claim")
                 if cursor.fetchone()[0] == claims:
                     print(f"reusing {dbname}: it holds {claims:,} claims")
+                    sh(PYTHON, "manage.py", "migrate", "-v0", env=env)
                     return
             except psycopg2.Error:
                 pass
@@ -74,7 +75,6 @@ def measure(requests: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from claims.models import Claim
 
@@ -102,7 +102,10 @@ def measure(requests: int) -> None:
     for label, url in pages:
         for _ in range(2):
             client.get(url)
-        with CaptureQueriesContext(connection) as queries:
+        queries = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *rest, log=queries: log.append(sql) or execute(sql, *rest)
+        ):
             response = client.get(url)
         times = []
         for _ in range(requests):
@@ -122,9 +125,13 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page (default 30)")
+    parser.add_argument("--reuse", action="store_true", help="measure the database as it is (already loaded)")
     args = parser.parse_args()
     env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "factcheck.settings.local"}
-    ensure_data(args.database_url, args.claims, env)
+    if args.reuse:
+        sh(PYTHON, "manage.py", "migrate", "-v0", env=env)
+    else:
+        ensure_data(args.database_url, args.claims, env)
     os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="factcheck.settings.local")
     sys.path.insert(0, str(ROOT))
     print(f"{args.claims:,} claims, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
