@@ -10,12 +10,12 @@ Never run by the test suite. What it does (see bench/README.md, section "API"):
    already holds them; --reload forces it). It DROPS that database when (re)loading.
 2. Copies the same rows into bench/out/datasette-<N>.db (SQLite, same columns and indexes, an FTS5 index on the
    claim's subject) for Datasette (installed in its own venv under bench/out/, not a project dependency).
-3. Serves the API with gunicorn (production settings, Redis as the shared throttling cache when redis-server is
-   installed) and Datasette (immutable mode, facet suggestions off, page size 50 like ours), both on loopback.
+3. Serves the API with gunicorn (production settings, 2 × CPUs + 1 sync workers, Redis as the shared cache when
+   redis-server is installed) and Datasette (immutable mode, facet suggestions off, page size 50 like ours), both on loopback.
 4. For each query (first list page, status filter, value range, full-text search for a word in ~1 % of claims,
    detail) runs wrk: one connection, then 16, for --duration seconds each; prints req/s and p50/p99 latency of
-   both servers, the throughput ratio, and the SQL time of the same requests (ours: the queries Django ran,
-   re-executed directly on PostgreSQL, median of 5; Datasette's own query_ms).
+   both servers, the throughput ratio, and the SQL time of the same requests (ours: the queries Django runs in
+   the steady state, re-executed directly on PostgreSQL, median of 5; Datasette's own query_ms).
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def prepare(url: str, env: dict) -> str:
     code = ("from django.contrib.auth.models import Group, User; "
             "u, _ = User.objects.get_or_create(username='bench-journalist'); "
             "u.groups.add(Group.objects.get(name='journalist'))")  # fmt: skip
-    sh([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env)
+    sh([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     out = sh([sys.executable, "manage.py", "api_token", "bench-journalist"], cwd=ROOT, env=env, capture_output=True,
              text=True)  # fmt: skip
     return out.stdout.strip()
@@ -246,12 +246,14 @@ def _ms(out: str, label: str) -> float:
 
 
 def our_sql_ms(path: str, token: str, url: str) -> tuple[float, int]:
-    """The SQL our request runs, captured in-process and re-executed on PostgreSQL: (sum of medians, count)."""
+    """The SQL our request runs in the steady state wrk measures (token, role and count cached by a first request),
+    captured in-process and re-executed on PostgreSQL: (sum of the medians of 5 runs, number of queries)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
+    client.get(path)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
         if response.streaming:
