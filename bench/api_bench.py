@@ -11,7 +11,8 @@ Never run by the test suite. What it does (see bench/README.md, section "API"):
 2. Copies the same rows into bench/out/datasette-<N>.db (SQLite, same columns and indexes, an FTS5 index on the
    claim's subject) for Datasette (installed in its own venv under bench/out/, not a project dependency).
 3. Serves the API with gunicorn (production settings, 2 × CPUs + 1 sync workers, Redis as the shared cache when
-   redis-server is installed) and Datasette (immutable mode, facet suggestions off, page size 50 like ours), both on loopback.
+   redis-server is installed) and Datasette (immutable mode, facet suggestions off, page size 50 like ours), both
+   on loopback.
 4. For each query (first list page, status filter, value range, full-text search for a word in ~1 % of claims,
    detail) runs wrk: one connection, then 16, for --duration seconds each; prints req/s and p50/p99 latency of
    both servers, the throughput ratio, and the SQL time of the same requests (ours: the queries Django runs in
