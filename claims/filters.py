@@ -112,6 +112,9 @@ class ClaimFilter(filters.FilterSet):
     publisher = IdInFilter(method="filter_publisher", label="Appears in a source of these publisher ids.")
     source = IdInFilter(method="filter_source", label="Appears in these source ids.")
     evidence_source = IdInFilter(method="filter_evidence_source", label="Has evidence from these source ids.")
+    evidence_publisher = IdInFilter(
+        method="filter_evidence_publisher", label="Cites (has evidence from) a source of these publisher ids."
+    )
     has_evidence = filters.BooleanFilter(method="filter_has_evidence", label="Has (true) or lacks (false) evidence.")
     assignee = IdInFilter(field_name="assignee_id", label="Assigned to these user ids.")
     updated_after = filters.IsoDateTimeFilter(
@@ -198,6 +201,11 @@ class ClaimFilter(filters.FilterSet):
     def filter_evidence_source(self, queryset, name, value):
         return queryset.filter(
             Exists(Evidence.objects.filter(claim=OuterRef("pk"), source_id__in=[int(v) for v in value]))
+        )
+
+    def filter_evidence_publisher(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__publisher_id__in=[int(v) for v in value]))
         )
 
     def filter_has_evidence(self, queryset, name, value):

@@ -112,6 +112,7 @@ def test_evidence_source_assignee_and_updated_after(journalist_client, claims, f
     claim = claims["in_review"]
     evidence = claim.evidence.get()
     assert ids(journalist_client.get(URL, {"evidence_source": evidence.source_id})) == {claim.id}
+    assert ids(journalist_client.get(URL, {"evidence_publisher": evidence.source.publisher_id})) == {claim.id}
     claim.assignee = fact_checker
     claim.save()
     assert ids(journalist_client.get(URL, {"assignee": fact_checker.id})) == {claim.id}
