@@ -81,6 +81,7 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["status", "-updated_at"]),
             models.Index(fields=["unit", "value"]),
+            models.Index(fields=["value"], name="claim_value_idx"),  # sorting the whole list by figure
             models.Index(fields=["period_start", "period_end"]),
             models.Index(fields=["-updated_at", "-id"]),
             models.Index(fields=["subject"]),
