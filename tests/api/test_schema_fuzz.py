@@ -6,6 +6,8 @@ import json
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -44,7 +46,18 @@ def test_schema_and_docs_are_served_with_local_assets(api_client):
 
 
 @pytest.fixture
-def fuzz_world(db, journalist, settings):
+def keep_test_connection():
+    """schemathesis calls the real WSGI application, whose request signals would close the database connection
+    that holds the test's transaction (on PostgreSQL); django.test.Client disconnects them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(db, journalist, settings, keep_test_connection):
     settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": {"user": None, "anon": None}}
     for status in ("unverified", "verified", "false"):
         make_claim(status=status)
