@@ -1,8 +1,9 @@
 """Token authentication whose token → user lookup is kept in the shared cache for TOKEN_CACHE_SECONDS.
 
-The lookup is a query on every request of a script; the cache answers it from Redis (or the cache table). A
-deleted or rotated token is dropped from the cache at once (post_delete signal, connected when the API's URLs
-load); a deactivated user stops authenticating within TOKEN_CACHE_SECONDS.
+The lookup is a query on every request of a script; the cache answers it from Redis (or the cache table), with
+the user's role (claims.selectors.can_read_all_claims) in the same entry. A deleted or rotated token is dropped
+from the cache at once (post_delete signal, connected when the API's URLs load); a deactivated user or a changed
+role takes effect within TOKEN_CACHE_SECONDS.
 """
 
 import hashlib
@@ -25,6 +26,9 @@ class CachedTokenAuthentication(TokenAuthentication):
         if user is not None and user.is_active:
             return user, key
         user, token = super().authenticate_credentials(key)
+        from claims.selectors import can_read_all_claims
+
+        can_read_all_claims(user)  # the answer is kept on the user object, and so cached with it
         cache.set(_key(key), user, TOKEN_CACHE_SECONDS)
         return user, token
 

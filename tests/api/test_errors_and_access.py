@@ -1,5 +1,7 @@
 """Every error is JSON and no input is a 500; throttling (429 + Retry-After) in the shared cache; tokens."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
@@ -78,17 +80,17 @@ def _rates(settings, user, anon):
 
 
 def test_anonymous_throttle_is_429_with_retry_after(api_client, settings):
-    _rates(settings, "100/min", "2/min")
+    _rates(settings, "100/day", "2/day")  # fixed windows: a day's, so that the test can't straddle two
     assert [api_client.get("/api/v1/claims/").status_code for _ in range(2)] == [200, 200]
     response = api_client.get("/api/v1/claims/")
     assert response.status_code == 429 and response.json()["code"] == "throttled"
-    assert 0 < int(response["Retry-After"]) <= 60
+    assert 0 < int(response["Retry-After"]) <= 86400
     # counted in the shared cache (the database table here, Redis in production), not in the process
-    assert cache.get("throttle_anon_127.0.0.1")
+    assert cache.get(f"throttle:anon:127.0.0.1:{int(time.time() // 86400)}") == 3
 
 
 def test_user_throttle_is_per_user(journalist_client, checker_client, settings):
-    _rates(settings, "2/min", "100/min")
+    _rates(settings, "2/day", "100/day")
     assert [journalist_client.get("/api/v1/claims/").status_code for _ in range(3)] == [200, 200, 429]
     assert checker_client.get("/api/v1/claims/").status_code == 200
 
@@ -114,3 +116,32 @@ def test_revoked_token_stops_working_at_once(journalist, api_client):
     assert api_client.get("/api/v1/claims/").status_code == 200  # the token is now in the cache
     call_command("api_token", "reporter", "--revoke")
     assert api_client.get("/api/v1/claims/").status_code == 401
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.2).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis on 127.0.0.1:6379 (production's shared cache)")
+def test_throttle_counts_in_redis_across_processes(api_client, settings):
+    from django.core.cache import caches
+
+    prefix = f"factcheck-test-{time.time_ns()}"
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
+    settings.CACHES = {"default": redis | {"KEY_PREFIX": prefix}}
+    _rates(settings, "100/day", "2/day")
+    client = caches["default"]._cache.get_client(write=True)
+    try:
+        assert [api_client.get("/api/v1/claims/").status_code for _ in range(3)] == [200, 200, 429]
+        # another worker process sees the same counter: it lives in Redis, with the window's expiry
+        key = caches["default"].make_and_validate_key(f"throttle:anon:127.0.0.1:{int(time.time() // 86400)}")
+        assert int(client.get(key)) == 3 and 0 < client.ttl(key) <= 86401
+    finally:
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
