@@ -26,4 +26,6 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["id", "key", "title", "publisher", "authors", "published", "published_on", "published_precision",
-                  "kind", "url", "archive_url", "accessed_on", "created_at", "updated_at"]  # fmt: skip
+                  "kind", "url", "archive_url", "accessed_on", "health", "health_detail", "health_since",
+                  "last_checked_at", "http_status", "final_url", "change_detected_at",
+                  "created_at", "updated_at"]  # fmt: skip
