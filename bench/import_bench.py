@@ -85,27 +85,15 @@ def load_project(project: Path) -> None:
 
     try:
         from claims import services
-        from claims.choices import ALLOWED_TRANSITIONS, DEFAULT_RATINGS, VERDICTS
+        from claims.choices import DEFAULT_RATINGS, VERDICTS
         from claims.models import Claim
     except ImportError:  # a tree from before the verification workflow: statuses are stored as given
         return
 
-    def status_path(start: str, goal: str) -> list[str]:
-        """The shortest sequence of allowed moves (as the step-by-step importer took them)."""
-        frontier, came_from = [start], {start: None}
-        while frontier:
-            status = frontier.pop(0)
-            if status == goal:
-                path = []
-                while status != start:
-                    path.append(status)
-                    status = came_from[status]
-                return path[::-1]
-            for following in ALLOWED_TRANSITIONS.get(status, ()):
-                if following not in came_from:
-                    came_from[following] = status
-                    frontier.append(following)
-        return []
+    try:
+        from claims.services import status_path  # the workflow's own path rule, in the tree being measured
+    except ImportError:  # an older tree that had it only inside its importer
+        from claims.importers.writers import status_path
 
     WORKFLOW = Workflow(
         status_path,

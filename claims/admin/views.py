@@ -4,6 +4,7 @@ import secrets
 import tempfile
 from itertools import chain
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -139,8 +140,8 @@ def transition_view(model_admin):
             )
         except (TransitionError, StaleVersion) as exc:
             messages.error(request, str(exc))
-            query = f"?transition_note={data['note']}" if data["note"] else ""
-            return HttpResponseRedirect(back + query.replace("&", "%26").replace("#", "%23"))
+            query = "?" + urlencode({"transition_note": data["note"]}) if data["note"] else ""
+            return HttpResponseRedirect(back + query)
         messages.success(request, f"The claim is now {status_label(claim.status).lower()}.")
         return HttpResponseRedirect(back)
 

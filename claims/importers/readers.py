@@ -15,6 +15,7 @@ from typing import NamedTuple
 import ijson
 
 from .errors import FileProblem
+from .records import CLAIM_FIELDS
 
 SECTIONS = ("publishers", "sources", "claims", "appearances", "evidence")
 KIND_OF_SECTION = {
@@ -25,20 +26,8 @@ KIND_OF_SECTION = {
     "evidence": "evidence",
 }
 FORMAT = "factcheck-import/1"
-CSV_CLAIM_COLUMNS = (
-    "key",
-    "subject",
-    "claim_type",
-    "value",
-    "quantity",
-    "unit",
-    "qualifier",
-    "lower",
-    "upper",
-    "period",
-    "status",
-    "verdict_note",
-)
+# A CSV row holds a claim without its nested lists, the source it appears in and that appearance.
+CSV_CLAIM_COLUMNS = tuple(name for name in CLAIM_FIELDS if name not in ("appearances", "evidence"))
 CSV_SOURCE_COLUMNS = ("source_key", "source_url", "source_title", "source_publisher")
 CSV_APPEARANCE_COLUMNS = ("quote", "claimant", "date", "start")
 CSV_COLUMNS = CSV_CLAIM_COLUMNS + CSV_SOURCE_COLUMNS + CSV_APPEARANCE_COLUMNS
