@@ -1,6 +1,10 @@
-"""Database triggers: an appearance's offsets must point at its quote inside the source's text.
+"""Database triggers: an appearance's offsets must point at its quote inside the source's text, and a claim's
+evidence_count follows its evidence links.
 
-A CHECK constraint can't look at another table, so this rule is a trigger, written for each backend we run on.
+A CHECK constraint can't look at another table, so the offsets rule is a trigger, written for each backend we run on.
+The evidence count is kept by the database whichever door evidence comes through (admin, API, importer, raw SQL):
+row by row on SQLite; on PostgreSQL once per statement over its transition table, so that a bulk insert of a
+thousand links updates each claim once.
 The triggers are (re)installed after every `migrate` (see claims.apps) and taken down before it: SQLite rebuilds
 a table to alter it, which would fail on (or silently drop) triggers that name the table.
 """
@@ -37,8 +41,31 @@ SQLITE_FORWARD = [
             AND substr(NEW.text, a.start_offset + 1, a.end_offset - a.start_offset) <> a.quote);
     END
     """,
+    """
+    CREATE TRIGGER claim_evidence_count_insert AFTER INSERT ON claims_evidence
+    BEGIN
+        UPDATE claims_claim SET evidence_count = evidence_count + 1 WHERE id = NEW.claim_id;
+    END
+    """,
+    """
+    CREATE TRIGGER claim_evidence_count_delete AFTER DELETE ON claims_evidence
+    BEGIN
+        UPDATE claims_claim SET evidence_count = evidence_count - 1 WHERE id = OLD.claim_id;
+    END
+    """,
+    """
+    CREATE TRIGGER claim_evidence_count_update AFTER UPDATE OF claim_id ON claims_evidence
+    WHEN OLD.claim_id <> NEW.claim_id
+    BEGIN
+        UPDATE claims_claim SET evidence_count = evidence_count - 1 WHERE id = OLD.claim_id;
+        UPDATE claims_claim SET evidence_count = evidence_count + 1 WHERE id = NEW.claim_id;
+    END
+    """,
 ]
 SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS claim_evidence_count_insert",
+    "DROP TRIGGER IF EXISTS claim_evidence_count_delete",
+    "DROP TRIGGER IF EXISTS claim_evidence_count_update",
     "DROP TRIGGER IF EXISTS appearance_offsets_in_text_insert",
     "DROP TRIGGER IF EXISTS appearance_offsets_in_text_update",
     "DROP TRIGGER IF EXISTS source_text_keeps_appearances",
@@ -81,8 +108,60 @@ POSTGRES_FORWARD = [
     FOR EACH ROW WHEN (OLD.text IS DISTINCT FROM NEW.text)
     EXECUTE FUNCTION sources_source_text_keeps_appearances()
     """,
+    # Statement-level with transition tables: PostgreSQL allows no column list on those, so the update trigger
+    # runs for every UPDATE of evidence and changes only the claims whose count moved.
+    """
+    CREATE OR REPLACE FUNCTION claims_evidence_count_added() RETURNS trigger AS $$
+    BEGIN
+        UPDATE claims_claim c SET evidence_count = c.evidence_count + d.n
+        FROM (SELECT claim_id, count(*) AS n FROM new_rows GROUP BY claim_id) d WHERE c.id = d.claim_id;
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE OR REPLACE FUNCTION claims_evidence_count_removed() RETURNS trigger AS $$
+    BEGIN
+        UPDATE claims_claim c SET evidence_count = c.evidence_count - d.n
+        FROM (SELECT claim_id, count(*) AS n FROM old_rows GROUP BY claim_id) d WHERE c.id = d.claim_id;
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE OR REPLACE FUNCTION claims_evidence_count_moved() RETURNS trigger AS $$
+    BEGIN
+        UPDATE claims_claim c SET evidence_count = c.evidence_count + d.n
+        FROM (
+            SELECT claim_id, sum(n) AS n FROM (
+                SELECT claim_id, 1 AS n FROM new_rows UNION ALL SELECT claim_id, -1 FROM old_rows
+            ) moves GROUP BY claim_id HAVING sum(n) <> 0
+        ) d WHERE c.id = d.claim_id;
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE TRIGGER claim_evidence_count_insert AFTER INSERT ON claims_evidence
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION claims_evidence_count_added()
+    """,
+    """
+    CREATE TRIGGER claim_evidence_count_delete AFTER DELETE ON claims_evidence
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION claims_evidence_count_removed()
+    """,
+    """
+    CREATE TRIGGER claim_evidence_count_update AFTER UPDATE ON claims_evidence
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION claims_evidence_count_moved()
+    """,
 ]
 POSTGRES_BACKWARD = [
+    "DROP TRIGGER IF EXISTS claim_evidence_count_insert ON claims_evidence",
+    "DROP TRIGGER IF EXISTS claim_evidence_count_delete ON claims_evidence",
+    "DROP TRIGGER IF EXISTS claim_evidence_count_update ON claims_evidence",
+    "DROP FUNCTION IF EXISTS claims_evidence_count_added()",
+    "DROP FUNCTION IF EXISTS claims_evidence_count_removed()",
+    "DROP FUNCTION IF EXISTS claims_evidence_count_moved()",
     "DROP TRIGGER IF EXISTS source_text_keeps_appearances ON sources_source",
     "DROP FUNCTION IF EXISTS sources_source_text_keeps_appearances()",
     "DROP TRIGGER IF EXISTS appearance_offsets_in_text ON claims_appearance",
@@ -91,7 +170,7 @@ POSTGRES_BACKWARD = [
 
 
 STATEMENTS = {"sqlite": (SQLITE_FORWARD, SQLITE_BACKWARD), "postgresql": (POSTGRES_FORWARD, POSTGRES_BACKWARD)}
-TABLES = ("claims_appearance", "sources_source")
+TABLES = ("claims_appearance", "claims_claim", "claims_evidence", "sources_source")
 
 
 def _tables_exist(connection) -> bool:

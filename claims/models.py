@@ -68,9 +68,14 @@ class Claim(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
     )
     version = models.PositiveIntegerField(default=1, help_text="Raised by every save; stale edits are refused.")
+    evidence_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Evidence links; kept by database triggers (claims.db_triggers)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version"], history_change_reason_field=models.TextField(null=True))
+    history = HistoricalRecords(
+        excluded_fields=["version", "evidence_count"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -85,6 +90,8 @@ class Claim(models.Model):
             models.Index(fields=["period_start", "period_end"]),
             models.Index(fields=["-updated_at", "-id"]),
             models.Index(fields=["subject"]),
+            # "No evidence yet": the desk's to-do list, newest change first, without probing every claim's evidence.
+            models.Index(fields=["-updated_at", "-id"], condition=Q(evidence_count=0), name="claim_no_evidence_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="claim_status_valid"),
@@ -139,6 +146,13 @@ class Claim(models.Model):
         figure = self.display_quantity
         return f"{self.subject}: {figure}" if figure else self.subject
 
+    def save(self, *args, **kwargs):
+        # evidence_count belongs to the database's triggers: an update never writes the copy loaded with the row.
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [name for name in WRITABLE_CLAIM_FIELDS if name not in deferred]
+        super().save(*args, **kwargs)
+
     def clean(self):
         """The figure's rules, with a message on the field to fix (the same rules the importer applies)."""
         from django.core.exceptions import ValidationError
@@ -178,6 +192,11 @@ class Claim(models.Model):
     @property
     def display_period(self) -> str:
         return describe_period(self.parsed_period)
+
+
+WRITABLE_CLAIM_FIELDS = [
+    f.attname for f in Claim._meta.concrete_fields if not f.primary_key and f.name != "evidence_count"
+]
 
 
 class Appearance(models.Model):

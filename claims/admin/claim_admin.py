@@ -1,7 +1,7 @@
 """The claim list and claim page: the fact-checker's main screens."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -158,16 +158,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request):
-        evidence_count = (
-            Evidence.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(n=Count("pk")).values("n")
-        )
         appearances = Appearance.objects.select_related("source__publisher").defer("source__text")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(evidence_count=Subquery(evidence_count))
-            .prefetch_related(Prefetch("appearances", queryset=appearances))
-        )
+        return super().get_queryset(request).prefetch_related(Prefetch("appearances", queryset=appearances))
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -239,7 +231,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="evidence", ordering="evidence_count")
     def evidence_count(self, obj):
-        return obj.evidence_count or 0
+        return obj.evidence_count
 
     @admin.display(description="withdrawn")
     def withdrawal(self, obj):

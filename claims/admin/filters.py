@@ -85,11 +85,10 @@ class HasEvidenceFilter(admin.SimpleListFilter):
         return [("yes", "Has evidence"), ("no", "No evidence")]
 
     def queryset(self, request, queryset):
-        exists = Exists(Evidence.objects.filter(claim=OuterRef("pk")))
         if self.value() == "yes":
-            return queryset.filter(exists)
+            return queryset.filter(evidence_count__gt=0)
         if self.value() == "no":
-            return queryset.filter(~exists)
+            return queryset.filter(evidence_count=0)
         return queryset
 
 

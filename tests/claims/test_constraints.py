@@ -158,3 +158,42 @@ def test_the_earliest_appearance_is_the_first():
     later.delete()
     assert first_appearance_of(claim.appearances.all()) == undated
     assert first_appearance_of([]) is None
+
+
+def _count(claim) -> int:
+    return Claim.objects.values_list("evidence_count", flat=True).get(pk=claim.pk)
+
+
+def test_the_evidence_count_follows_every_kind_of_write():
+    claim, other = ClaimFactory(), ClaimFactory()
+    assert _count(claim) == 0
+    first = EvidenceFactory(claim=claim)
+    EvidenceFactory(claim=claim)
+    assert _count(claim) == 2
+    # Bulk writes (one statement for many rows) count as well as single saves.
+    Evidence = type(first)
+    Evidence.objects.bulk_create(
+        [Evidence(claim=other, source=SourceFactory(), relation="context") for _ in range(3)]
+        + [Evidence(claim=claim, source=SourceFactory(), relation="supports")]
+    )
+    assert (_count(claim), _count(other)) == (3, 3)
+    Evidence.objects.filter(pk=first.pk).update(claim=other)  # moved to another claim
+    assert (_count(claim), _count(other)) == (2, 4)
+    Evidence.objects.filter(claim=other).update(excerpt="changed")  # an update that moves nothing
+    assert (_count(claim), _count(other)) == (2, 4)
+    Evidence.objects.filter(claim=other).delete()
+    assert (_count(claim), _count(other)) == (2, 0)
+
+
+def test_saving_a_claim_loaded_before_evidence_was_added_keeps_the_count():
+    claim = ClaimFactory()
+    stale = Claim.objects.get(pk=claim.pk)
+    EvidenceFactory(claim=claim)
+    stale.subject = "renamed"
+    stale.save()
+    assert _count(claim) == 1
+    assert Claim.objects.get(pk=claim.pk).subject == "renamed"
+    deferred = Claim.objects.only("id", "subject").get(pk=claim.pk)
+    deferred.subject = "renamed again"
+    deferred.save()
+    assert (_count(claim), Claim.objects.get(pk=claim.pk).subject) == (1, "renamed again")
