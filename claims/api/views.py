@@ -40,6 +40,7 @@ from factcheck.api.filtering import FilteredBackend, SelectorFilterBackend
 from factcheck.api.pagination import PagePagination
 from factcheck.api.permissions import Authenticated
 from factcheck.api.renderers import CSVRenderer, FastJSONRenderer, JSONLDRenderer, NDJSONRenderer
+from factcheck.api.response_cache import cached_answer, store_answer
 
 from . import editing
 from .claimreview import claim_review
@@ -150,10 +151,14 @@ class ClaimViewSet(viewsets.GenericViewSet):
             (200, "application/json"): ClaimSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/x-ndjson"): OpenApiTypes.STR,
+            304: OpenApiResponse(description="Not modified: If-None-Match named the ETag of the current answer."),
         },
     )
     def list(self, request):
         """Claims matching the filters, a page at a time; or all of them as CSV / NDJSON (`format=`)."""
+        cached = cached_answer(request, conditional=True)
+        if cached is not None:
+            return cached
         claims = claim_list(user=request.user, filters=request.query_params)
         fields, facets = _fields(request), _facets(request)
         links, staff = Links(request), can_read_all_claims(request.user)
@@ -181,12 +186,15 @@ class ClaimViewSet(viewsets.GenericViewSet):
             for row in rows
         ]
         extra = {"facets": claim_facets(claims, facets)} if facets else None
-        return self.paginator.get_paginated_response(data, extra)
+        return store_answer(request, self, self.paginator.get_paginated_response(data, extra), conditional=True)
 
     @extend_schema(parameters=[FIELDS_PARAM], responses=ClaimSerializer)
     def retrieve(self, request, pk=None):
         """One claim with its appearances, evidence and verdict. The ETag header carries its version."""
-        return self._answer(int(pk))
+        cached = cached_answer(request)
+        if cached is not None:
+            return cached
+        return store_answer(request, self, self._answer(int(pk)))
 
     @extend_schema(request=ClaimWriteSerializer, responses={201: ClaimSerializer})
     def create(self, request):

@@ -166,6 +166,9 @@ API_MAX_PAGE_SIZE = 500
 API_COUNT_LIMIT = int(os.environ.get("API_COUNT_LIMIT", "10000"))
 # A list's count is kept this long in the shared cache (0: never): it may lag the rows by as much.
 API_COUNT_CACHE_SECONDS = int(os.environ.get("API_COUNT_CACHE_SECONDS", "30"))
+# GET answers of the claims API are kept this long in the shared cache (0: never), keyed by the database snapshot,
+# so that any write makes them miss (factcheck.api.response_cache; PostgreSQL only).
+API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "300"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-checking desk API",
