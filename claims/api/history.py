@@ -53,8 +53,8 @@ class ClaimHistory:
                 {"field": f.attname.removesuffix("_id") if f.is_relation else f.attname, "old": None,
                  "new": _plain(getattr(record, f.attname))}
                 for f in Claim._meta.concrete_fields
-                if f.attname not in ("id", "version", "created_at", "updated_at") and getattr(record, f.attname) not in
-                (None, "", False)
+                if f.attname not in ("id", "version", "created_at", "updated_at") and hasattr(record, f.attname)
+                and getattr(record, f.attname) not in (None, "", False)
             ]  # fmt: skip
         user = record.history_user
         return {
