@@ -43,19 +43,23 @@ WORKFLOW = None  # the verification workflow's effect on a claim, when the proje
 
 
 class Workflow:
-    """What the importer leaves on a claim whose record asks for a status: it creates the claim unverified,
-    then claim_transition() moves it step by step (writers.status_path), each step raising `version`; a verdict
-    gets the default textual and numeric rating, a review time, no reviewer (the command's actor is the system)
-    and the note as its explanation."""
+    """What the importer leaves on a claim whose record asks for a status: older trees create the claim
+    unverified, then claim_transition() moves it step by step (writers.status_path), each step raising `version`,
+    or the bulk door moves it once (version 2); newer ones insert it with its status (version 1: every generated
+    verdict has its decisive evidence nested). A verdict gets the default textual and numeric rating, a review
+    time, no reviewer (the command's actor is the system) and the note as its explanation."""
 
-    def __init__(self, status_path, verdicts, default_ratings, claim_fields, *, one_move: bool):
+    def __init__(self, status_path, verdicts, default_ratings, claim_fields, *, one_move: bool, at_insert=False):
         self.status_path, self.verdicts, self.default_ratings = status_path, verdicts, default_ratings
         self.claim_fields = claim_fields
         self.one_move = one_move  # the bulk door (services.claims_move_for_import) saves each claim once
-        self.tag = "wf1" if one_move else "wfsteps"  # fixtures differ with it: part of their file names
+        self.at_insert = at_insert  # services.status_of_imported_claim: the status is given on insert
+        # fixtures differ with it: part of their file names
+        self.tag = "wf0" if at_insert else "wf1" if one_move else "wfsteps"
 
     def outcome(self, status: str, note: str) -> dict:
-        fields = {"version": 2 if self.one_move else 1 + len(self.status_path("unverified", status))}
+        moves = 0 if self.at_insert else 1 if self.one_move else len(self.status_path("unverified", status))
+        fields = {"version": 1 + moves}
         if status in self.verdicts:
             text, value = self.default_ratings[status]
             fields |= {
@@ -101,6 +105,7 @@ def load_project(project: Path) -> None:
         {str(k): v for k, v in DEFAULT_RATINGS.items()},
         {f.name for f in Claim._meta.concrete_fields},
         one_move=hasattr(services, "claims_move_for_import"),
+        at_insert=hasattr(services, "status_of_imported_claim"),
     )
 
 

@@ -6,6 +6,8 @@ thing whichever door a change came through. `actor=None` is the system itself (a
 operator on the server).
 """
 
+from types import SimpleNamespace
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -133,6 +135,53 @@ def _apply_status(claim: Claim, to: str, actor, note: str, textual_rating: str =
         claim.textual_rating, claim.rating_value = "", None
         claim.reviewer, claim.reviewed_at = None, None
     return before
+
+
+def decisive_evidence_record(*, relation: str, excerpt: str) -> bool:
+    """Whether an evidence link with this relation and excerpt can carry a verdict (as _decisive_evidence)."""
+    return relation in (EvidenceRelation.SUPPORTS, EvidenceRelation.CONTRADICTS) and excerpt != ""
+
+
+def status_of_imported_claim(*, to: str, actor, note: str, has_evidence: bool) -> tuple[dict, str | None]:
+    """The workflow's door for a claim that an import creates with a status other than unverified.
+
+    The claim is new, hence unverified, and is given its final status when it is inserted, by the same rules as
+    the moves claims_move_for_import makes (several allowed moves in one, the rules of the status it ends in).
+    `has_evidence`: the claim's own records include decisive evidence (see decisive_evidence_record).
+    Returns (the claim's fields as the workflow sets them, None); ({}, why refused); or ({}, None) when the
+    status needs evidence the claim's records don't hold: insert it unverified and move it with
+    claims_move_for_import once the import's other evidence is written.
+    """
+    claim = SimpleNamespace(
+        status=Status.UNVERIFIED,
+        withdrawn_at=None,
+        reviewer=None,
+        reviewed_at=None,
+        textual_rating="",
+        rating_value=None,
+        verdict_note=note,
+    )
+    # The rules on everything but the evidence first: evidence given elsewhere in the import (top-level records)
+    # is only known once it is written, so a claim without its own decisive evidence is moved afterwards.
+    problem = transition_problem(claim=claim, to=to, actor=actor, note=note, has_evidence=True, path_ok=True)
+    if problem:
+        return {}, problem
+    if to in NEEDS_EVIDENCE and not has_evidence:
+        return {}, None
+    _apply_status(claim, to, actor, note)
+    return {
+        "status": claim.status,
+        "reviewer_id": claim.reviewer.pk if claim.reviewer is not None else None,
+        "reviewed_at": claim.reviewed_at,
+        "textual_rating": claim.textual_rating,
+        "rating_value": claim.rating_value,
+        "verdict_note": claim.verdict_note,
+    }, None
+
+
+def imported_status_reason(reason: str, status: str) -> str:
+    """The audit trail's change reason for a claim an import created with a status."""
+    return f"{reason}: created {status_label(status).lower()} by import"
 
 
 def claims_move_for_import(*, moves: list[tuple[int, str, str]], actor, reason: str) -> dict[int, str]:

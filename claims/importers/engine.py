@@ -80,6 +80,8 @@ class Pending:
     claim_id: int | None = None  # set for appearances and evidence nested in a claim
     claim_key: str | None = None
     nested: bool = False
+    claim_new: bool = False  # nested in a claim created in this flush: nothing of it can be in the database yet
+    children: list | None = None  # a claim's validated nested records, between validation and queueing
 
 
 class SeenKeys:
@@ -159,6 +161,7 @@ class Importer:
         self.texts = LRU(64)  # source id -> text
         self.seen: SeenKeys | None = None
         self.file = ""
+        self.claims_may_exist: bool | None = None
 
     # --- errors -------------------------------------------------------------------------------------------
     def error(self, where: str, field_name: str, message: str, *, file: str | None = None) -> None:
@@ -189,6 +192,7 @@ class Importer:
         self.file = str(path)
         self.reason = f"import {path.name}"
         self.seen.reset()
+        self.claims_may_exist = None  # known at the file's first claims batch (see writers.write_claims)
         base_dir = path.parent
         try:
             reader = open_reader(path, self.advance)
@@ -243,24 +247,32 @@ class Importer:
         if changes:
             writers.move_statuses(self, changes)
 
-    def queue_children(self, pending: Pending, claim_id: int) -> None:
-        """Validate a claim's nested appearances and evidence and queue them with the claim's id."""
-        for nested, validate, kind in (
-            ("appearances", appearance_record, "appearance"),
-            ("evidence", evidence_record, "evidence"),
-        ):
-            for index, raw in enumerate(pending.record.get(nested, ())):
-                where = f"{pending.where}.{nested}[{index}]"
-                try:
-                    record = validate(raw, nested=True)
-                except FieldError as exc:
-                    self.error(where, exc.field, exc.message)
-                    continue
-                self.buffers[kind].append(
-                    Pending(
-                        pending.file, where, record, claim_id=claim_id, claim_key=pending.record["key"], nested=True
+    def nested_children(self, pending: Pending) -> list[tuple[str, Pending]]:
+        """Validate a claim's nested appearances and evidence (once); [(kind, Pending)] of the valid ones."""
+        if pending.children is None:
+            pending.children = []
+            for nested, validate, kind in (
+                ("appearances", appearance_record, "appearance"),
+                ("evidence", evidence_record, "evidence"),
+            ):
+                for index, raw in enumerate(pending.record.get(nested, ())):
+                    where = f"{pending.where}.{nested}[{index}]"
+                    try:
+                        record = validate(raw, nested=True)
+                    except FieldError as exc:
+                        self.error(where, exc.field, exc.message)
+                        continue
+                    pending.children.append(
+                        (kind, Pending(pending.file, where, record, claim_key=pending.record["key"], nested=True))
                     )
-                )
+        return pending.children
+
+    def queue_children(self, pending: Pending, claim_id: int, *, new: bool = False) -> None:
+        """Queue a claim's valid nested appearances and evidence with the claim's id."""
+        for kind, child in self.nested_children(pending):
+            child.claim_id, child.claim_new = claim_id, new
+            self.buffers[kind].append(child)
+        pending.children = None
 
     def duplicates(self, kind: str, batch: list[Pending], key_of: Callable[[Pending], str]) -> list[Pending]:
         """Drop (and report) records whose natural key was met earlier in the same file."""

@@ -13,9 +13,15 @@ from django.utils import timezone
 from sources.models import Publisher, Source
 
 from ..audit import insert_rows, record_history, update_rows
+from ..choices import Status
 from ..models import Appearance, Claim, Evidence
 from ..quotes import QuoteNotFound, locate_quote
-from ..services import claims_move_for_import
+from ..services import (
+    claims_move_for_import,
+    decisive_evidence_record,
+    imported_status_reason,
+    status_of_imported_claim,
+)
 from .keys import derived_source_key
 
 SOURCE_FIELDS = (
@@ -51,8 +57,13 @@ EVIDENCE_FIELDS = ("excerpt", "locator", "source_value")
 DERIVED_PREFIXES = ("url:", "title:")
 
 
-def upsert(importer, kind: str, model, rows: list[tuple], existing: dict, fields: tuple[str, ...]) -> dict:
-    """rows: (natural key, values for a new object, values present in the record). Returns {key: object}."""
+def upsert(
+    importer, kind: str, model, rows: list[tuple], existing: dict, fields: tuple[str, ...], reason_of=None
+) -> dict:
+    """rows: (natural key, values for a new object, values present in the record). Returns {key: object}.
+
+    `reason_of(values)`, when given, is the audit trail's change reason for a created row (default: the import's).
+    """
     now = timezone.now()
     objects, created, changed, changed_fields = {}, [], [], set()
     for key, new_values, present in rows:
@@ -77,7 +88,14 @@ def upsert(importer, kind: str, model, rows: list[tuple], existing: dict, fields
         rows_written = insert_rows(model, [values for _key, values in created])
         for (key, _values), row in zip(created, rows_written, strict=True):
             objects[key] = SimpleNamespace(**row)
-        record_history(model, [row["id"] for row in rows_written], history_type="+", **history)
+        if reason_of is None:
+            record_history(model, [row["id"] for row in rows_written], history_type="+", **history)
+        else:
+            by_reason: dict[str, list[int]] = {}
+            for row in rows_written:
+                by_reason.setdefault(reason_of(row), []).append(row["id"])
+            for reason, ids in by_reason.items():
+                record_history(model, ids, history_type="+", **(history | {"reason": reason}))
         importer.count(kind, "created", len(created))
     if changed:
         if any(f.name == "version" for f in model._meta.concrete_fields):
@@ -313,18 +331,57 @@ def _texts_keep_quotes(importer, changed_texts) -> bool:
 # --- claims --------------------------------------------------------------------------------------------------
 def write_claims(importer, batch) -> None:
     batch = importer.duplicates("claim", batch, lambda p: p.record["key"])
-    existing = {c.key: c for c in Claim.objects.filter(key__in=[p.record["key"] for p in batch])}
-    rows = []
+    if importer.claims_may_exist is None:
+        # An empty claims table at the file's first batch: its claims (keys unique within it) can't exist already.
+        importer.claims_may_exist = Claim.objects.exists()
+    if importer.claims_may_exist:
+        existing = {c.key: c for c in Claim.objects.filter(key__in=[p.record["key"] for p in batch])}
+    else:  # the table was empty when this file began, and keys are unique within the file
+        existing = {}
+    rows, given_status, refused = [], {}, {}
     for pending in batch:
-        record = pending.record
+        record, key = pending.record, pending.record["key"]
+        children = importer.nested_children(pending)
         present = {name: record[name] for name in CLAIM_FIELDS if name in record}
-        rows.append((record["key"], present | {"key": record["key"]}, present))
-    objects = upsert(importer, "claim", Claim, rows, existing, CLAIM_FIELDS)
+        values = present | {"key": key}
+        wanted = record.get("status")
+        if key not in existing and wanted and wanted != Status.UNVERIFIED:
+            # A new claim takes its status as it is inserted, when its own records satisfy the workflow.
+            has_evidence = any(
+                decisive_evidence_record(relation=child.record["relation"], excerpt=child.record.get("excerpt", ""))
+                for kind, child in children
+                if kind == "evidence"
+            )
+            fields, problem = status_of_imported_claim(
+                to=wanted, actor=importer.actor, note=record.get("verdict_note", ""), has_evidence=has_evidence
+            )
+            if problem:
+                refused[key] = problem
+            elif fields:
+                values |= fields
+                given_status[key] = wanted
+        rows.append((key, values, present))
+    objects = upsert(
+        importer,
+        "claim",
+        Claim,
+        rows,
+        existing,
+        CLAIM_FIELDS,
+        reason_of=lambda row: (
+            imported_status_reason(importer.reason, row["status"]) if row["key"] in given_status else importer.reason
+        ),
+    )
+    if given_status:
+        importer.count("claim", "status changed", len(given_status))
     for pending in batch:
-        claim = objects[pending.record["key"]]
-        importer.queue_children(pending, claim.id)
+        key = pending.record["key"]
+        claim = objects[key]
+        importer.queue_children(pending, claim.id, new=key not in existing)
         wanted = pending.record.get("status")
-        if wanted and wanted != claim.status:
+        if key in refused:
+            importer.status_changes.append((pending, None, refused[key]))
+        elif wanted and wanted != claim.status and key not in given_status:
             # Statuses change through the workflow, after this flush has written the claim's evidence.
             importer.status_changes.append((pending, claim.id, wanted))
 
@@ -397,17 +454,24 @@ def _place_quote(importer, pending, text: str | None) -> bool:
     return True
 
 
+def _existing(model, batch) -> list:
+    """The rows that records of a batch may update. Children of a claim created in this flush have none yet, so
+    they are left out of the look-up (and it is skipped when none other remain)."""
+    if not batch:
+        return []
+    return list(
+        model.objects.filter(
+            claim_id__in={p.claim_id for p in batch}, source_id__in={p.record["source_id"] for p in batch}
+        )
+    )
+
+
 def write_appearances(importer, batch) -> None:
     batch = _source_ids(importer, _claim_ids(importer, batch))
     batch = importer.duplicates("appearance", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}")
     texts = _texts(importer, {p.record["source_id"] for p in batch if p.record["source_has_text"]})
     batch = [p for p in batch if _place_quote(importer, p, texts.get(p.record["source_id"]))]
-    existing = {
-        (a.claim_id, a.source_id): a
-        for a in Appearance.objects.filter(
-            claim_id__in={p.claim_id for p in batch}, source_id__in={p.record["source_id"] for p in batch}
-        )
-    }
+    existing = {(a.claim_id, a.source_id): a for a in _existing(Appearance, [p for p in batch if not p.claim_new])}
     rows = []
     for pending in batch:
         record = pending.record
@@ -423,10 +487,7 @@ def write_evidences(importer, batch) -> None:
         "evidence", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}|{p.record['relation']}"
     )
     existing = {
-        (e.claim_id, e.source_id, e.relation): e
-        for e in Evidence.objects.filter(
-            claim_id__in={p.claim_id for p in batch}, source_id__in={p.record["source_id"] for p in batch}
-        )
+        (e.claim_id, e.source_id, e.relation): e for e in _existing(Evidence, [p for p in batch if not p.claim_new])
     }
     rows = []
     for pending in batch:
@@ -441,13 +502,21 @@ def write_evidences(importer, batch) -> None:
 
 # --- statuses ------------------------------------------------------------------------------------------------
 def move_statuses(importer, changes) -> None:
-    """Move imported claims to their records' statuses through the workflow's bulk door (same rules)."""
+    """Move imported claims to their records' statuses through the workflow's bulk door (same rules).
+
+    `changes` holds (pending, claim id, status) to move, and (pending, None, why refused) for new claims whose
+    status the workflow refused as they were inserted; errors are reported in the records' order.
+    """
+    moves = [(pending, claim_id, wanted) for pending, claim_id, wanted in changes if claim_id is not None]
     refused = claims_move_for_import(
-        moves=[(claim_id, wanted, pending.record.get("verdict_note", "")) for pending, claim_id, wanted in changes],
+        moves=[(claim_id, wanted, pending.record.get("verdict_note", "")) for pending, claim_id, wanted in moves],
         actor=importer.actor,
         reason=importer.reason,
     )
-    for pending, claim_id, _wanted in changes:
-        if claim_id in refused:
+    for pending, claim_id, wanted in changes:
+        if claim_id is None:
+            importer.error(pending.where, "status", wanted, file=pending.file)
+        elif claim_id in refused:
             importer.error(pending.where, "status", refused[claim_id], file=pending.file)
-    importer.count("claim", "status changed", len(changes) - len(refused))
+    if len(moves) > len(refused):
+        importer.count("claim", "status changed", len(moves) - len(refused))

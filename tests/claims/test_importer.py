@@ -508,8 +508,72 @@ def test_imported_statuses_go_through_the_workflow(tmp_path):
     assert (verified.status, verified.textual_rating, verified.rating_value) == ("verified", "True", 5)
     assert verified.verdict_note == "Customs data agree." and verified.reviewed_at is not None
     assert Claim.objects.get(key="c-2").status == "in_review"
-    assert verified.history.latest().history_change_reason == "import a.json: status set by import"
+    # A new claim whose own records satisfy the workflow is inserted with its status: one history row.
+    entry = verified.history.get()
+    assert (entry.history_type, entry.status, entry.rating_value) == ("+", "verified", 5)
+    assert entry.history_change_reason == "import a.json: created verified by import"
+    assert verified.version == 1
+    assert result.counts["claim"]["status changed"] == 3
     assert import_files([write(tmp_path, "a.json", doc)]).counts["claim"]["status changed"] == 0
+
+
+def test_a_new_claim_takes_its_verdict_with_the_reviewer_and_ratings(tmp_path, desk_admin):
+    evidence = [
+        {"source": "article", "relation": "cited", "excerpt": "not decisive: cited"},
+        {"source": "article", "relation": "contradicts", "excerpt": "reaching approximately $245 billion"},
+    ]
+    doc = document([claim(1, status="false", verdict_note="Wrong year.", evidence=evidence)])
+    assert import_files([write(tmp_path, "a.json", doc)], actor=desk_admin).ok
+    stored = Claim.objects.get()
+    assert (stored.status, stored.textual_rating, stored.rating_value, stored.verdict_note) == (
+        "false",
+        "False",
+        1,
+        "Wrong year.",
+    )
+    assert stored.reviewer == desk_admin and stored.reviewed_at is not None
+    entry = stored.history.get()
+    assert (entry.history_type, entry.history_user, entry.reviewer, entry.status) == (
+        "+",
+        desk_admin,
+        desk_admin,
+        "false",
+    )
+    assert entry.history_change_reason == "import a.json: created false by import"
+    assert Evidence.objects.count() == 2
+
+
+def test_a_verdict_resting_on_top_level_evidence_is_moved_after_it_is_written(tmp_path):
+    doc = document(
+        [claim(1, status="verified", verdict_note="Agrees.")],
+        evidence=[{"claim": "c-1", "source": "article", "relation": "supports", "excerpt": "$245 billion"}],
+    )
+    result = import_files([write(tmp_path, "a.json", doc)])
+    assert result.ok, problems(result)
+    stored = Claim.objects.get()
+    assert (stored.status, stored.rating_value, stored.version) == ("verified", 5, 2)
+    assert [h.history_type for h in stored.history.order_by("history_id")] == ["+", "~"]
+    assert stored.history.latest().history_change_reason == "import a.json: status set by import"
+
+
+def test_an_existing_claim_moves_through_the_workflow(tmp_path):
+    assert import_files([write(tmp_path, "a.json", document([claim(1)]))]).ok
+    evidence = [{"source": "article", "relation": "supports", "excerpt": "$245 billion"}]
+    doc = document([claim(1, status="verified", evidence=evidence)])
+    result = import_files([write(tmp_path, "b.json", doc)])
+    assert result.ok, problems(result)
+    stored = Claim.objects.get()
+    assert (stored.status, stored.version) == ("verified", 2)
+    assert stored.history.latest().history_change_reason == "import b.json: status set by import"
+
+
+def test_a_verdict_with_non_decisive_nested_evidence_is_refused(tmp_path):
+    evidence = [
+        {"source": "article", "relation": "supports"},
+        {"source": "article", "relation": "cited", "excerpt": "x"},
+    ]
+    result = import_files([write(tmp_path, "a.json", document([claim(1, status="verified", evidence=evidence)]))])
+    only_error(result, "claims[0]", "field 'status'", "first add evidence")
 
 
 def test_an_imported_verdict_without_evidence_is_refused(tmp_path):
@@ -524,6 +588,9 @@ def test_importing_statuses_needs_the_role(tmp_path, journalist):
     doc = document([claim(1, status="in_review")])
     result = import_files([write(tmp_path, "a.json", doc)], actor=journalist)
     assert "fact-checker role" in problems(result)[0]
+    evidence = [{"source": "article", "relation": "supports", "excerpt": "$245 billion"}]
+    doc = document([claim(1, status="verified", evidence=evidence)])
+    only_error(import_files([write(tmp_path, "a.json", doc)], actor=journalist), "claims[0]", "fact-checker role")
 
 
 def test_duplicate_nested_children_are_refused(tmp_path):
