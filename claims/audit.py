@@ -4,7 +4,12 @@ record_history() copies the current rows into their historical table with one IN
 import of a million claims is in the history without a Python object per row.
 """
 
-from django.db import connection
+import datetime
+import io
+import json
+import re
+
+from django.db import connection, models
 from django.utils import timezone
 
 
@@ -120,6 +125,9 @@ def insert_rows(model, rows: list[dict]) -> list[dict]:
         for name, value in row.items():
             full[names.get(name, name)] = value
         completed.append(full)
+    if connection.vendor == "postgresql":
+        copy_rows(model, fields, completed)
+        return completed
     convert_all = converters(model, fields)
     values = [[convert(row[attname]) for attname, convert in convert_all] for row in completed]
     quote = connection.ops.quote_name
@@ -136,3 +144,53 @@ def insert_rows(model, rows: list[dict]) -> list[dict]:
             for row, (pk,) in zip(completed[start : start + 1000], cursor.fetchall(), strict=True):
                 row["id"] = row["pk"] = pk
     return completed
+
+
+# --- COPY (PostgreSQL) -------------------------------------------------------------------------------------------
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+COPY_NULL = "\\N"
+
+
+def copy_text(value) -> str:
+    """A value in COPY's text format: None as \\N; backslash, tab, newline and carriage return escaped (the
+    only characters the format gives a meaning to; after them, no data can read as the NULL marker)."""
+    if value is None:
+        return COPY_NULL
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, datetime.date):  # and datetimes: ISO 8601 with the offset, as PostgreSQL reads it
+        return value.isoformat()
+    return copy_text(str(value))
+
+
+def _copy_formatter(field):
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+        return lambda value: COPY_NULL if value is None else copy_text(json.dumps(value, cls=encoder))
+    return copy_text
+
+
+def copy_rows(model, fields, rows: list[dict]) -> None:
+    """Insert rows with COPY … FROM STDIN (text format), ids taken from the table's sequence beforehand and set
+    on the rows. Triggers and constraints apply as to INSERTs."""
+    table, pk_column = model._meta.db_table, model._meta.pk.column
+    quote = connection.ops.quote_name
+    formatters = [(field.attname, _copy_formatter(field)) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk_column, len(rows)]
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        buffer = io.StringIO()
+        write = buffer.write
+        for row, pk in zip(rows, ids, strict=True):
+            row["id"] = row["pk"] = pk
+            write("\t".join([str(pk), *[convert(row[attname]) for attname, convert in formatters]]))
+            write("\n")
+        buffer.seek(0)
+        columns = ", ".join(quote(column) for column in [pk_column, *(field.column for field in fields)])
+        with connection.wrap_database_errors:  # psycopg2's errors as Django's, as for every other statement
+            cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)

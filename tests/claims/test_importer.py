@@ -597,3 +597,79 @@ def test_duplicate_nested_children_are_refused(tmp_path):
     evidence = [{"source": "article", "relation": "cited"}, {"source": {"key": "article"}, "relation": "cited"}]
     result = import_files([write(tmp_path, "a.json", document([claim(1, evidence=evidence)]))])
     only_error(result, "claims[0].evidence[1]", "duplicate evidence", "claims[0].evidence[0]")
+
+
+# --- writing: COPY on PostgreSQL, INSERT on SQLite ------------------------------------------------------------------
+NASTY = [
+    "tab\there",
+    "new\nline",
+    "carriage\rreturn\r\n",
+    "back\\slash \\N \\t \\\\",
+    "\\N",
+    "\\",
+    "quote \" and ' and , ; |",
+    "unicode – “quotes” ₽ 漢字 🙂",
+    "trailing space ",
+]
+
+
+def test_nasty_strings_are_stored_exactly(tmp_path):
+    prospect = "https://www.prospectmagazine.co.uk/world/69447/the-flaw"
+    claims = [
+        claim(
+            n,
+            subject=f"Subject {n} {text}".strip(),
+            verdict_note=text.strip(),
+            appearances=[{"source": prospect, "quote": f"“{text}”", "claimant": text.strip()}],
+            evidence=[{"source": "article", "relation": "context", "excerpt": text.strip(), "locator": text.strip()}],
+        )
+        for n, text in enumerate(NASTY)
+    ]
+    sources = document()["sources"] + [{"key": "s-nasty", "title": "A\ttitle\\N", "authors": ["A\\B", "C\nD"]}]
+    result = import_files([write(tmp_path, "a.json", document(claims, sources=sources))])
+    assert result.ok, problems(result)
+    for n, text in enumerate(NASTY):
+        stored = Claim.objects.get(key=f"c-{n}")
+        assert stored.subject == f"Subject {n} {text}".strip()
+        assert stored.verdict_note == text.strip()
+        appearance = stored.appearances.get()
+        assert (appearance.quote, appearance.claimant) == (f"“{text}”", text.strip())
+        assert (stored.evidence.get().excerpt, stored.evidence.get().locator) == (text.strip(), text.strip())
+        assert stored.history.get().subject == stored.subject
+    source = Source.objects.get(key="s-nasty")
+    assert (source.title, source.authors) == ("A\ttitle\\N", ["A\\B", "C\nD"])
+    assert Claim.objects.get(key="c-1").period_start.isoformat() == "2024-01-01"
+    # Stored exactly: the same file again changes nothing.
+    again = import_files([write(tmp_path, "a.json", document(claims, sources=sources))])
+    assert again.counts["claim"] == {"unchanged": len(NASTY)}
+    assert again.counts["appearance"] == {"unchanged": len(NASTY)}
+    assert again.counts["evidence"] == {"unchanged": len(NASTY)}
+    assert again.counts["source"]["unchanged"] == 3
+
+
+def test_copy_text_escapes_what_the_format_reads():
+    from claims.audit import copy_text
+
+    assert copy_text(None) == "\\N"
+    assert copy_text("\\N") == "\\\\N"
+    assert copy_text("a\tb\nc\rd\\e") == "a\\tb\\nc\\rd\\\\e"
+    assert copy_text(True) == "t" and copy_text(False) == "f"
+    assert copy_text(Decimal("1.50")) == "1.50" and copy_text(7) == "7"
+
+
+def test_bulk_inserts_keep_the_offsets_trigger_and_the_check_constraints():
+    from django.db import DatabaseError, transaction
+
+    from claims.audit import insert_rows
+
+    source = Source.objects.create(key="s", title="S", text=ARTICLE)
+    stored = Claim.objects.create(key="c", subject="Trade", claim_type="current_value")
+    start = ARTICLE.index("$245 billion")
+    good = {"claim_id": stored.pk, "source_id": source.pk, "quote": "$245 billion"}
+    with pytest.raises(DatabaseError), transaction.atomic():
+        insert_rows(Appearance, [good | {"start_offset": start + 1, "end_offset": start + 13}])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        insert_rows(Claim, [{"key": "c2", "subject": "Trade", "claim_type": "current_value", "status": "nonsense"}])
+    rows = insert_rows(Appearance, [good | {"start_offset": start, "end_offset": start + 12}])
+    assert Appearance.objects.get().pk == rows[0]["id"]
+    assert Claim.objects.get().evidence_count == 0
