@@ -9,6 +9,8 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from itertools import compress, tee
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,6 +34,7 @@ CSV_SOURCE_COLUMNS = ("source_key", "source_url", "source_title", "source_publis
 CSV_APPEARANCE_COLUMNS = ("quote", "claimant", "date", "start")
 CSV_COLUMNS = CSV_CLAIM_COLUMNS + CSV_SOURCE_COLUMNS + CSV_APPEARANCE_COLUMNS
 CHUNK = 1 << 16
+TOP_PREFIXES = frozenset({"", "$schema", "format", *SECTIONS})  # the events of the document's top level
 SMALL_FILE = 64 << 20  # malformed JSON this small is parsed again by json to point at its line and column
 
 
@@ -44,16 +47,27 @@ class Item(NamedTuple):
 class CountingReader(io.RawIOBase):
     """A binary file that reports how many bytes have been read, and optionally checks they are UTF-8."""
 
-    def __init__(self, path: Path, advance: Callable[[int], None], *, check_utf8: bool = False):
+    def __init__(
+        self, path: Path, advance: Callable[[int], None], *, check_utf8: bool = False, limit: int | None = None
+    ):
         self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
         self._advance = advance
         self._decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
         self._offset = 0
+        self._limit = limit  # read no further than this offset: the file seems to end there
+
+    @property
+    def offset(self) -> int:
+        return self._offset
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
+        if self._limit is not None:
+            buffer = memoryview(buffer)[: max(0, self._limit - self._offset)]
+            if not len(buffer):
+                return 0
         count = self._file.readinto(buffer)
         if count:
             if self._decoder is not None:
@@ -113,17 +127,23 @@ class JSONReader(Reader):
         return FileProblem(f"is not valid JSON: {str(exc).splitlines()[0]}")
 
     def _structure(self) -> dict[str, int]:
-        """One streaming pass: UTF-8, well-formed, the known sections, each a list of objects."""
-        counts: dict[str, int] = {}
+        """One streaming pass: UTF-8, well-formed, the known sections, each a list. Returns {section: the offset
+        by which its list has ended}: the byte the parser had read up to when it met the list's end.
+
+        The parsing runs in C; Python sees only the events of the top level (itertools filters the rest), so this
+        pass costs about what one parse does. Items that aren't objects are reported by record validation.
+        """
+        ends: dict[str, int] = {}
         stream = CountingReader(self.path, self.advance, check_utf8=True)
         try:
-            events = ijson.parse(stream, use_float=False)
-            prefix, event, value = next(events, (None, None, None))
+            events, prefixes = tee(ijson.parse(stream, use_float=False))
+            top = compress(events, map(TOP_PREFIXES.__contains__, map(itemgetter(0), prefixes)))
+            prefix, event, value = next(top, (None, None, None))
             if event is None:
                 raise FileProblem("is empty")
             if event != "start_map":
                 raise FileProblem("must hold one JSON object with the sections " + ", ".join(SECTIONS))
-            for prefix, event, value in events:
+            for prefix, event, value in top:
                 if prefix == "" and event == "map_key":
                     if value not in SECTIONS and value not in ("$schema", "format"):
                         raise FileProblem(f"unknown section {value!r}; expected: {', '.join(SECTIONS)}", field=value)
@@ -132,32 +152,35 @@ class JSONReader(Reader):
                 elif prefix in SECTIONS:
                     if event not in ("start_array", "end_array"):
                         raise FileProblem("must be a list", record=prefix)
-                    counts.setdefault(prefix, 0)
-                elif event == "start_map" and prefix.endswith(".item") and prefix[:-5] in SECTIONS:
-                    counts[prefix[:-5]] += 1
-                elif prefix.endswith(".item") and prefix[:-5] in SECTIONS and event not in ("end_map", "map_key"):
-                    section = prefix[:-5]
-                    raise FileProblem(f"must be an object, got {event}", record=f"{section}[{counts[section]}]")
+                    if event == "end_array":
+                        ends[prefix] = stream.offset
         except ijson.JSONError as exc:
             raise self._malformed(exc) from exc
         finally:
             stream.close()
-        if not any(counts.values()):
-            raise FileProblem("holds no records")
-        return counts
+        return ends
 
     def items(self) -> Iterator[Item]:
-        counts = self._structure()
-        self.passes = 1 + len(counts)
+        ends = self._structure()
+        self.passes = 1 + len(ends)
+        yielded = False
         for section in SECTIONS:
-            if section not in counts:
+            if section not in ends:
                 continue
-            stream = CountingReader(self.path, self.advance)
+            # Each section is read from the file's start, but only as far as its list goes (the publishers and
+            # sources of an export take a few megabytes at its head); the parser then meets the cut-off's end.
+            stream = CountingReader(self.path, self.advance, limit=ends[section])
             try:
                 for index, raw in enumerate(ijson.items(stream, f"{section}.item", use_float=False)):
+                    yielded = True
                     yield Item(KIND_OF_SECTION[section], f"{section}[{index}]", raw)
+            except ijson.IncompleteJSONError:
+                if ends[section] >= self.size:
+                    raise
             finally:
                 stream.close()
+        if not yielded:
+            raise FileProblem("holds no records")
 
 
 class JSONLinesReader(Reader):

@@ -673,3 +673,51 @@ def test_bulk_inserts_keep_the_offsets_trigger_and_the_check_constraints():
     rows = insert_rows(Appearance, [good | {"start_offset": start, "end_offset": start + 12}])
     assert Appearance.objects.get().pk == rows[0]["id"]
     assert Claim.objects.get().evidence_count == 0
+
+
+# --- reading JSON -------------------------------------------------------------------------------------------------
+def read_items(path: Path) -> tuple[list[tuple[str, str]], int]:
+    from claims.importers.readers import open_reader
+
+    read = []
+    items = [(item.kind, item.where) for item in open_reader(path, read.append).items()]
+    return items, sum(read)
+
+
+def test_json_sections_are_read_in_order_each_only_as_far_as_it_goes(tmp_path):
+    padding = "x" * 300_000  # a large claims section after small publishers and sources sections
+    doc = {
+        "claims": [claim(n, verdict_note=padding) for n in range(3)],
+        "sources": [{"key": f"s-{n}", "title": "T"} for n in range(2)],
+        "publishers": [{"name": "P"}],
+        "evidence": [{"claim": "c-0", "source": "s-0", "relation": "cited"}],
+    }
+    path = write(tmp_path, "a.json", doc)
+    items, read = read_items(path)
+    assert items == [
+        ("publisher", "publishers[0]"),
+        ("source", "sources[0]"),
+        ("source", "sources[1]"),
+        ("claim", "claims[0]"),
+        ("claim", "claims[1]"),
+        ("claim", "claims[2]"),
+        ("evidence", "evidence[0]"),
+    ]
+    canonical = write(tmp_path, "b.json", {key: doc[key] for key in ("publishers", "sources", "claims", "evidence")})
+    assert read_items(canonical)[0] == items
+    # The structure pass, then claims and evidence read to their ends; the publishers' and sources' passes stop
+    # at the head of the file (a full pass per section would read it five times).
+    assert read_items(canonical)[1] < 3.2 * canonical.stat().st_size
+
+
+def test_json_items_that_are_not_objects_are_errors_of_their_record(tmp_path):
+    result = import_files([write(tmp_path, "a.json", {"claims": [claim(1), 7]})])
+    only_error(result, "claims[1]", "must be an object")
+
+
+def test_json_structure_errors(tmp_path):
+    only_error(import_files([write(tmp_path, "a.json", {"claims": {"a": 1}})]), "claims", "must be a list")
+    only_error(import_files([write(tmp_path, "a.json", {"claims": []})]), "holds no records")
+    only_error(import_files([write(tmp_path, "a.json", [claim(1)])]), "must hold one JSON object")
+    only_error(import_files([write(tmp_path, "a.json", {"format": "other/2", "claims": [claim(1)]})]), "format")
+    only_error(import_files([write(tmp_path, "a.json", '{"claims": [' + "{}, " * 30_000 + "{]}")]), "not valid JSON")
