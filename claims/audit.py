@@ -117,6 +117,11 @@ def insert_rows(model, rows: list[dict]) -> list[dict]:
         else:
             fixed[field.attname] = field.get_default()
     names = {field.name: field.attname for field in fields}
+    given = set()  # the names the rows set: the other fixed values are the same for every row
+    for row in rows:
+        given.update(row)
+    overridden = {names.get(name, name) for name in given}
+    constant = {attname for attname in fixed if attname not in overridden}
     completed = []
     for row in rows:
         full = dict(fixed)
@@ -126,7 +131,7 @@ def insert_rows(model, rows: list[dict]) -> list[dict]:
             full[names.get(name, name)] = value
         completed.append(full)
     if connection.vendor == "postgresql":
-        copy_rows(model, fields, completed)
+        copy_rows(model, fields, completed, constant={attname: fixed[attname] for attname in constant})
         return completed
     convert_all = converters(model, fields)
     values = [[convert(row[attname]) for attname, convert in convert_all] for row in completed]
@@ -166,19 +171,32 @@ def copy_text(value) -> str:
     return copy_text(str(value))
 
 
+def _copy_str(value: str | None) -> str:
+    if value is None:
+        return COPY_NULL  # the column refuses it, as it would an INSERT's
+    return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+
+
 def _copy_formatter(field):
     if isinstance(field, models.JSONField):
         encoder = field.encoder
         return lambda value: COPY_NULL if value is None else copy_text(json.dumps(value, cls=encoder))
+    if isinstance(field, (models.CharField, models.TextField)) and not field.null:
+        return _copy_str
     return copy_text
 
 
-def copy_rows(model, fields, rows: list[dict]) -> None:
+def copy_rows(model, fields, rows: list[dict], constant: dict | None = None) -> None:
     """Insert rows with COPY … FROM STDIN (text format), ids taken from the table's sequence beforehand and set
-    on the rows. Triggers and constraints apply as to INSERTs."""
+    on the rows. Triggers and constraints apply as to INSERTs. `constant`: {attname: the value every row has}
+    (timestamps, defaults), formatted once."""
     table, pk_column = model._meta.db_table, model._meta.pk.column
     quote = connection.ops.quote_name
-    formatters = [(field.attname, _copy_formatter(field)) for field in fields]
+    constant = constant or {}
+    varying = [field for field in fields if field.attname not in constant]
+    fixed = [field for field in fields if field.attname in constant]
+    formatters = [(field.attname, _copy_formatter(field)) for field in varying]
+    tail = "".join("\t" + _copy_formatter(field)(constant[field.attname]) for field in fixed) + "\n"
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk_column, len(rows)]
@@ -189,8 +207,8 @@ def copy_rows(model, fields, rows: list[dict]) -> None:
         for row, pk in zip(rows, ids, strict=True):
             row["id"] = row["pk"] = pk
             write("\t".join([str(pk), *[convert(row[attname]) for attname, convert in formatters]]))
-            write("\n")
+            write(tail)
         buffer.seek(0)
-        columns = ", ".join(quote(column) for column in [pk_column, *(field.column for field in fields)])
+        columns = ", ".join(quote(column) for column in [pk_column, *(field.column for field in varying + fixed)])
         with connection.wrap_database_errors:  # psycopg2's errors as Django's, as for every other statement
             cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)
