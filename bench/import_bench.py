@@ -53,7 +53,7 @@ class Workflow:
         self.status_path, self.verdicts, self.default_ratings = status_path, verdicts, default_ratings
         self.claim_fields = claim_fields
         self.one_move = one_move  # the bulk door (services.claims_move_for_import) saves each claim once
-        self.at_insert = at_insert  # services.status_of_imported_claim: the status is given on insert
+        self.at_insert = at_insert  # services.statuses_of_imported_claims: the status is given on insert
         # fixtures differ with it: part of their file names
         self.tag = "wf0" if at_insert else "wf1" if one_move else "wfsteps"
 
@@ -105,7 +105,7 @@ def load_project(project: Path) -> None:
         {str(k): v for k, v in DEFAULT_RATINGS.items()},
         {f.name for f in Claim._meta.concrete_fields},
         one_move=hasattr(services, "claims_move_for_import"),
-        at_insert=hasattr(services, "status_of_imported_claim"),
+        at_insert=hasattr(services, "statuses_of_imported_claims"),
     )
 
 

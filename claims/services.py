@@ -142,41 +142,48 @@ def decisive_evidence_record(*, relation: str, excerpt: str) -> bool:
     return relation in (EvidenceRelation.SUPPORTS, EvidenceRelation.CONTRADICTS) and excerpt != ""
 
 
-def status_of_imported_claim(*, to: str, actor, note: str, has_evidence: bool) -> tuple[dict, str | None]:
-    """The workflow's door for a claim that an import creates with a status other than unverified.
+def statuses_of_imported_claims(*, claims: list[tuple[str, str, bool]], actor) -> list[tuple[dict, str | None]]:
+    """The workflow's door for claims that an import creates with a status other than unverified.
 
-    The claim is new, hence unverified, and is given its final status when it is inserted, by the same rules as
-    the moves claims_move_for_import makes (several allowed moves in one, the rules of the status it ends in).
-    `has_evidence`: the claim's own records include decisive evidence (see decisive_evidence_record).
-    Returns (the claim's fields as the workflow sets them, None); ({}, why refused); or ({}, None) when the
-    status needs evidence the claim's records don't hold: insert it unverified and move it with
-    claims_move_for_import once the import's other evidence is written.
+    `claims`: (status, note, has_evidence) per new claim; `has_evidence` says whether the claim's own records
+    include decisive evidence (see decisive_evidence_record). A new claim is unverified and is given its final
+    status as it is inserted, by the same rules as the moves claims_move_for_import makes (several allowed moves
+    in one, the rules of the status it ends in). Returns, per claim: (its fields as the workflow sets them,
+    None); ({}, why refused); or ({}, None) when the status needs evidence the claim's records don't hold:
+    insert it unverified and move it with claims_move_for_import once the import's other evidence is written.
     """
-    claim = SimpleNamespace(
-        status=Status.UNVERIFIED,
-        withdrawn_at=None,
-        reviewer=None,
-        reviewed_at=None,
-        textual_rating="",
-        rating_value=None,
-        verdict_note=note,
-    )
-    # The rules on everything but the evidence first: evidence given elsewhere in the import (top-level records)
-    # is only known once it is written, so a claim without its own decisive evidence is moved afterwards.
-    problem = transition_problem(claim=claim, to=to, actor=actor, note=note, has_evidence=True, path_ok=True)
-    if problem:
-        return {}, problem
-    if to in NEEDS_EVIDENCE and not has_evidence:
-        return {}, None
-    _apply_status(claim, to, actor, note)
-    return {
-        "status": claim.status,
-        "reviewer_id": claim.reviewer.pk if claim.reviewer is not None else None,
-        "reviewed_at": claim.reviewed_at,
-        "textual_rating": claim.textual_rating,
-        "rating_value": claim.rating_value,
-        "verdict_note": claim.verdict_note,
-    }, None
+    decided: dict[tuple, str | None] = {}  # the rules' answer depends on these alone, not on the claim
+    results = []
+    for to, note, has_evidence in claims:
+        rule = (to, bool(note.strip()))
+        if rule not in decided:
+            unverified = SimpleNamespace(status=Status.UNVERIFIED, withdrawn_at=None)
+            # The rules on everything but the evidence: evidence given elsewhere in the import (top-level
+            # records) is known only once it is written.
+            decided[rule] = transition_problem(
+                claim=unverified, to=to, actor=actor, note=note, has_evidence=True, path_ok=True
+            )
+        if decided[rule]:
+            results.append(({}, decided[rule]))
+            continue
+        if to in NEEDS_EVIDENCE and not has_evidence:
+            results.append(({}, None))
+            continue
+        claim = SimpleNamespace(
+            status=Status.UNVERIFIED, reviewer=None, reviewed_at=None, textual_rating="", rating_value=None
+        )
+        claim.verdict_note = note
+        _apply_status(claim, to, actor, note)
+        fields = {
+            "status": claim.status,
+            "reviewer_id": claim.reviewer.pk if claim.reviewer is not None else None,
+            "reviewed_at": claim.reviewed_at,
+            "textual_rating": claim.textual_rating,
+            "rating_value": claim.rating_value,
+            "verdict_note": claim.verdict_note,
+        }
+        results.append((fields, None))
+    return results
 
 
 def imported_status_reason(reason: str, status: str) -> str:

@@ -20,7 +20,7 @@ from ..services import (
     claims_move_for_import,
     decisive_evidence_record,
     imported_status_reason,
-    status_of_imported_claim,
+    statuses_of_imported_claims,
 )
 from .keys import derived_source_key
 
@@ -55,6 +55,7 @@ CLAIM_FIELDS = (
 APPEARANCE_FIELDS = ("quote", "start_offset", "end_offset", "claimant", "stated_on")
 EVIDENCE_FIELDS = ("excerpt", "locator", "source_value")
 DERIVED_PREFIXES = ("url:", "title:")
+UNVERIFIED = str(Status.UNVERIFIED)  # a plain str: an enum member's attribute look-up costs, a million times
 
 
 def upsert(
@@ -338,29 +339,29 @@ def write_claims(importer, batch) -> None:
         existing = {c.key: c for c in Claim.objects.filter(key__in=[p.record["key"] for p in batch])}
     else:  # the table was empty when this file began, and keys are unique within the file
         existing = {}
-    rows, given_status, refused = [], {}, {}
+    rows, given_status, refused, asked = [], {}, {}, []
     for pending in batch:
         record, key = pending.record, pending.record["key"]
         children = importer.nested_children(pending)
         present = {name: record[name] for name in CLAIM_FIELDS if name in record}
-        values = present | {"key": key}
+        rows.append((key, present | {"key": key}, present))
         wanted = record.get("status")
-        if key not in existing and wanted and wanted != Status.UNVERIFIED:
+        if key not in existing and wanted and wanted != UNVERIFIED:
             # A new claim takes its status as it is inserted, when its own records satisfy the workflow.
             has_evidence = any(
                 decisive_evidence_record(relation=child.record["relation"], excerpt=child.record.get("excerpt", ""))
                 for kind, child in children
                 if kind == "evidence"
             )
-            fields, problem = status_of_imported_claim(
-                to=wanted, actor=importer.actor, note=record.get("verdict_note", ""), has_evidence=has_evidence
-            )
-            if problem:
-                refused[key] = problem
-            elif fields:
-                values |= fields
-                given_status[key] = wanted
-        rows.append((key, values, present))
+            asked.append((rows[-1], (wanted, record.get("verdict_note", ""), has_evidence)))
+    answers = statuses_of_imported_claims(claims=[question for _row, question in asked], actor=importer.actor)
+    for ((key, values, _present), (wanted, _note, _evidence)), (fields, problem) in zip(asked, answers, strict=True):
+        if problem:
+            refused[key] = problem
+        elif fields:
+            values |= fields
+            given_status[key] = wanted
+    reasons = {status: imported_status_reason(importer.reason, status) for status in set(given_status.values())}
     objects = upsert(
         importer,
         "claim",
@@ -368,9 +369,7 @@ def write_claims(importer, batch) -> None:
         rows,
         existing,
         CLAIM_FIELDS,
-        reason_of=lambda row: (
-            imported_status_reason(importer.reason, row["status"]) if row["key"] in given_status else importer.reason
-        ),
+        reason_of=lambda row: reasons[row["status"]] if row["key"] in given_status else importer.reason,
     )
     if given_status:
         importer.count("claim", "status changed", len(given_status))

@@ -721,3 +721,29 @@ def test_json_structure_errors(tmp_path):
     only_error(import_files([write(tmp_path, "a.json", [claim(1)])]), "must hold one JSON object")
     only_error(import_files([write(tmp_path, "a.json", {"format": "other/2", "claims": [claim(1)]})]), "format")
     only_error(import_files([write(tmp_path, "a.json", '{"claims": [' + "{}, " * 30_000 + "{]}")]), "not valid JSON")
+
+
+def test_the_workflow_decides_the_status_of_each_new_imported_claim(desk_admin, journalist):
+    from claims.services import statuses_of_imported_claims
+
+    answers = statuses_of_imported_claims(
+        claims=[
+            ("verified", "", True),
+            ("verified", "", False),  # its evidence may come later in the import: moved afterwards
+            ("unverifiable", "", False),
+            ("unverifiable", "No data.", False),
+            ("in_review", "", False),
+            ("nonsense", "", True),
+        ],
+        actor=desk_admin,
+    )
+    verified, later, no_note, unverifiable, in_review, nonsense = answers
+    assert verified[1] is None and verified[0]["status"] == "verified" and verified[0]["reviewer_id"] == desk_admin.pk
+    assert (verified[0]["textual_rating"], verified[0]["rating_value"]) == ("True", 5)
+    assert later == ({}, None)
+    assert no_note[0] == {} and "why" in no_note[1]
+    assert unverifiable[0]["verdict_note"] == "No data." and unverifiable[0]["rating_value"] is None
+    assert in_review[0]["status"] == "in_review" and in_review[0]["reviewed_at"] is None
+    assert nonsense[0] == {} and "not a status" in nonsense[1]
+    [(fields, problem)] = statuses_of_imported_claims(claims=[("verified", "", True)], actor=journalist)
+    assert fields == {} and "fact-checker role" in problem
