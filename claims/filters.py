@@ -3,30 +3,25 @@
 Several values at once are comma-separated (`?status=verified,false`). `q` is a full-text search over the
 subject, the appearances' quotes and their sources' titles: PostgreSQL full-text search (English stemming,
 websearch syntax: "exact phrase", OR, -word) on PostgreSQL, with `ordering=relevance` ranking the matches
-(ts_rank of the subject); a case-insensitive substring search with the same syntax elsewhere (SQLite). Matches
-come newest change first unless ordered otherwise, like every list.
+(ts_rank of the claim's search document, where the subject weighs most); a case-insensitive substring search
+with the same syntax elsewhere (SQLite). Matches come newest change first unless ordered otherwise, like every
+list.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery
 from django_filters import rest_framework as filters
 
-from sources.models import Source
 from sources.partial_dates import InvalidDate, parse_partial_date, period_end
 
 from .choices import ClaimType, Status, Unit
-from .models import Appearance, Claim, Evidence
+from .models import Appearance, Claim, ClaimSearch, Evidence
 
 BIGINT = 2**63 - 1
 SEARCH_CONFIG = "english"
-# The expressions indexed by migration 0006 (GIN, PostgreSQL): a search must use exactly these to be fast.
-SUBJECT_VECTOR = SearchVector("subject", config=SEARCH_CONFIG)
-QUOTE_VECTOR = SearchVector("quote", config=SEARCH_CONFIG)
-TITLE_VECTOR = SearchVector("title", config=SEARCH_CONFIG)
 
 
 class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
@@ -149,20 +144,15 @@ class ClaimFilter(filters.FilterSet):
         return self._search_substring(queryset, value)
 
     def _search_postgres(self, queryset, text):
+        # One GIN-indexed document per claim (subject, quotes, source titles: claims.models.ClaimSearch, kept by
+        # triggers). A semi-join lets the planner either walk the newest claims and probe each one's document (a
+        # common word) or fetch the few matches through the GIN index and sort them (a rare one).
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        by_subject = Claim.objects.annotate(v=SUBJECT_VECTOR).filter(v=query).order_by().values("id")
-        by_quote = Appearance.objects.annotate(v=QUOTE_VECTOR).filter(v=query).order_by().values("claim_id")
-        titles = Source.objects.annotate(v=TITLE_VECTOR).filter(v=query).order_by().values("id")
-        by_title = Appearance.objects.filter(source_id__in=titles).order_by().values("claim_id")
-        matching = by_subject.union(by_quote, by_title)
-        sql, params = matching.query.sql_with_params()
-        # `id = ANY(ARRAY(…))`: the matching ids are collected once (each part through its GIN index) and the claims
-        # fetched by primary key; a plain `id IN (…)` lets the planner hash-join against every claim instead.
-        table = Claim._meta.db_table
-        queryset = queryset.filter(RawSQL(f'"{table}"."id" = ANY(ARRAY({sql}))', params, output_field=BooleanField()))
+        queryset = queryset.filter(id__in=ClaimSearch.objects.filter(document=query).values("claim_id"))
         if any(name.lstrip("-") == "relevance" for name in self.form.cleaned_data.get("ordering") or ()):
-            # Ranking recomputes each match's vector (no stored one): only when asked for.
-            queryset = queryset.annotate(rank=SearchRank(SUBJECT_VECTOR, query) + Value(0.0, output_field=FloatField()))
+            # ts_rank over the stored document (subject weighs most, then quotes, then titles): only when asked for.
+            rank = ClaimSearch.objects.filter(claim_id=OuterRef("pk")).annotate(r=SearchRank(F("document"), query))
+            queryset = queryset.annotate(rank=Subquery(rank.values("r")[:1], output_field=FloatField()))
         return queryset
 
     def _search_substring(self, queryset, text):

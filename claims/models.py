@@ -1,6 +1,7 @@
 """Claims, where they were stated (appearances) and what bears on them (evidence)."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -263,6 +264,25 @@ class Evidence(models.Model):
     def gap_percent(self):
         """The claim's figure against the source's, in percent of the source's."""
         return gap_percent(self.claim.value, self.source_value)
+
+
+class ClaimSearch(models.Model):
+    """A claim's full-text search document on PostgreSQL: its subject (weight A), its appearances' quotes (B) and
+    their sources' titles (C), in one tsvector behind one GIN index.
+
+    Written only by database triggers (claims.db_triggers), whichever door a claim, an appearance or a source title
+    changes through; deleted with its claim (a foreign key with ON DELETE CASCADE, PostgreSQL only). On SQLite the
+    table stays empty: search falls back to substring matching there (claims.filters).
+    """
+
+    claim_id = models.BigIntegerField(primary_key=True)
+    document = SearchVectorField()
+
+    class Meta:
+        db_table = "claims_claimsearch"
+
+    def __str__(self) -> str:
+        return f"search document of claim {self.claim_id}"
 
 
 def first_appearance_of(appearances) -> "Appearance | None":

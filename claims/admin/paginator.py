@@ -1,22 +1,33 @@
 """A paginator that doesn't count a million rows on every page load."""
 
+import json
+
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connections
 from django.utils.functional import cached_property
 
-EXACT_BELOW = 50_000
+EXACT_BELOW = 50_000  # an unfiltered list smaller than this is counted exactly
+EXACT_UP_TO = 5_000  # a filtered list is counted exactly up to this many matches, then estimated
 
 
 class EstimatedCountPaginator(Paginator):
-    """On PostgreSQL, an unfiltered list uses the planner's row estimate instead of COUNT(*) when it is large.
+    """On PostgreSQL, large counts are the planner's estimates instead of a COUNT(*) over every match.
 
-    Filtered lists are counted exactly: they are usually small, and a wrong page count there would mislead.
+    - An unfiltered list takes the table's row estimate (pg_class.reltuples) when it is large.
+    - A filtered list is counted exactly up to EXACT_UP_TO matches (COUNT over a LIMIT: cheap); beyond that, the
+      planner's estimate of the filtered query, never less than EXACT_UP_TO + 1.
+    `estimated` says whether the count is an estimate (the list then says "about N").
     """
+
+    estimated = False
 
     @cached_property
     def count(self):
         query = getattr(self.object_list, "query", None)
-        if connection.vendor == "postgresql" and query is not None and not query.where:
+        connection = connections[getattr(self.object_list, "db", "default")]
+        if connection.vendor != "postgresql" or query is None:
+            return super().count
+        if not query.where:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
@@ -24,5 +35,20 @@ class EstimatedCountPaginator(Paginator):
                 )
                 row = cursor.fetchone()
             if row and row[0] >= EXACT_BELOW:
+                self.estimated = True
                 return int(row[0])
-        return super().count
+            return super().count
+        bounded = self.object_list.order_by().values("pk")[: EXACT_UP_TO + 1].count()
+        if bounded <= EXACT_UP_TO:
+            return bounded
+        self.estimated = True
+        return max(EXACT_UP_TO + 1, self._planner_estimate(connection))
+
+    def _planner_estimate(self, connection) -> int:
+        sql, params = self.object_list.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])

@@ -150,6 +150,26 @@ def test_full_text_search_stems_and_ranks_on_postgresql(journalist_client, claim
     assert ranked.status_code == 200 and claims["verified"].id in ids(ranked)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search documents are PostgreSQL's")
+def test_search_documents_follow_every_change(journalist_client, claims):
+    from claims.models import Appearance, Claim
+    from sources.models import Source
+
+    verified = claims["verified"]
+    found = lambda q: ids(journalist_client.get(URL, {"q": q}))  # noqa: E731
+    Source.objects.filter(appearances__claim=verified).update(title="Customs yearbook")  # a bulk update
+    assert verified.id in found("yearbook") and verified.id not in found("report")
+    Claim.objects.filter(pk=verified.pk).update(subject="Sino-Russian commerce")
+    assert found("commerce") == {verified.id} and verified.id not in found("bilateral")
+    appearance = Appearance.objects.get(claim=verified)
+    appearance.quote = "turnover reached a record"
+    appearance.save()
+    assert verified.id in found("record")
+    appearance.delete()
+    assert verified.id not in found("yearbook") and verified.id in found("commerce")
+    assert ids(journalist_client.get(URL, {"q": "commerce", "ordering": "relevance"})) == {verified.id}
+
+
 def test_ordering(journalist_client, claims):
     by_value = [c["id"] for c in journalist_client.get(URL, {"ordering": "value"}).json()["results"]]
     assert by_value[0] == claims["false"].id

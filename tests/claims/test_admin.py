@@ -68,3 +68,22 @@ def test_source_page_lists_the_claims_in_it_and_those_it_is_evidence_for(client,
     assert "Cited by the article" in page and f"?evidence_source={cited.pk}" in page
     listed = client.get(reverse("admin:claims_claim_changelist"), {"evidence_source": cited.pk}).content.decode()
     assert "≈ $245 bn" in listed and "$3.5 bn" in listed
+
+
+def test_a_large_filtered_list_shows_an_estimated_count(client, admin_user, seeded, monkeypatch):
+    from django.db import connection
+
+    from claims.admin import paginator
+
+    client.force_login(admin_user)
+    url = reverse("admin:claims_claim_changelist")
+    exact = client.get(url, {"status__exact": "unverified"})
+    assert exact.context["cl"].result_count == Claim.objects.filter(status="unverified").count()
+    assert not exact.context["cl"].paginator.estimated
+    monkeypatch.setattr(paginator, "EXACT_UP_TO", 3)
+    response = client.get(url, {"status__exact": "unverified"})
+    if connection.vendor == "postgresql":
+        assert response.context["cl"].paginator.estimated and response.context["cl"].result_count >= 4
+        assert "about" in response.content.decode()
+    else:  # counted exactly where no planner estimate is asked for
+        assert response.context["cl"].result_count == Claim.objects.filter(status="unverified").count()

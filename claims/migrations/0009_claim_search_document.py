@@ -1,0 +1,53 @@
+"""ClaimSearch: one full-text document per claim (subject, quotes, source titles) behind one GIN index, kept by the
+triggers in claims.db_triggers (PostgreSQL). It replaces migration 0006's three expression indexes, which made a
+search union three index scans and fetch every match before sorting; the triggers are installed after migrate."""
+
+import django.contrib.postgres.search
+from django.db import migrations, models
+
+OLD_INDEXES = [
+    ("claims_claim_subject_fts", "claims_claim", "subject"),
+    ("claims_appearance_quote_fts", "claims_appearance", "quote"),
+    ("sources_source_title_fts", "sources_source", "title"),
+]
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from claims.db_triggers import SEARCH_DOCUMENTS_OF_ALL_CLAIMS
+
+    for sql in (
+        "ALTER TABLE claims_claimsearch ADD CONSTRAINT claims_claimsearch_claim_fk FOREIGN KEY (claim_id) "
+        "REFERENCES claims_claim (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
+        SEARCH_DOCUMENTS_OF_ALL_CLAIMS,
+        "CREATE INDEX claims_claimsearch_document ON claims_claimsearch USING GIN (document)",
+        *(f"DROP INDEX IF EXISTS {name}" for name, _, _ in OLD_INDEXES),
+    ):
+        schema_editor.execute(sql)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, table, column in OLD_INDEXES:
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+            f"USING GIN (to_tsvector('english'::regconfig, COALESCE({column}, '')))"
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("claims", "0008_evidence_count")]
+
+    operations = [
+        migrations.CreateModel(
+            name="ClaimSearch",
+            fields=[
+                ("claim_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("document", django.contrib.postgres.search.SearchVectorField()),
+            ],
+            options={"db_table": "claims_claimsearch"},
+        ),
+        migrations.RunPython(forward, backward),
+    ]
