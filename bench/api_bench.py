@@ -11,8 +11,9 @@ Never run by the test suite. What it does (see bench/README.md, section "API"):
 2. Copies the same rows into bench/out/datasette-<N>.db (SQLite, same columns and indexes, an FTS5 index on the
    claim's subject) for Datasette (installed in its own venv under bench/out/, not a project dependency).
 3. Serves the API with gunicorn (production settings, 2 × CPUs + 1 sync workers, Redis as the shared cache when
-   redis-server is installed) and Datasette (immutable mode, facet suggestions off, page size 50 like ours), both
-   on loopback.
+   redis-server is installed) twice: as configured (answers cached by database snapshot, factcheck.api.
+   response_cache) and with API_RESPONSE_CACHE_SECONDS=0 ("API, no cache": every request computed); and Datasette
+   (immutable mode, facet suggestions off, page size 50 like ours); all on loopback.
 4. For each query (first list page, status filter, value range, full-text search for a word in ~1 % of claims,
    detail) runs wrk: one connection, then 16, for --duration seconds each; prints req/s and p50/p99 latency of
    both servers, the throughput ratio, and the SQL time of the same requests (ours: the queries Django runs in
@@ -40,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PAGE_SIZE = 50
-API_PORT, DATASETTE_PORT, REDIS_PORT = 8123, 8124, 6390
+API_PORT, DATASETTE_PORT, REDIS_PORT, UNCACHED_PORT = 8123, 8124, 6390, 8125
 CANDIDATE_WORDS = ["wheat", "warheads", "refugees", "turnout", "tanks", "aircraft", "journalists", "students",
                    "companies", "strikes", "poverty", "inflation", "harvest", "reserves", "debt"]  # fmt: skip
 
@@ -96,7 +97,8 @@ def load(url: str, n: int, seed: int, env: dict) -> None:
 
 
 def prepare(url: str, env: dict) -> str:
-    """ANALYZE, and a journalist with a token (printed by manage.py api_token)."""
+    """Migrate (the tree being measured), ANALYZE, and a journalist with a token (manage.py api_token)."""
+    sh([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env)
     with pg(url).cursor() as cur:
         cur.execute("VACUUM ANALYZE")
     code = ("from django.contrib.auth.models import Group, User; "
@@ -311,7 +313,8 @@ def main(argv=None) -> None:
     url = f"{args.server}/factcheck_apibench_{n}"
     # This process sets Django up too (the generator's helpers, and capturing our SQL): against the same database,
     # with a local cache so that the throttle's bookkeeping isn't counted as the request's SQL.
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="factcheck.settings.local", CACHE_URL="locmem://")
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="factcheck.settings.local", CACHE_URL="locmem://",
+                      API_RESPONSE_CACHE_SECONDS="0")  # fmt: skip
     env = dict(os.environ)
     print(f"{dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; "
           f"{n:,} claims in {url.rsplit('@', 1)[-1]}")  # fmt: skip
@@ -338,16 +341,21 @@ def main(argv=None) -> None:
                           log="redis.log")  # fmt: skip
             api_env["CACHE_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
             cache = "Redis"
-        servers.start([str(Path(sys.executable).parent / "gunicorn"), "factcheck.wsgi", "-b",
-                       f"127.0.0.1:{API_PORT}", "-w", str(args.workers), "--access-logfile", "-", "--log-level",
-                       "warning", "--access-logformat", ""], env=api_env, log="gunicorn.log")  # fmt: skip
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        for port, answer_cache in ((API_PORT, "300"), (UNCACHED_PORT, "0")):
+            servers.start([gunicorn, "factcheck.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
+                           "--access-logfile", "-", "--log-level", "warning", "--access-logformat", ""],
+                          env=api_env | {"API_RESPONSE_CACHE_SECONDS": answer_cache},
+                          log=f"gunicorn-{port}.log")  # fmt: skip
         venv = datasette_venv()
         servers.start([str(venv / "bin" / "datasette"), "serve", "-i", str(lite), "-p", str(DATASETTE_PORT),
                        "--setting", "suggest_facets", "off", "--setting", "default_page_size", str(PAGE_SIZE),
                        "--setting", "sql_time_limit_ms", "20000"], log="datasette.log")  # fmt: skip
         auth = {"Authorization": f"Token {token}"}
         api, ds = f"http://127.0.0.1:{API_PORT}/api/v1/claims/", f"http://127.0.0.1:{DATASETTE_PORT}/{lite.stem}/"
+        uncached = f"http://127.0.0.1:{UNCACHED_PORT}/api/v1/claims/"
         wait_for(api, auth)
+        wait_for(uncached, auth)
         wait_for(f"{ds}claims_claim.json")
         table = f"{ds}claims_claim.json?_shape=objects&_size={PAGE_SIZE}&_sort_desc=updated_at"
         queries = [
@@ -376,20 +384,26 @@ def main(argv=None) -> None:
             rows_theirs = fetch_json(theirs)
             sql, count = our_sql_ms(f"/api/v1/claims/{ours}", token, url)
             results = []
-            for target, headers in ((api + ours, auth), (theirs, {})):
+            for target, headers in ((api + ours, auth), (uncached + ours, auth), (theirs, {})):
                 results.append((wrk(target, 1, args.duration, headers),
                                 wrk(target, args.connections, args.duration, headers)))  # fmt: skip
-            (one, many), (one_ds, many_ds) = results
+            (one, many), (one_nc, many_nc), (one_ds, many_ds) = results
             n_ours = len(rows_ours.get("results", [rows_ours]))
             n_theirs = len(rows_theirs.get("rows", [rows_theirs])) if isinstance(rows_theirs, dict) else 1
-            lines.append((label, "API", f"{one['rps']:,.0f}", f"{one['p50']:.1f}", f"{one['p99']:.1f}",
-                          f"{many['rps']:,.0f}", f"{many['p50']:.1f}", f"{many['p99']:.1f}", f"{sql:.1f} ({count} q)",
-                          str(n_ours)))  # fmt: skip
+            for server, (a, b), sql_cell in (
+                ("API", (one, many), "—"),
+                ("API, no cache", (one_nc, many_nc), f"{sql:.1f} ({count} q)"),
+            ):
+                lines.append((label if server == "API" else "", server, f"{a['rps']:,.0f}", f"{a['p50']:.1f}",
+                              f"{a['p99']:.1f}", f"{b['rps']:,.0f}", f"{b['p50']:.1f}", f"{b['p99']:.1f}", sql_cell,
+                              str(n_ours)))  # fmt: skip
             query_ms = rows_theirs.get("query_ms") if isinstance(rows_theirs, dict) else None
             lines.append(("", "Datasette", f"{one_ds['rps']:,.0f}", f"{one_ds['p50']:.1f}", f"{one_ds['p99']:.1f}",
                           f"{many_ds['rps']:,.0f}", f"{many_ds['p50']:.1f}", f"{many_ds['p99']:.1f}",
                           f"{query_ms:.1f}" if query_ms is not None else "—", str(n_theirs)))  # fmt: skip
-            ratios.append((label, many["rps"] / many_ds["rps"], one["p50"], many["non2xx"] + one["non2xx"]))
+            errors = many["non2xx"] + one["non2xx"] + many_nc["non2xx"] + one_nc["non2xx"]
+            ratios.append((label, "API", many["rps"] / many_ds["rps"], one["p50"], errors))
+            ratios.append((label, "API, no cache", many_nc["rps"] / many_ds["rps"], one_nc["p50"], 0))
             print("  done:", label, flush=True)
         width = [max(len(line[i]) for line in lines) for i in range(len(header))]
         print()
@@ -399,9 +413,9 @@ def main(argv=None) -> None:
             if i == 0:
                 print("  " + "  ".join("-" * w for w in width))
         print()
-        for label, ratio, p50, errors in ratios:
+        for label, server, ratio, p50, errors in ratios:
             verdict = "≥" if ratio >= 1 else "<"
-            print(f"  {label:<22} API/Datasette throughput at {args.connections} connections: {ratio:.2f}× "
+            print(f"  {label:<18} {server:<14} /Datasette throughput at {args.connections} connections: {ratio:.2f}× "
                   f"({verdict} Datasette); single-client p50 {p50:.1f} ms ({'under' if p50 < 25 else 'OVER'} 25 ms)"
                   + (f"; {errors} non-2xx!" if errors else ""))  # fmt: skip
     finally:
