@@ -25,6 +25,9 @@ from .choices import (
 from .models import Claim
 from .roles import STATUS_PERMISSION, is_desk_admin
 
+# Relations that can carry a verdict (with an excerpt); plain strings, compared for every imported evidence link.
+DECISIVE_RELATIONS = frozenset({str(EvidenceRelation.SUPPORTS), str(EvidenceRelation.CONTRADICTS)})
+
 
 class TransitionError(Exception):
     """A status move that the workflow refuses; the message says why, for the person who asked."""
@@ -97,9 +100,7 @@ def _decisive_evidence():
     """Evidence that can carry a verdict: it supports or contradicts the claim, with an excerpt."""
     from .models import Evidence
 
-    return Evidence.objects.filter(relation__in=(EvidenceRelation.SUPPORTS, EvidenceRelation.CONTRADICTS)).exclude(
-        excerpt=""
-    )
+    return Evidence.objects.filter(relation__in=DECISIVE_RELATIONS).exclude(excerpt="")
 
 
 def status_path(start: str, goal: str) -> list[str]:
@@ -139,7 +140,7 @@ def _apply_status(claim: Claim, to: str, actor, note: str, textual_rating: str =
 
 def decisive_evidence_record(*, relation: str, excerpt: str) -> bool:
     """Whether an evidence link with this relation and excerpt can carry a verdict (as _decisive_evidence)."""
-    return relation in (EvidenceRelation.SUPPORTS, EvidenceRelation.CONTRADICTS) and excerpt != ""
+    return relation in DECISIVE_RELATIONS and excerpt != ""
 
 
 def statuses_of_imported_claims(*, claims: list[tuple[str, str, bool]], actor) -> list[tuple[dict, str | None]]:

@@ -58,6 +58,8 @@ EVIDENCE_FIELDS = ("claim", "source", "relation", "excerpt", "locator", "source_
 # The vocabularies as plain tuples: Django's enum `.values` builds a new list on every access.
 UNITS, QUALIFIERS, STATUSES = tuple(Unit.values), tuple(Qualifier.values), tuple(Status.values)
 CLAIM_TYPES, RELATIONS, KINDS = tuple(ClaimType.values), tuple(EvidenceRelation.values), tuple(SourceKind.values)
+# Members used per record, as plain strings (an enum member's attribute look-up costs, a million times over).
+COUNT, CHANGE, EXACT = str(Unit.COUNT), str(ClaimType.CHANGE), str(Qualifier.EXACT)
 CLAIM_TYPE_ALIASES = {label.lower(): value for value, label in ClaimType.choices}
 STATUS_ALIASES = {label.lower(): value for value, label in Status.choices}
 UNIT_ALIASES = {unit.lower(): unit for unit in Unit.values} | {
@@ -195,15 +197,33 @@ def publisher_record(raw: dict) -> dict:
     return record
 
 
+_STRING_REFS: dict[tuple[str, str], tuple] = {}  # (field, text) -> reference: the same few URLs recur
+_STRING_REFS_LIMIT = 20_000
+
+
 def source_ref(value, field: str = "source") -> tuple:
     """A reference to a source: ("key", k), ("url", normalized) or ("title", publisher, title)."""
     if isinstance(value, str):
-        text = value.strip()
-        if text.lower().startswith(("http://", "https://")):
-            return ("url", _url({field: text}, field)[1])
-        if not text:
-            raise FieldError(field, "must not be empty")
-        return ("key", _key({field: text}, field))
+        ref = _STRING_REFS.get((field, value))
+        if ref is None:
+            ref = _string_source_ref(value, field)  # raises for a bad one, which is not remembered
+            if len(_STRING_REFS) >= _STRING_REFS_LIMIT:
+                _STRING_REFS.clear()
+            _STRING_REFS[(field, value)] = ref
+        return ref
+    return _object_source_ref(value, field)
+
+
+def _string_source_ref(value: str, field: str) -> tuple:
+    text = value.strip()
+    if text.lower().startswith(("http://", "https://")):
+        return ("url", _url({field: text}, field)[1])
+    if not text:
+        raise FieldError(field, "must not be empty")
+    return ("key", _key({field: text}, field))
+
+
+def _object_source_ref(value, field: str) -> tuple:
     if not isinstance(value, dict):
         raise FieldError(field, "must be a URL, a key or an object with key, url, or title and publisher")
     unknown = set(value) - {"key", "url", "title", "publisher"}
@@ -339,21 +359,21 @@ def _quantity_into(raw: dict, record: dict) -> None:
         value, unit, qualifier = _fits("quantity", parsed.value), parsed.unit, parsed.qualifier
         if raw.get("unit"):
             unit = _choice(raw, "unit", UNITS, UNIT_ALIASES)
-            if parsed.unit != Unit.COUNT and parsed.unit != unit:
+            if parsed.unit != COUNT and parsed.unit != unit:
                 raise FieldError("unit", f"{unit!r} contradicts the quantity's unit {parsed.unit!r}")
         if raw.get("qualifier"):
             qualifier = _choice(raw, "qualifier", QUALIFIERS, QUALIFIER_ALIASES)
     else:
         value = _decimal(raw, "value")
         unit = _choice(raw, "unit", UNITS, UNIT_ALIASES)
-        qualifier = _choice(raw, "qualifier", QUALIFIERS, QUALIFIER_ALIASES) or Qualifier.EXACT
+        qualifier = _choice(raw, "qualifier", QUALIFIERS, QUALIFIER_ALIASES) or EXACT
     lower, upper = _decimal(raw, "lower"), _decimal(raw, "upper")
     problems = quantity_problems(
-        value=value, unit=unit, lower=lower, upper=upper, is_change=record["claim_type"] == ClaimType.CHANGE
+        value=value, unit=unit, lower=lower, upper=upper, is_change=record["claim_type"] == CHANGE
     )
     if problems:
         raise FieldError(*problems[0])
-    record.update(value=value, unit=unit, qualifier=qualifier or Qualifier.EXACT, lower_bound=lower, upper_bound=upper)
+    record.update(value=value, unit=unit, qualifier=qualifier or EXACT, lower_bound=lower, upper_bound=upper)
 
 
 def appearance_record(raw: dict, *, nested: bool) -> dict:
