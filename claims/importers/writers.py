@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sources.models import Publisher, Source
 
-from ..audit import insert_rows, record_history, update_rows
+from ..audit import insert_rows, record_created_history, record_history, update_rows
 from ..choices import Status
 from ..models import Appearance, Claim, Evidence
 from ..quotes import QuoteNotFound, locate_quote
@@ -89,14 +89,11 @@ def upsert(
         rows_written = insert_rows(model, [values for _key, values in created])
         for (key, _values), row in zip(created, rows_written, strict=True):
             objects[key] = SimpleNamespace(**row)
-        if reason_of is None:
-            record_history(model, [row["id"] for row in rows_written], history_type="+", **history)
-        else:
-            by_reason: dict[str, list[int]] = {}
-            for row in rows_written:
-                by_reason.setdefault(reason_of(row), []).append(row["id"])
-            for reason, ids in by_reason.items():
-                record_history(model, ids, history_type="+", **(history | {"reason": reason}))
+        by_reason: dict[str, list[dict]] = {}
+        for row in rows_written:
+            by_reason.setdefault(importer.reason if reason_of is None else reason_of(row), []).append(row)
+        for reason, written in by_reason.items():
+            record_created_history(model, written, **(history | {"reason": reason}))
         importer.count(kind, "created", len(created))
     if changed:
         if any(f.name == "version" for f in model._meta.concrete_fields):

@@ -747,3 +747,18 @@ def test_the_workflow_decides_the_status_of_each_new_imported_claim(desk_admin, 
     assert nonsense[0] == {} and "not a status" in nonsense[1]
     [(fields, problem)] = statuses_of_imported_claims(claims=[("verified", "", True)], actor=journalist)
     assert fields == {} and "fact-checker role" in problem
+
+
+def test_the_created_rows_history_holds_what_was_stored(tmp_path, desk_admin):
+    evidence = [{"source": "article", "relation": "supports", "excerpt": "a\\tb\nc", "source_value": "245.5"}]
+    doc = document(
+        [claim(1, status="verified", evidence=evidence, lower="100", upper="300", qualifier="approximately")]
+        + [claim(n, appearances=[{"source": "article", "quote": "$245 billion", "date": "2024-05-01"}]) for n in (2, 3)]
+    )
+    assert import_files([write(tmp_path, "a.json", doc)], actor=desk_admin).ok
+    for model in (Publisher, Source, Claim, Appearance, Evidence):
+        names = [f.attname for f in model.history.model._meta.concrete_fields if not f.name.startswith("history_")]
+        for obj in model.objects.all():
+            entry = obj.history.get()
+            assert {n: getattr(entry, n) for n in names} == {n: getattr(obj, n) for n in names}, model
+            assert (entry.history_type, entry.history_user_id) == ("+", desk_admin.pk)
