@@ -8,6 +8,8 @@ import datetime
 import io
 import json
 import re
+from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connection, models
 from django.utils import timezone
@@ -177,13 +179,33 @@ def _copy_str(value: str | None) -> str:
     return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
 
 
+def _copy_number(value) -> str:
+    return str(value) if type(value) in _NUMBERS else copy_text(value)  # anything else: checked and escaped
+
+
+def _copy_date(value) -> str:
+    return value.isoformat() if type(value) in _DATES else copy_text(value)
+
+
+_NUMBERS = frozenset({int, Decimal})
+_DATES = frozenset({datetime.date, datetime.datetime})
+_NUMBER_FIELDS = (models.IntegerField, models.DecimalField, models.AutoField, models.ForeignKey)
+
+
 def _copy_formatter(field):
     if isinstance(field, models.JSONField):
         encoder = field.encoder
         return lambda value: COPY_NULL if value is None else copy_text(json.dumps(value, cls=encoder))
     if isinstance(field, (models.CharField, models.TextField)) and not field.null:
         return _copy_str
+    if isinstance(field, _NUMBER_FIELDS):
+        return _copy_number
+    if isinstance(field, models.DateField):  # and DateTimeField
+        return _copy_date
     return copy_text
+
+
+COPIED = "_copy_texts"  # on a row copy_rows() wrote: its values as written, for its history row
 
 
 def copy_rows(model, fields, rows: list[dict], constant: dict | None = None) -> None:
@@ -196,7 +218,8 @@ def copy_rows(model, fields, rows: list[dict], constant: dict | None = None) -> 
     varying = [field for field in fields if field.attname not in constant]
     fixed = [field for field in fields if field.attname in constant]
     formatters = [(field.attname, _copy_formatter(field)) for field in varying]
-    tail = "".join("\t" + _copy_formatter(field)(constant[field.attname]) for field in fixed) + "\n"
+    constant_texts = {field.attname: _copy_formatter(field)(constant[field.attname]) for field in fixed}
+    tail = "".join("\t" + constant_texts[field.attname] for field in fixed) + "\n"
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk_column, len(rows)]
@@ -206,7 +229,9 @@ def copy_rows(model, fields, rows: list[dict], constant: dict | None = None) -> 
         write = buffer.write
         for row, pk in zip(rows, ids, strict=True):
             row["id"] = row["pk"] = pk
-            write("\t".join([str(pk), *[convert(row[attname]) for attname, convert in formatters]]))
+            texts = [str(pk), *[convert(row[attname]) for attname, convert in formatters]]
+            row[COPIED] = (texts, constant_texts)
+            write("\t".join(texts))
             write(tail)
         buffer.seek(0)
         columns = ", ".join(quote(column) for column in [pk_column, *(field.column for field in varying + fixed)])
@@ -216,30 +241,36 @@ def copy_rows(model, fields, rows: list[dict], constant: dict | None = None) -> 
 
 def record_created_history(model, rows: list[dict], *, user_id: int | None, reason: str, date) -> None:
     """The '+' history rows of rows insert_rows() has just written. On PostgreSQL they are copied from the
-    values in hand (COPY, no read of the rows back); elsewhere with record_history's INSERT … SELECT."""
+    values as COPY wrote them (no read of the rows back); elsewhere with record_history's INSERT … SELECT."""
     if not rows:
         return
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or COPIED not in rows[0]:
         record_history(model, [row["id"] for row in rows], history_type="+", user_id=user_id, reason=reason, date=date)
         return
     historical = model.history.model
     attname_of = {field.column: field.attname for field in model._meta.concrete_fields}
-    copied = [
-        (field.column, attname_of[field.column], _copy_formatter(field))
-        for field in historical._meta.concrete_fields
-        if not field.name.startswith("history_")
+    columns = [field.column for field in historical._meta.concrete_fields if not field.name.startswith("history_")]
+    _texts, constant_texts = rows[0][COPIED]
+    # copy_rows wrote [pk, the varying fields in concrete order]; the rest were the same for every row
+    varying = [model._meta.pk.attname] + [
+        f.attname for f in model._meta.concrete_fields if not f.primary_key and f.attname not in constant_texts
     ]
-    tail = "\t" + "\t".join(copy_text(value) for value in (date, "+", user_id, reason)) + "\n"
+    position = {attname: index for index, attname in enumerate(varying)}
+    from_row = [column for column in columns if attname_of[column] in position]
+    from_constants = [column for column in columns if attname_of[column] not in position]
+    pick = itemgetter(*[position[attname_of[column]] for column in from_row])
+    extra = [constant_texts[attname_of[column]] for column in from_constants]
+    extra += [copy_text(value) for value in (date, "+", user_id, reason)]
+    tail = "\t" + "\t".join(extra) + "\n"
     buffer = io.StringIO()
     write = buffer.write
     for row in rows:
-        write("\t".join([convert(row[attname]) for _column, attname, convert in copied]))
+        write("\t".join(pick(row[COPIED][0])))
         write(tail)
     buffer.seek(0)
     quote = connection.ops.quote_name
-    columns = [column for column, _attname, _convert in copied]
-    columns += ["history_date", "history_type", "history_user_id", "history_change_reason"]
+    names = from_row + from_constants + ["history_date", "history_type", "history_user_id", "history_change_reason"]
     with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(
-            f"COPY {quote(historical._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN", buffer
+            f"COPY {quote(historical._meta.db_table)} ({', '.join(quote(c) for c in names)}) FROM STDIN", buffer
         )
