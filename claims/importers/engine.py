@@ -9,8 +9,10 @@ LRU maps.
 """
 
 import hashlib
+import queue
+import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,30 +199,19 @@ class Importer:
         try:
             reader = open_reader(path, self.advance)
             self.stage(self.file, reader)
-            for item in reader.items():
-                self.accept(item.kind, item.where, item.raw, base_dir)
+            for kind, where, outcome in validated_items(reader, base_dir, queue_size=2 * self.batch_size):
+                self.accept(kind, where, outcome)
         except FileProblem as problem:
             self.error(problem.record, problem.field, problem.message)
         except OSError as exc:
             self.error("", "", f"can't be read: {exc.strerror or exc}")
         self.flush()
 
-    def accept(self, kind: str, where: str, raw, base_dir: Path) -> None:
-        try:
-            if kind == "publisher":
-                record = publisher_record(raw)
-            elif kind in ("source", "source_ref"):
-                record = source_record(raw, base_dir=base_dir)
-            elif kind == "claim":
-                record = claim_record(raw)
-            elif kind == "appearance":
-                record = appearance_record(raw, nested=False)
-            else:
-                record = evidence_record(raw, nested=False)
-        except FieldError as exc:
-            self.error(where, exc.field, exc.message)
+    def accept(self, kind: str, where: str, outcome: "dict | FieldError") -> None:
+        if isinstance(outcome, FieldError):
+            self.error(where, outcome.field, outcome.message)
             return
-        self.buffers[kind].append(Pending(self.file, where, record))
+        self.buffers[kind].append(Pending(self.file, where, outcome))
         if len(self.buffers[kind]) >= self.batch_size:
             self.flush()
 
@@ -248,23 +239,18 @@ class Importer:
             writers.move_statuses(self, changes)
 
     def nested_children(self, pending: Pending) -> list[tuple[str, Pending]]:
-        """Validate a claim's nested appearances and evidence (once); [(kind, Pending)] of the valid ones."""
+        """A claim's valid nested appearances and evidence, [(kind, Pending)]; their errors reported (once)."""
         if pending.children is None:
             pending.children = []
-            for nested, validate, kind in (
-                ("appearances", appearance_record, "appearance"),
-                ("evidence", evidence_record, "evidence"),
+            for kind, where, outcome in pending.record.pop(CHILDREN, None) or validate_children(
+                pending.record, pending.where
             ):
-                for index, raw in enumerate(pending.record.get(nested, ())):
-                    where = f"{pending.where}.{nested}[{index}]"
-                    try:
-                        record = validate(raw, nested=True)
-                    except FieldError as exc:
-                        self.error(where, exc.field, exc.message)
-                        continue
-                    pending.children.append(
-                        (kind, Pending(pending.file, where, record, claim_key=pending.record["key"], nested=True))
-                    )
+                if isinstance(outcome, FieldError):
+                    self.error(where, outcome.field, outcome.message)
+                    continue
+                pending.children.append(
+                    (kind, Pending(pending.file, where, outcome, claim_key=pending.record["key"], nested=True))
+                )
         return pending.children
 
     def queue_children(self, pending: Pending, claim_id: int, *, new: bool = False) -> None:
@@ -301,6 +287,93 @@ class Importer:
             else:
                 kept.append(pending)
         return kept
+
+
+CHILDREN = "_children"  # a claim record's nested records, validated with it
+
+
+def validate(kind: str, raw, base_dir: Path) -> dict:
+    """A record's clean values (FieldError if it is invalid). A claim's nested records are validated too, and kept
+    under CHILDREN as validate_children() returns them."""
+    if kind == "publisher":
+        return publisher_record(raw)
+    if kind in ("source", "source_ref"):
+        return source_record(raw, base_dir=base_dir)
+    if kind == "claim":
+        return claim_record(raw)
+    if kind == "appearance":
+        return appearance_record(raw, nested=False)
+    return evidence_record(raw, nested=False)
+
+
+def validate_children(record: dict, where: str) -> list[tuple[str, str, "dict | FieldError"]]:
+    """(kind, where, clean values or FieldError) of a claim record's nested appearances and evidence."""
+    children = []
+    for nested, validator, kind in (
+        ("appearances", appearance_record, "appearance"),
+        ("evidence", evidence_record, "evidence"),
+    ):
+        for index, raw in enumerate(record.get(nested, ())):
+            try:
+                outcome = validator(raw, nested=True)
+            except FieldError as exc:
+                outcome = exc
+            children.append((kind, f"{where}.{nested}[{index}]", outcome))
+    return children
+
+
+_END = object()
+
+
+def validated_items(reader, base_dir: Path, *, queue_size: int) -> Iterator[tuple[str, str, "dict | FieldError"]]:
+    """(kind, where, clean values or FieldError) of every record the reader yields, in the file's order.
+
+    Reading and validation are pure Python and touch no database, so they run in a thread of their own, a bounded
+    queue ahead of the writes: the records of the next batch are read and checked while PostgreSQL works on this
+    one (the database driver lets go of the interpreter while it waits). A problem reading the file comes out
+    here, after the records read before it, as it would without the thread.
+    """
+    handoff: queue.Queue = queue.Queue(maxsize=queue_size)
+    stop = threading.Event()
+
+    def put(entry) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in reader.items():
+                try:
+                    outcome = validate(item.kind, item.raw, base_dir)
+                    if item.kind == "claim":
+                        outcome[CHILDREN] = validate_children(outcome, item.where)
+                except FieldError as exc:
+                    outcome = exc
+                if not put((item.kind, item.where, outcome)):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            put((_END, exc))
+            return
+        put((_END, None))
+
+    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            entry = handoff.get()
+            if entry[0] is _END:
+                if entry[1] is not None:
+                    raise entry[1]
+                return
+            yield entry
+    finally:
+        stop.set()  # the consumer stopped (done, or too many errors): let the producer end
+        thread.join()
 
 
 def import_files(

@@ -762,3 +762,22 @@ def test_the_created_rows_history_holds_what_was_stored(tmp_path, desk_admin):
             entry = obj.history.get()
             assert {n: getattr(entry, n) for n in names} == {n: getattr(obj, n) for n in names}, model
             assert (entry.history_type, entry.history_user_id) == ("+", desk_admin.pk)
+
+
+def test_the_reading_thread_ends_when_the_import_stops_at_too_many_errors(tmp_path):
+    import threading
+
+    doc = document([claim(n, value="x") for n in range(300)])
+    result = import_files([write(tmp_path, "a.json", doc)], max_errors=5)
+    assert result.truncated and len(result.errors) == 5
+    assert [e.record for e in result.errors] == [f"claims[{n}]" for n in range(5)]
+    assert not [t for t in threading.enumerate() if t.name == "import-reader"]
+    assert_nothing_written()
+
+
+def test_a_file_broken_after_good_records_is_refused_whole(tmp_path):
+    good = json.dumps(document([claim(1), claim(2, value="x")]), ensure_ascii=False)
+    broken = good[: good.rindex("]")] + ", {]}"
+    result = import_files([write(tmp_path, "a.json", broken)])
+    assert any("not valid JSON" in p for p in problems(result))
+    assert_nothing_written()
