@@ -17,11 +17,13 @@ def forward(apps, schema_editor):
         return
     from claims.db_triggers import SEARCH_DOCUMENTS_OF_ALL_CLAIMS
 
+    # The documents first, then the index (faster than filling an indexed table), then the foreign key (its
+    # deferred checks would otherwise be pending when the index is built, which PostgreSQL refuses).
     for sql in (
-        "ALTER TABLE claims_claimsearch ADD CONSTRAINT claims_claimsearch_claim_fk FOREIGN KEY (claim_id) "
-        "REFERENCES claims_claim (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
         SEARCH_DOCUMENTS_OF_ALL_CLAIMS,
         "CREATE INDEX claims_claimsearch_document ON claims_claimsearch USING GIN (document)",
+        "ALTER TABLE claims_claimsearch ADD CONSTRAINT claims_claimsearch_claim_fk FOREIGN KEY (claim_id) "
+        "REFERENCES claims_claim (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
         *(f"DROP INDEX IF EXISTS {name}" for name, _, _ in OLD_INDEXES),
     ):
         schema_editor.execute(sql)
