@@ -92,6 +92,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The app's queries are short and LIMITed: starting parallel workers costs more than they save (a search page
+    # at 1,000,000 claims took 18 ms with two workers, 9 ms without). DB_MAX_PARALLEL_WORKERS raises it.
+    workers = int(os.environ.get("DB_MAX_PARALLEL_WORKERS", "0"))
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={workers}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
