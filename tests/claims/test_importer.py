@@ -461,6 +461,19 @@ def test_command_fails_with_the_problems_and_writes_nothing(tmp_path, capsys):
     assert_nothing_written()
 
 
+def _subprocess_env() -> dict:
+    """The environment of a manage.py child: test settings, and on PostgreSQL the test database (the one that
+    DATABASE_URL names need not exist: CI's doesn't)."""
+    import os
+
+    from django.db import connection
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "factcheck.settings.test"}
+    if connection.vendor == "postgresql" and env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
+    return env
+
+
 def test_command_exits_non_zero_without_a_traceback(tmp_path):
     bad = write(tmp_path, "a.json", '{"claims": [}')
     run = subprocess.run(
@@ -468,7 +481,7 @@ def test_command_exits_non_zero_without_a_traceback(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "factcheck.settings.test"},
+        env=_subprocess_env(),
         check=False,
     )
     assert run.returncode == 1
