@@ -165,7 +165,7 @@ def copy_text(value) -> str:
     if value is None:
         return COPY_NULL
     if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+        return _copy_str(value)
     if value is True or value is False:
         return "t" if value else "f"
     if isinstance(value, datetime.date):  # and datetimes: ISO 8601 with the offset, as PostgreSQL reads it

@@ -128,53 +128,7 @@ POSTGRES_FORWARD = [
     FOR EACH ROW WHEN (OLD.text IS DISTINCT FROM NEW.text)
     EXECUTE FUNCTION sources_source_text_keeps_appearances()
     """,
-    # Statement-level with transition tables: PostgreSQL allows no column list on those, so the update trigger
-    # runs for every UPDATE of evidence and changes only the claims whose count moved.
-    """
-    CREATE OR REPLACE FUNCTION claims_evidence_count_added() RETURNS trigger AS $$
-    BEGIN
-        UPDATE claims_claim c SET evidence_count = c.evidence_count + d.n
-        FROM (SELECT claim_id, count(*) AS n FROM new_rows GROUP BY claim_id) d WHERE c.id = d.claim_id;
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE OR REPLACE FUNCTION claims_evidence_count_removed() RETURNS trigger AS $$
-    BEGIN
-        UPDATE claims_claim c SET evidence_count = c.evidence_count - d.n
-        FROM (SELECT claim_id, count(*) AS n FROM old_rows GROUP BY claim_id) d WHERE c.id = d.claim_id;
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE OR REPLACE FUNCTION claims_evidence_count_moved() RETURNS trigger AS $$
-    BEGIN
-        UPDATE claims_claim c SET evidence_count = c.evidence_count + d.n
-        FROM (
-            SELECT claim_id, sum(n) AS n FROM (
-                SELECT claim_id, 1 AS n FROM new_rows UNION ALL SELECT claim_id, -1 FROM old_rows
-            ) moves GROUP BY claim_id HAVING sum(n) <> 0
-        ) d WHERE c.id = d.claim_id;
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE TRIGGER claim_evidence_count_insert AFTER INSERT ON claims_evidence
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION claims_evidence_count_added()
-    """,
-    """
-    CREATE TRIGGER claim_evidence_count_delete AFTER DELETE ON claims_evidence
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION claims_evidence_count_removed()
-    """,
-    """
-    CREATE TRIGGER claim_evidence_count_update AFTER UPDATE ON claims_evidence
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION claims_evidence_count_moved()
-    """,
-    # The search document: recomputed for the claims a statement touched, whatever wrote it.
+    # The search document: recomputed for the claims a statement touched (the triggers below), whatever wrote it.
     f"""
     CREATE OR REPLACE FUNCTION claims_search_refresh(ids bigint[]) RETURNS void AS $$
     BEGIN
@@ -184,107 +138,57 @@ POSTGRES_FORWARD = [
     END;
     $$ LANGUAGE plpgsql
     """,
-    """
-    CREATE OR REPLACE FUNCTION claims_search_claims_added() RETURNS trigger AS $$
-    BEGIN
-        PERFORM claims_search_refresh(ARRAY(SELECT id FROM new_rows));
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE OR REPLACE FUNCTION claims_search_claims_changed() RETURNS trigger AS $$
-    BEGIN
-        PERFORM claims_search_refresh(ARRAY(
-            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.subject IS DISTINCT FROM o.subject));
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE OR REPLACE FUNCTION claims_search_appearances_added() RETURNS trigger AS $$
-    BEGIN
-        PERFORM claims_search_refresh(ARRAY(SELECT DISTINCT claim_id FROM new_rows));
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE OR REPLACE FUNCTION claims_search_appearances_removed() RETURNS trigger AS $$
-    BEGIN
-        PERFORM claims_search_refresh(ARRAY(SELECT DISTINCT claim_id FROM old_rows));
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE OR REPLACE FUNCTION claims_search_appearances_changed() RETURNS trigger AS $$
-    BEGIN
-        PERFORM claims_search_refresh(ARRAY(
-            SELECT claim_id FROM new_rows UNION SELECT claim_id FROM old_rows));
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE OR REPLACE FUNCTION claims_search_titles_changed() RETURNS trigger AS $$
-    BEGIN
-        PERFORM claims_search_refresh(ARRAY(
-            SELECT DISTINCT a.claim_id FROM claims_appearance a
-            JOIN new_rows n ON n.id = a.source_id JOIN old_rows o ON o.id = n.id
-            WHERE n.title IS DISTINCT FROM o.title));
-        RETURN NULL;
-    END;
-    $$ LANGUAGE plpgsql
-    """,
-    """
-    CREATE TRIGGER claim_search_insert AFTER INSERT ON claims_claim
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION claims_search_claims_added()
-    """,
-    """
-    CREATE TRIGGER claim_search_update AFTER UPDATE ON claims_claim
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION claims_search_claims_changed()
-    """,
-    """
-    CREATE TRIGGER appearance_search_insert AFTER INSERT ON claims_appearance
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION claims_search_appearances_added()
-    """,
-    """
-    CREATE TRIGGER appearance_search_delete AFTER DELETE ON claims_appearance
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION claims_search_appearances_removed()
-    """,
-    """
-    CREATE TRIGGER appearance_search_update AFTER UPDATE ON claims_appearance
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION claims_search_appearances_changed()
-    """,
-    """
-    CREATE TRIGGER source_search_update AFTER UPDATE ON sources_source
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION claims_search_titles_changed()
-    """,
+]
+
+# Statement-level triggers over transition tables (new_rows / old_rows), one function each: a bulk write of a
+# thousand rows runs each once. PostgreSQL allows no column list on such triggers, so an update trigger runs for
+# every UPDATE of its table and changes only what moved.
+_COUNT_BY = (
+    "UPDATE claims_claim c SET evidence_count = c.evidence_count + d.n FROM ({deltas}) d WHERE c.id = d.claim_id"
+)
+_REFRESH = "PERFORM claims_search_refresh(ARRAY({ids}))"
+STATEMENT_TRIGGERS = [  # (trigger, table, event, function, body)
+    ("claim_evidence_count_insert", "claims_evidence", "INSERT", "claims_evidence_count_added",
+     _COUNT_BY.format(deltas="SELECT claim_id, count(*) AS n FROM new_rows GROUP BY claim_id")),
+    ("claim_evidence_count_delete", "claims_evidence", "DELETE", "claims_evidence_count_removed",
+     _COUNT_BY.format(deltas="SELECT claim_id, -count(*) AS n FROM old_rows GROUP BY claim_id")),
+    ("claim_evidence_count_update", "claims_evidence", "UPDATE", "claims_evidence_count_moved",
+     _COUNT_BY.format(deltas="SELECT claim_id, sum(n) AS n FROM (SELECT claim_id, 1 AS n FROM new_rows UNION ALL "
+                             "SELECT claim_id, -1 FROM old_rows) moves GROUP BY claim_id HAVING sum(n) <> 0")),
+    ("claim_search_insert", "claims_claim", "INSERT", "claims_search_claims_added",
+     _REFRESH.format(ids="SELECT id FROM new_rows")),
+    ("claim_search_update", "claims_claim", "UPDATE", "claims_search_claims_changed",
+     _REFRESH.format(ids="SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+                         "WHERE n.subject IS DISTINCT FROM o.subject")),
+    ("appearance_search_insert", "claims_appearance", "INSERT", "claims_search_appearances_added",
+     _REFRESH.format(ids="SELECT DISTINCT claim_id FROM new_rows")),
+    ("appearance_search_delete", "claims_appearance", "DELETE", "claims_search_appearances_removed",
+     _REFRESH.format(ids="SELECT DISTINCT claim_id FROM old_rows")),
+    ("appearance_search_update", "claims_appearance", "UPDATE", "claims_search_appearances_changed",
+     _REFRESH.format(ids="SELECT claim_id FROM new_rows UNION SELECT claim_id FROM old_rows")),
+    ("source_search_update", "sources_source", "UPDATE", "claims_search_titles_changed",
+     _REFRESH.format(ids="SELECT DISTINCT a.claim_id FROM claims_appearance a JOIN new_rows n ON n.id = a.source_id "
+                         "JOIN old_rows o ON o.id = n.id WHERE n.title IS DISTINCT FROM o.title")),
+]  # fmt: skip
+_TRANSITION_TABLES = {
+    "INSERT": "NEW TABLE AS new_rows",
+    "DELETE": "OLD TABLE AS old_rows",
+    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+}
+POSTGRES_FORWARD += [
+    sql
+    for trigger, table, event, function, body in STATEMENT_TRIGGERS
+    for sql in (
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ BEGIN {body}; RETURN NULL; END; $$ "
+        "LANGUAGE plpgsql",
+        f"CREATE TRIGGER {trigger} AFTER {event} ON {table} REFERENCING {_TRANSITION_TABLES[event]} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+    )
 ]
 POSTGRES_BACKWARD = [
-    "DROP TRIGGER IF EXISTS claim_search_insert ON claims_claim",
-    "DROP TRIGGER IF EXISTS claim_search_update ON claims_claim",
-    "DROP TRIGGER IF EXISTS appearance_search_insert ON claims_appearance",
-    "DROP TRIGGER IF EXISTS appearance_search_delete ON claims_appearance",
-    "DROP TRIGGER IF EXISTS appearance_search_update ON claims_appearance",
-    "DROP TRIGGER IF EXISTS source_search_update ON sources_source",
-    "DROP FUNCTION IF EXISTS claims_search_claims_added()",
-    "DROP FUNCTION IF EXISTS claims_search_claims_changed()",
-    "DROP FUNCTION IF EXISTS claims_search_appearances_added()",
-    "DROP FUNCTION IF EXISTS claims_search_appearances_removed()",
-    "DROP FUNCTION IF EXISTS claims_search_appearances_changed()",
-    "DROP FUNCTION IF EXISTS claims_search_titles_changed()",
+    *(f"DROP TRIGGER IF EXISTS {trigger} ON {table}" for trigger, table, _, _, _ in STATEMENT_TRIGGERS),
+    *(f"DROP FUNCTION IF EXISTS {function}()" for _, _, _, function, _ in STATEMENT_TRIGGERS),
     "DROP FUNCTION IF EXISTS claims_search_refresh(bigint[])",
-    "DROP TRIGGER IF EXISTS claim_evidence_count_insert ON claims_evidence",
-    "DROP TRIGGER IF EXISTS claim_evidence_count_delete ON claims_evidence",
-    "DROP TRIGGER IF EXISTS claim_evidence_count_update ON claims_evidence",
-    "DROP FUNCTION IF EXISTS claims_evidence_count_added()",
-    "DROP FUNCTION IF EXISTS claims_evidence_count_removed()",
-    "DROP FUNCTION IF EXISTS claims_evidence_count_moved()",
     "DROP TRIGGER IF EXISTS source_text_keeps_appearances ON sources_source",
     "DROP FUNCTION IF EXISTS sources_source_text_keeps_appearances()",
     "DROP TRIGGER IF EXISTS appearance_offsets_in_text ON claims_appearance",
