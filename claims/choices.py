@@ -92,3 +92,25 @@ DEFAULT_RATINGS: dict[str, tuple[str, int | None]] = {
     Status.FALSE: ("False", 1),
     Status.UNVERIFIABLE: ("Unverifiable", None),
 }
+
+# What a standing verdict rests on: while a claim has one of VERDICTS, these claim fields (and its appearances'
+# quotes) may not change through any door; reopen the claim (back to in review) first. claims.services owns the
+# rule (verdict_lock_problem); the admin, the API and the importer call it.
+VERDICT_BASIS_FIELDS = (
+    "subject",
+    "claim_type",
+    "value",
+    "unit",
+    "qualifier",
+    "lower_bound",
+    "upper_bound",
+    "period",
+    "period_start",
+    "period_end",
+    "period_precision",
+    "period_as_of",
+    "verdict_note",
+    "textual_rating",
+    "rating_value",
+)
+APPEARANCE_BASIS_FIELDS = ("quote", "source", "source_id", "start_offset", "end_offset")

@@ -6,18 +6,23 @@ thing whichever door a change came through. `actor=None` is the system itself (a
 operator on the server).
 """
 
+from collections.abc import Iterable
 from types import SimpleNamespace
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from factcheck.errors import DeskError
+
 from .choices import (
     ALLOWED_TRANSITIONS,
+    APPEARANCE_BASIS_FIELDS,
     DEFAULT_RATINGS,
     NEEDS_EVIDENCE,
     RATING_BEST,
     RATING_WORST,
+    VERDICT_BASIS_FIELDS,
     VERDICTS,
     EvidenceRelation,
     Status,
@@ -36,6 +41,32 @@ class TransitionError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+class VerdictLocked(DeskError):
+    """A change to what a standing verdict rests on; the claim must be reopened first."""
+
+    status_code = 409
+    code = "verdict_locked"
+
+
+def verdict_lock_problem(*, status: str, changed: "Iterable[str]", what: str = "claim") -> str | None:
+    """Why changing `changed` fields is refused while the claim has `status`, or None when it is allowed.
+
+    A final verdict rests on the claim's figure, unit, bounds, qualifier, period, subject, quotes and its own
+    text and rating (choices.VERDICT_BASIS_FIELDS, APPEARANCE_BASIS_FIELDS): changing any of them would leave a
+    published rating over content it never judged. Reopen the claim (back to in review) first.
+    """
+    basis = VERDICT_BASIS_FIELDS if what == "claim" else APPEARANCE_BASIS_FIELDS
+    locked = [name for name in changed if name in basis]
+    if status not in VERDICTS or not locked:
+        return None
+    names = ", ".join(dict.fromkeys(name.removesuffix("_id") for name in locked))
+    where = "" if what == "claim" else f" (its {what}'s {names})"
+    return (
+        f"This claim is {status_label(status).lower()}: its verdict rests on {names if not where else 'its quotes'}"
+        f"{where}, which can't change while the verdict stands. Reopen the claim (move it back to in review) first."
+    )
 
 
 class StaleVersion(Exception):
