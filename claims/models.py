@@ -1,5 +1,8 @@
 """Claims, where they were stated (appearances) and what bears on them (evidence)."""
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -10,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from sources.choices import DatePrecision
 from sources.models import Source
 
+from .appearances import appearance_date, first_appearance
 from .choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
 from .periods import Period, describe_period, parse_period
 from .quantities import format_quantity, gap_percent, quantity_problems
@@ -233,6 +237,11 @@ class Appearance(models.Model):
     def __str__(self) -> str:
         return f"{self.claim_id} in {self.source}"
 
+    @property
+    def date(self) -> dt.date | None:
+        """When the claim was made here (claims.appearances.appearance_date)."""
+        return appearance_date(self.stated_on, self.source.published_on)
+
 
 class Evidence(models.Model):
     """A link between a claim and a source that bears on it, with the source's own figure when it gives one."""
@@ -285,12 +294,8 @@ class ClaimSearch(models.Model):
         return f"search document of claim {self.claim_id}"
 
 
-def first_appearance_of(appearances) -> "Appearance | None":
-    """The earliest appearance: by the date it was stated (or its source's publication date), undated last."""
-
-    def order(appearance):
-        when = appearance.stated_on or appearance.source.published_on
-        return (when is None, when or 0, appearance.id)
-
-    appearances = list(appearances)
-    return min(appearances, key=order) if appearances else None
+def first_appearance_of(appearances: Iterable[Appearance]) -> Appearance | None:
+    """The earliest appearance: by its date (claims.appearances.appearance_date), undated last."""
+    return first_appearance(
+        appearances, date_of=lambda appearance: appearance.date, id_of=lambda appearance: appearance.id
+    )

@@ -63,17 +63,20 @@ def parse_period(text: str | None) -> Period:
         left, right = left.strip(), right.strip().removesuffix("..")
         if not left and not right:
             raise InvalidPeriod(f"{text!r} has neither a start nor an end")
-        start = start_precision = end = end_precision = None
+        range_start: dt.date | None = None
+        range_end: dt.date | None = None
+        start_precision: str | None = None
+        end_precision: str | None = None
         if left:
-            start, start_precision = _partial(left)
+            range_start, start_precision = _partial(left)
         if right:
             first_of_end, end_precision = _partial(right)
-            end = period_end(first_of_end, end_precision)
+            range_end = period_end(first_of_end, end_precision)
         if start_precision and end_precision and start_precision != end_precision:
             raise InvalidPeriod(f"{text!r}: both ends of a range must be given to the same precision")
-        if start and end and end < start:
+        if range_start and range_end and range_end < range_start:
             raise InvalidPeriod(f"{text!r} ends before it starts")
-        return Period(start=start, end=end, precision=str(start_precision or end_precision))
+        return Period(start=range_start, end=range_end, precision=str(start_precision or end_precision))
     start, precision = _partial(text)
     return Period(start=start, end=period_end(start, precision), precision=precision)
 

@@ -7,6 +7,7 @@ The importer, the admin, the API and templates call these; nothing else parses o
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -135,7 +136,7 @@ UNIT_WORDS = [
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
-def _strip_prefix(text: str, prefixes) -> tuple[str, str | None]:
+def _strip_prefix(text: str, prefixes: Iterable[str]) -> tuple[str, str | None]:
     lowered = text.lower()
     for prefix in sorted(prefixes, key=len, reverse=True):
         if lowered.startswith(prefix) and (not prefix[-1].isalpha() or not lowered[len(prefix) :][:1].isalpha()):
@@ -143,7 +144,7 @@ def _strip_prefix(text: str, prefixes) -> tuple[str, str | None]:
     return text, None
 
 
-def parse_decimal(raw) -> Decimal:
+def parse_decimal(raw: object) -> Decimal:
     """A plain number from a JSON number or string ("245000000000", "3.5", "1,000"); never a float's noise."""
     if isinstance(raw, bool):
         raise InvalidQuantity(f"{raw!r} is not a number")
@@ -220,9 +221,9 @@ def _plain(value: Decimal, *, grouping: bool = True) -> str:
 
 
 SCALE_NAMES = [(Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")]
-QUALIFIER_SIGNS = {Qualifier.APPROXIMATELY: "≈ ", Qualifier.OVER: "> ", Qualifier.UNDER: "< "}
-SINGULAR = {Unit.YEARS: "year", Unit.MONTHS: "month", Unit.DAYS: "day"}
-CURRENCY_SIGNS = {Unit.USD: "$", Unit.EUR: "€", Unit.GBP: "£"}
+QUALIFIER_SIGNS: dict[str, str] = {Qualifier.APPROXIMATELY: "≈ ", Qualifier.OVER: "> ", Qualifier.UNDER: "< "}
+SINGULAR: dict[str, str] = {Unit.YEARS: "year", Unit.MONTHS: "month", Unit.DAYS: "day"}
+CURRENCY_SIGNS: dict[str, str] = {Unit.USD: "$", Unit.EUR: "€", Unit.GBP: "£"}
 
 
 def _scaled(value: Decimal) -> str:
@@ -270,6 +271,7 @@ def format_quantity(
             return f"{_number(lower, unit)}–{_number(upper, unit)}"
         if lower is not None:
             return f"≥ {_number(lower, unit)}"
+        assert upper is not None  # the first test ruled out a figure with neither value nor bounds
         return f"≤ {_number(upper, unit)}"
     text = QUALIFIER_SIGNS.get(qualifier, "") + _number(value, unit)
     if lower is not None or upper is not None:
