@@ -34,13 +34,11 @@ from .roles import STATUS_PERMISSION, is_desk_admin
 DECISIVE_RELATIONS = frozenset({str(EvidenceRelation.SUPPORTS), str(EvidenceRelation.CONTRADICTS)})
 
 
-class TransitionError(Exception):
+class TransitionError(DeskError):
     """A status move that the workflow refuses; the message says why, for the person who asked."""
 
-    def __init__(self, message: str, *, code: str = "refused"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    status_code = 409
+    code = "transition_refused"
 
 
 class VerdictLocked(DeskError):
@@ -69,8 +67,11 @@ def verdict_lock_problem(*, status: str, changed: "Iterable[str]", what: str = "
     )
 
 
-class StaleVersion(Exception):
+class StaleVersion(DeskError):
     """The claim changed since the editor loaded it; their save is refused rather than overwrite that change."""
+
+    status_code = 412
+    code = "stale_version"
 
     def __init__(self, claim: Claim, expected: int):
         current = Claim.objects.filter(pk=claim.pk).values_list("version", flat=True).first()

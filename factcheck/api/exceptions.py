@@ -2,19 +2,23 @@
 
     {"status": 412, "code": "stale_version", "detail": "This claim was changed by someone else…", "fields": {}}
 
-`fields` maps an input field to its messages (validation errors only). Services never import DRF: their
-exceptions (TransitionError, StaleVersion, QuoteNotFound, Django's ValidationError) are mapped here.
+`fields` maps an input field to its messages. Services never import DRF: their exceptions are DeskErrors
+(factcheck.errors) that carry their own status and code, and this handler maps any of them without knowing the
+app that raised it; Django's ValidationError, IntegrityError, Http404 and PermissionDenied are mapped here too.
 """
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from claims.quotes import QuoteNotFound
-from claims.services import StaleVersion, TransitionError
+from factcheck.errors import DeskError
 
 
 class Conflict(exceptions.APIException):
@@ -38,13 +42,19 @@ class PreconditionRequired(exceptions.APIException):
     default_code = "if_match_required"
 
 
+class ServiceRefusal(exceptions.APIException):
+    """A DeskError as DRF sees it: the service's own message, status, code and field messages."""
+
+    def __init__(self, error: DeskError) -> None:
+        super().__init__(error.message, code=error.code)
+        self.status_code = error.status_code
+        self.code = error.code
+        self.fields = error.fields
+
+
 def _translate(exc: Exception) -> Exception:
-    if isinstance(exc, TransitionError):
-        return Conflict(exc.message, code="transition_refused")
-    if isinstance(exc, StaleVersion):
-        return PreconditionFailed(str(exc))
-    if isinstance(exc, QuoteNotFound):
-        return exceptions.ValidationError({exc.field: [exc.message]})
+    if isinstance(exc, DeskError):
+        return ServiceRefusal(exc)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             fields = {
@@ -64,7 +74,7 @@ def _translate(exc: Exception) -> Exception:
     return exc
 
 
-def _first_code(codes) -> str:
+def _first_code(codes: object) -> str:
     while isinstance(codes, (list, dict)):
         if not codes:
             return "invalid"
@@ -72,7 +82,7 @@ def _first_code(codes) -> str:
     return str(codes)
 
 
-def api_exception_handler(exc, context):
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = _translate(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -82,8 +92,15 @@ def api_exception_handler(exc, context):
         body = {
             "status": response.status_code,
             "code": "invalid",
-            "detail": "The request has invalid fields: " + ", ".join(sorted(map(str, detail))) + ".",
+            "detail": _invalid_fields(detail),
             "fields": {str(name): _messages(value) for name, value in detail.items()},
+        }
+    elif isinstance(exc, ServiceRefusal):
+        body = {
+            "status": response.status_code,
+            "code": exc.code,
+            "detail": _invalid_fields(exc.fields) if exc.fields else str(exc.detail),
+            "fields": {name: list(messages) for name, messages in exc.fields.items()},
         }
     else:
         body = {
@@ -96,7 +113,11 @@ def api_exception_handler(exc, context):
     return response
 
 
-def _messages(value) -> list[str]:
+def _invalid_fields(fields: Mapping[str, object]) -> str:
+    return "The request has invalid fields: " + ", ".join(sorted(map(str, fields))) + "."
+
+
+def _messages(value: object) -> list[str]:
     if isinstance(value, dict):
         return [f"{key}: {message}" for key, inner in value.items() for message in _messages(inner)]
     if isinstance(value, list):
