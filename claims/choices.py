@@ -93,6 +93,17 @@ DEFAULT_RATINGS: dict[str, tuple[str, int | None]] = {
     Status.UNVERIFIABLE: ("Unverifiable", None),
 }
 
+
+def textual_rating_of(status: str, textual_rating: str) -> str:
+    """The verdict in words as readers see it: the fact-checker's own rating, else the verdict's default rating
+    (DEFAULT_RATINGS); "" for a claim without a verdict. ClaimReview's alternateName and claims:search's
+    textualRating both show this."""
+    default = DEFAULT_RATINGS.get(status)
+    if default is None:
+        return ""
+    return textual_rating.strip() or default[0]
+
+
 # What a standing verdict rests on: while a claim has one of VERDICTS, these claim fields (and its appearances'
 # quotes) may not change through any door; reopen the claim (back to in review) first. claims.services owns the
 # rule (verdict_lock_problem); the admin, the API and the importer call it.

@@ -7,10 +7,10 @@ appearance and firstAppearance).
 from django.conf import settings
 from django.utils.text import Truncator
 
-from claims.choices import RATING_BEST, RATING_WORST, VERDICTS, Status
+from claims.choices import RATING_BEST, RATING_WORST, VERDICTS, textual_rating_of
 from claims.quantities import format_quantity
 
-from .representation import Links, first_appearance_row
+from .representation import Links, appearance_row_claimant, appearance_row_date, first_appearance_row
 
 CLAIM_REVIEWED_LENGTH = 75  # Google: "try to keep this less than 75 characters"
 
@@ -21,16 +21,8 @@ def organisation() -> dict:
 
 
 def _claim_author(appearance: dict | None) -> dict | None:
-    if appearance is None:
-        return None
-    if appearance["claimant"]:
-        return {"@type": "Person", "name": appearance["claimant"]}
-    authors = appearance.get("source__authors") or []
-    if authors:
-        return {"@type": "Person", "name": str(authors[0])}
-    if appearance["source__publisher_id"] is not None:
-        return {"@type": "Organization", "name": appearance["source__publisher__name"]}
-    return None
+    claimant = None if appearance is None else appearance_row_claimant(appearance)
+    return None if claimant is None else {"@type": claimant.kind, "name": claimant.name}
 
 
 def _creative_work(appearance: dict) -> dict:
@@ -39,7 +31,7 @@ def _creative_work(appearance: dict) -> dict:
         work["url"] = appearance["source__url"]
     if appearance["source__title"]:
         work["headline"] = appearance["source__title"]
-    date = appearance["stated_on"] or appearance["source__published_on"]
+    date = appearance_row_date(appearance)
     if date:
         work["datePublished"] = date.isoformat()
     author = _claim_author(appearance)
@@ -66,7 +58,7 @@ def claim_review(row: dict, appearances: list[dict], *, links: Links) -> dict | 
     if row["status"] not in VERDICTS:
         return None
     first = first_appearance_row(appearances)
-    rating = {"@type": "Rating", "alternateName": row["textual_rating"] or Status(row["status"]).label}
+    rating = {"@type": "Rating", "alternateName": textual_rating_of(row["status"], row["textual_rating"])}
     if row["rating_value"] is not None:
         rating |= {"ratingValue": row["rating_value"], "bestRating": RATING_BEST, "worstRating": RATING_WORST}
     if row["verdict_note"]:
@@ -76,7 +68,7 @@ def claim_review(row: dict, appearances: list[dict], *, links: Links) -> dict | 
     if author:
         item["author"] = author
     if first is not None:
-        date = first["stated_on"] or first["source__published_on"]
+        date = appearance_row_date(first)
         if date:
             item["datePublished"] = date.isoformat()
         item["appearance"] = [_creative_work(a) for a in appearances]

@@ -18,11 +18,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.choices import VERDICTS
+from claims.choices import VERDICTS, textual_rating_of
 from claims.selectors import claim_list, claim_rows, related_rows
 
 from .claimreview import claim_reviewed, organisation
-from .representation import Links, first_appearance_row
+from .representation import Links, appearance_row_claimant, appearance_row_date, first_appearance_row
 
 MAX_PAGE_SIZE = 100
 
@@ -126,10 +126,10 @@ class ClaimSearchView(APIView):
         first = first_appearance_row(appearances)
         claim = {"text": first["quote"] if first else claim_reviewed(row, None)}
         if first is not None:
-            claimant = first["claimant"] or (first["source__authors"] or [None])[0] or first["source__publisher__name"]
-            if claimant:
-                claim["claimant"] = str(claimant)
-            date = first["stated_on"] or first["source__published_on"]
+            claimant = appearance_row_claimant(first)
+            if claimant is not None:
+                claim["claimant"] = claimant.name
+            date = appearance_row_date(first)
             if date:
                 claim["claimDate"] = _stamp(date)
         review = {
@@ -137,7 +137,7 @@ class ClaimSearchView(APIView):
             "url": f"{links.claim(row['id'])}claimreview/",
             "title": claim_reviewed(row, first),
             "reviewDate": _stamp(row["reviewed_at"] or row["updated_at"]),
-            "textualRating": row["textual_rating"] or row["status"],
+            "textualRating": textual_rating_of(row["status"], row["textual_rating"]),
             "languageCode": "en",
         }
         claim["claimReview"] = [review]

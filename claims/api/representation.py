@@ -5,10 +5,11 @@ The shape is documented by the read serializers in claims/api/serializers.py (Cl
 which the OpenAPI schema is generated from; tests/api check that the two agree.
 """
 
+import datetime as dt
 from decimal import Decimal
 
+from claims.appearances import Claimant, appearance_date, claimant_of, first_appearance
 from claims.choices import VERDICTS
-from claims.models import first_appearance_of
 from claims.periods import Period, describe_period
 from claims.quantities import _normalize, format_quantity, gap_percent
 
@@ -58,7 +59,7 @@ def appearance_brief(row: dict) -> dict:
         "source": source_brief(row),
         "quote": row["quote"],
         "claimant": row["claimant"],
-        "date": row["stated_on"] or row["source__published_on"],
+        "date": appearance_row_date(row),
         "start_offset": row["start_offset"],
         "end_offset": row["end_offset"],
     }
@@ -160,21 +161,18 @@ def _user(row: dict, name: str) -> dict | None:
     return None if pk is None else {"id": pk, "username": row[f"{name}__username"]}
 
 
-class _AppearanceView:
-    """Just enough of an Appearance for claims.models.first_appearance_of()."""
+def appearance_row_date(row: dict) -> dt.date | None:
+    """An appearance row's date (claims.appearances.appearance_date)."""
+    return appearance_date(row["stated_on"], row["source__published_on"])
 
-    __slots__ = ("id", "row", "source", "stated_on")
 
-    class _Source:
-        __slots__ = ("published_on",)
-
-    def __init__(self, row):
-        self.row, self.id, self.stated_on = row, row["id"], row["stated_on"]
-        self.source = self._Source()
-        self.source.published_on = row["source__published_on"]
+def appearance_row_claimant(row: dict) -> Claimant | None:
+    """Who made the claim in an appearance row (claims.appearances.claimant_of)."""
+    return claimant_of(
+        claimant=row["claimant"], authors=row.get("source__authors"), publisher=row["source__publisher__name"]
+    )
 
 
 def first_appearance_row(appearances: list[dict]) -> dict | None:
-    """The earliest appearance row, by the same rule as the admin (claims.models.first_appearance_of)."""
-    first = first_appearance_of(_AppearanceView(row) for row in appearances)
-    return None if first is None else first.row
+    """The earliest appearance row, by the same rule as the admin (claims.appearances.first_appearance)."""
+    return first_appearance(appearances, date_of=appearance_row_date, id_of=lambda row: row["id"])
