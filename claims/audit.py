@@ -8,11 +8,13 @@ import datetime
 import io
 import json
 import re
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from operator import itemgetter
 
 from django.db import connection, models
 from django.utils import timezone
+from psycopg2.extras import execute_batch
 
 
 def _columns(model) -> list[str]:
@@ -40,8 +42,17 @@ def record_history(model, ids, *, history_type: str, user_id: int | None, reason
             )
 
 
-def update_rows(model, objs, fields) -> None:
+def update_rows(
+    model: type[models.Model],
+    objs: Iterable[models.Model],
+    fields: Sequence[str],
+    *,
+    increment: Sequence[str] = (),
+) -> None:
     """Write `fields` of many objects: one parametrised UPDATE per row, sent in pages.
+
+    `increment` names counters the statement itself raises (`version = version + 1`): the value the row holds
+    when the UPDATE runs, under its row lock, never a number read earlier that a concurrent write has passed.
 
     Django's bulk_update builds a CASE expression per field and row, which costs more to compile and to run
     than the rows it writes; this sends plain `UPDATE … WHERE id = %s` statements in batches instead.
@@ -51,19 +62,17 @@ def update_rows(model, objs, fields) -> None:
         return
     concrete = [model._meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(field.column)} = %s" for field in concrete)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE id = %s"
+    sets = [f"{quote(field.column)} = %s" for field in concrete]
+    for name in increment:
+        column = quote(model._meta.get_field(name).column)
+        sets.append(f"{column} = {column} + 1")
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {', '.join(sets)} WHERE id = %s"
     params = [
         [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in concrete] + [obj.pk]
         for obj in objs
     ]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_batch
-
-            execute_batch(cursor.cursor, sql, params, page_size=500)
-        else:
-            cursor.executemany(sql, params)
+        execute_batch(cursor.cursor, sql, params, page_size=500)
 
 
 PLAIN_ON_POSTGRES = frozenset(
@@ -88,11 +97,11 @@ PLAIN_ON_POSTGRES = frozenset(
 
 
 def converters(model, fields) -> list[tuple[str, object]]:
-    """(attname, value → database value) per field. psycopg2 adapts plain Python values itself, so on PostgreSQL
-    most fields skip Django's get_db_prep_save (a measurable cost at millions of values); the rest use it."""
+    """(attname, value → database value) per field. psycopg2 adapts plain Python values itself, so most fields
+    skip Django's get_db_prep_save (a measurable cost at millions of values); the rest use it."""
     result = []
     for field in fields:
-        if connection.vendor == "postgresql" and field.get_internal_type() in PLAIN_ON_POSTGRES:
+        if field.get_internal_type() in PLAIN_ON_POSTGRES:
             result.append((field.attname, _identity))
         else:
             result.append((field.attname, lambda value, field=field: field.get_db_prep_save(value, connection)))
@@ -104,8 +113,8 @@ def _identity(value):
 
 
 def insert_rows(model, rows: list[dict]) -> list[dict]:
-    """Insert rows given as {field name or attname: value} with multi-row INSERTs; return them completed with
-    their defaults, timestamps and `id`. Like bulk_create, without building a model instance per row."""
+    """Insert rows given as {field name or attname: value} with COPY (copy_rows); return them completed with their
+    defaults, timestamps and `id`. Like bulk_create, without building a model instance per row."""
     if not rows:
         return []
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -132,24 +141,7 @@ def insert_rows(model, rows: list[dict]) -> list[dict]:
         for name, value in row.items():
             full[names.get(name, name)] = value
         completed.append(full)
-    if connection.vendor == "postgresql":
-        copy_rows(model, fields, completed, constant={attname: fixed[attname] for attname in constant})
-        return completed
-    convert_all = converters(model, fields)
-    values = [[convert(row[attname]) for attname, convert in convert_all] for row in completed]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    table = quote(model._meta.db_table)
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), 1000):
-            chunk = values[start : start + 1000]
-            marks = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {marks} RETURNING id",
-                [value for row in chunk for value in row],
-            )
-            for row, (pk,) in zip(completed[start : start + 1000], cursor.fetchall(), strict=True):
-                row["id"] = row["pk"] = pk
+    copy_rows(model, fields, completed, constant={attname: fixed[attname] for attname in constant})
     return completed
 
 
@@ -240,11 +232,11 @@ def copy_rows(model, fields, rows: list[dict], constant: dict | None = None) -> 
 
 
 def record_created_history(model, rows: list[dict], *, user_id: int | None, reason: str, date) -> None:
-    """The '+' history rows of rows insert_rows() has just written. On PostgreSQL they are copied from the
-    values as COPY wrote them (no read of the rows back); elsewhere with record_history's INSERT … SELECT."""
+    """The '+' history rows of rows insert_rows() has just written, copied from the values as COPY wrote them (no
+    read of the rows back); rows written otherwise get record_history's INSERT … SELECT."""
     if not rows:
         return
-    if connection.vendor != "postgresql" or COPIED not in rows[0]:
+    if COPIED not in rows[0]:
         record_history(model, [row["id"] for row in rows], history_type="+", user_id=user_id, reason=reason, date=date)
         return
     historical = model.history.model

@@ -2,14 +2,12 @@
 
 Several values at once are comma-separated (`?status=verified,false`). `q` is a full-text search over the
 subject, the appearances' quotes and their sources' titles: PostgreSQL full-text search (English stemming,
-websearch syntax: "exact phrase", OR, -word) on PostgreSQL, with `ordering=relevance` ranking the matches
-(ts_rank of the claim's search document, where the subject weighs most); a case-insensitive substring search
-with the same syntax elsewhere (SQLite). Matches come newest change first unless ordered otherwise, like every
-list.
+websearch syntax: "exact phrase", OR, -word), with `ordering=relevance` ranking the matches (ts_rank of the
+claim's search document, where the subject weighs most). Matches come newest change first unless ordered
+otherwise, like every list.
 """
 
 import functools
-import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
@@ -60,28 +58,6 @@ class ClaimOrdering(filters.OrderingFilter):
             field = self.param_map[name]
             ordering.append(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True))
         return qs.order_by(*ordering, "-id") if ordering else qs
-
-
-def search_terms(text: str) -> list[list[tuple[bool, str]]]:
-    """Websearch syntax as clauses (AND) of alternatives (OR) of (negated, term): `a "b c" OR d -e`."""
-    clauses: list[list[tuple[bool, str]]] = []
-    pending_or = False
-    for match in re.finditer(r'(-?)"([^"]*)"|(\S+)', text):
-        negated, phrase, word = match.group(1) == "-", match.group(2), match.group(3)
-        if word is not None:
-            if word.upper() == "OR":
-                pending_or = bool(clauses)
-                continue
-            negated, word = word.startswith("-") and len(word) > 1, word[1:] if word.startswith("-") else word
-        term = (phrase if phrase is not None else word).strip()
-        if not term:
-            continue
-        if pending_or and clauses and not negated:
-            clauses[-1].append((False, term))
-        else:
-            clauses.append([(negated, term)])
-        pending_or = False
-    return clauses
 
 
 class ClaimFilter(filters.FilterSet):
@@ -150,11 +126,9 @@ class ClaimFilter(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if queryset.db and _vendor(queryset) == "postgresql":
-            return self._search_postgres(queryset, value)
-        return self._search_substring(queryset, value)
+        return self._search_documents(queryset, value)
 
-    def _search_postgres(self, queryset, text):
+    def _search_documents(self, queryset, text):
         # One GIN-indexed document per claim (subject, quotes, source titles: claims.models.ClaimSearch, kept by
         # triggers). A semi-join lets the planner either walk the newest claims and probe each one's document (a
         # common word) or fetch the few matches through the GIN index and sort them (a rare one).
@@ -165,20 +139,6 @@ class ClaimFilter(filters.FilterSet):
             rank = ClaimSearch.objects.filter(claim_id=OuterRef("pk")).annotate(r=SearchRank(F("document"), query))
             queryset = queryset.annotate(rank=Subquery(rank.values("r")[:1], output_field=FloatField()))
         return queryset
-
-    def _search_substring(self, queryset, text):
-        condition = Q()
-        for clause in search_terms(text):
-            alternatives = Q()
-            for negated, term in clause:
-                found = (
-                    Q(subject__icontains=term)
-                    | Exists(Appearance.objects.filter(claim=OuterRef("pk"), quote__icontains=term))
-                    | Exists(Appearance.objects.filter(claim=OuterRef("pk"), source__title__icontains=term))
-                )
-                alternatives |= ~found if negated else found
-            condition &= alternatives
-        return queryset.filter(condition)
 
     def filter_period_from(self, queryset, name, value):
         start, _ = _partial_date(value, name)
@@ -210,14 +170,8 @@ class ClaimFilter(filters.FilterSet):
         )
 
     def filter_has_evidence(self, queryset, name, value):
-        # The count the database's triggers keep (claims.db_triggers); "none" has its own partial index.
+        # The count the database's triggers keep (migration claims 0010); "none" has its own partial index.
         return queryset.filter(evidence_count__gt=0) if value else queryset.filter(evidence_count=0)
-
-
-def _vendor(queryset) -> str:
-    from django.db import connections
-
-    return connections[queryset.db].vendor
 
 
 class EvidenceFilter(filters.FilterSet):

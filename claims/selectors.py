@@ -9,11 +9,13 @@ evidence, each with its source and publisher joined.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Field, OuterRef, QuerySet
 
 from sources.models import Publisher, Source
 
@@ -36,9 +38,15 @@ FACET_LIMIT = 30
 
 
 ROLE_CACHE_SECONDS = 60
+_ROLE_MEMO = "_reads_all_claims"  # the attribute that keeps the answer on the user object for the request
+
+Reader = User | AnonymousUser | None
+"""Who reads: request.user (None from code that acts for nobody)."""
+Row = dict[str, Any]
+"""A row of values() by column name."""
 
 
-def can_read_all_claims(user) -> bool:
+def can_read_all_claims(user: Reader) -> bool:
     """Journalists, fact-checkers and admins read every claim; anyone else only the published verdicts.
 
     The answer is kept on the user object for the request and in the shared cache for ROLE_CACHE_SECONDS (it costs
@@ -48,18 +56,18 @@ def can_read_all_claims(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    memo = getattr(user, "_reads_all_claims", None)
+    memo = getattr(user, _ROLE_MEMO, None)
     if memo is None:
         key = f"desk:reads-all-claims:{user.pk}"
         memo = cache.get(key)
         if memo is None:
             memo = user.has_perm("claims.view_claim")
             cache.set(key, memo, ROLE_CACHE_SECONDS)
-        user._reads_all_claims = memo
-    return memo
+        setattr(user, _ROLE_MEMO, memo)
+    return bool(memo)
 
 
-def claim_list(*, user, filters: Mapping | None = None) -> QuerySet[Claim]:
+def claim_list(*, user: Reader, filters: Mapping[str, Any] | None = None) -> QuerySet[Claim]:
     """The claims `user` may see, narrowed by `filters` (the ClaimFilter's parameters), newest change first.
 
     Raises django.core.exceptions.ValidationError for invalid filters.
@@ -74,7 +82,7 @@ def claim_list(*, user, filters: Mapping | None = None) -> QuerySet[Claim]:
     return claims
 
 
-def claim_rows(claims: QuerySet[Claim]) -> QuerySet:
+def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, Row]:
     """The claims as plain rows with the reviewer's and assignee's usernames joined in."""
     return claims.values(*CLAIM_COLUMNS)
 
@@ -83,22 +91,19 @@ class _PreparedRows:
     """A values() query by claim ids whose SQL is compiled once per process and per database backend.
 
     Compiling the ORM query costs about as much as running it on an indexed lookup; the related rows of every page
-    have the same shape, so on PostgreSQL the compiled SQL is kept, with `= ANY(%s)` taking the ids as one array.
-    Elsewhere the ORM compiles each time.
+    have the same shape, so the compiled SQL is kept, with `= ANY(%s)` taking the ids as one array.
     """
 
-    def __init__(self, model, columns):
-        self.model, self.columns, self.compiled = model, columns, {}
+    def __init__(self, model: type[Appearance] | type[Evidence], columns: tuple[str, ...]) -> None:
+        self.model, self.columns = model, columns
+        self.compiled: dict[str, tuple[str, dict[int, tuple[list[Callable[..., Any]], Any]]]] = {}
 
-    def queryset(self, ids):
+    def queryset(self, ids: list[int]) -> QuerySet[Appearance, Row] | QuerySet[Evidence, Row]:
         return self.model.objects.filter(claim_id__in=ids).order_by("claim_id", "id").values(*self.columns)
 
-    def rows(self, ids: list[int]):
+    def rows(self, ids: list[int]) -> Iterator[Row]:
         alias = router.db_for_read(self.model)
         connection = connections[alias]
-        if connection.vendor != "postgresql":
-            yield from self.queryset(ids)
-            return
         prepared = self.compiled.get(alias)
         if prepared is None:
             compiler = self.queryset([-1]).query.get_compiler(alias)
@@ -126,11 +131,13 @@ _APPEARANCE_ROWS = _PreparedRows(Appearance, APPEARANCE_COLUMNS)
 _EVIDENCE_ROWS = _PreparedRows(Evidence, EVIDENCE_COLUMNS)
 
 
-def related_rows(claim_ids: Iterable[int], *, appearances: bool = True, evidence: bool = True):
+def related_rows(
+    claim_ids: Iterable[int], *, appearances: bool = True, evidence: bool = True
+) -> tuple[dict[int, list[Row]], dict[int, list[Row]]]:
     """({claim id: [appearance rows]}, {claim id: [evidence rows]}) for a page of claims: one query each."""
     ids = list(claim_ids)
-    by_claim_appearances: dict[int, list[dict]] = defaultdict(list)
-    by_claim_evidence: dict[int, list[dict]] = defaultdict(list)
+    by_claim_appearances: dict[int, list[Row]] = defaultdict(list)
+    by_claim_evidence: dict[int, list[Row]] = defaultdict(list)
     if ids and appearances:
         for row in _APPEARANCE_ROWS.rows(ids):
             by_claim_appearances[row["claim_id"]].append(row)
@@ -140,10 +147,10 @@ def related_rows(claim_ids: Iterable[int], *, appearances: bool = True, evidence
     return by_claim_appearances, by_claim_evidence
 
 
-def claim_facets(claims: QuerySet[Claim], names: Iterable[str]) -> dict[str, list[dict]]:
+def claim_facets(claims: QuerySet[Claim], names: Iterable[str]) -> dict[str, list[Row]]:
     """Counts of the matching claims per value of each facet (at most FACET_LIMIT values, most frequent first)."""
     claims = claims.order_by()
-    facets = {}
+    facets: dict[str, list[Row]] = {}
     for name in names:
         if name == "publisher":
             rows = (
@@ -158,7 +165,7 @@ def claim_facets(claims: QuerySet[Claim], names: Iterable[str]) -> dict[str, lis
             ]
             continue
         field = Claim._meta.get_field(name)
-        labels = dict(field.choices or ())
+        labels = dict((field.choices if isinstance(field, Field) else None) or ())
         rows = claims.values(name).annotate(count=Count("id")).order_by("-count", name)[:FACET_LIMIT]
         facets[name] = [
             {"value": r[name], "label": str(labels.get(r[name], r[name])), "count": r["count"]} for r in rows
@@ -166,14 +173,14 @@ def claim_facets(claims: QuerySet[Claim], names: Iterable[str]) -> dict[str, lis
     return facets
 
 
-def visible_claims_exist(user, **link) -> Exists | None:
+def visible_claims_exist(user: Reader, **link: Any) -> Exists | None:
     """None when the user sees every claim; otherwise an Exists() over the visible claims matching `link`."""
     if can_read_all_claims(user):
         return None
     return Exists(Claim.objects.filter(status__in=VERDICTS, **link))
 
 
-def source_list(*, user) -> QuerySet[Source]:
+def source_list(*, user: Reader) -> QuerySet[Source]:
     """Sources; anonymous clients see those that a published claim appears in or cites."""
     sources = Source.objects.select_related("publisher").defer("text")
     cited = visible_claims_exist(user, appearances__source=OuterRef("pk"))
@@ -183,7 +190,7 @@ def source_list(*, user) -> QuerySet[Source]:
     return sources
 
 
-def publisher_list(*, user) -> QuerySet[Publisher]:
+def publisher_list(*, user: Reader) -> QuerySet[Publisher]:
     """Publishers; anonymous clients see those of the sources they see."""
     publishers = Publisher.objects.all()
     if not can_read_all_claims(user):
@@ -191,7 +198,7 @@ def publisher_list(*, user) -> QuerySet[Publisher]:
     return publishers
 
 
-def evidence_list(*, user) -> QuerySet[Evidence]:
+def evidence_list(*, user: Reader) -> QuerySet[Evidence]:
     """Evidence of the claims the user may see, with its source and publisher."""
     evidence = Evidence.objects.select_related("source__publisher", "claim").defer("source__text")
     if not can_read_all_claims(user):
@@ -199,7 +206,7 @@ def evidence_list(*, user) -> QuerySet[Evidence]:
     return evidence
 
 
-def appearance_list(*, user) -> QuerySet[Appearance]:
+def appearance_list(*, user: Reader) -> QuerySet[Appearance]:
     """Appearances of the claims the user may see, with their source and publisher."""
     appearances = Appearance.objects.select_related("source__publisher").defer("source__text")
     if not can_read_all_claims(user):

@@ -171,7 +171,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         ]
 
     def get_search_results(self, request, queryset, search_term):
-        """The API's search (PostgreSQL full text with its GIN indexes; substring search on SQLite): one owner."""
+        """The API's search (PostgreSQL full text over the claims' search documents): one owner."""
         from ..filters import ClaimFilter
 
         if not search_term.strip():

@@ -25,7 +25,7 @@ class EstimatedCountPaginator(Paginator):
     def count(self):
         query = getattr(self.object_list, "query", None)
         connection = connections[getattr(self.object_list, "db", "default")]
-        if connection.vendor != "postgresql" or query is None:
+        if query is None:
             return super().count
         if not query.where:
             with connection.cursor() as cursor:

@@ -1,5 +1,5 @@
 """The API's shared cache table (throttling counters across worker processes, when CACHE_URL names no Redis) and,
-on PostgreSQL, GIN indexes over the expressions the API's full-text search uses (claims.filters: to_tsvector over
+GIN indexes over the expressions the API's full-text search uses (claims.filters: to_tsvector over
 the claim's subject, the appearance's quote and the source's title)."""
 
 from django.db import migrations
@@ -20,7 +20,7 @@ def create_cache_table(apps, schema_editor):
     qn = schema_editor.quote_name
     schema_editor.execute(
         f"CREATE TABLE {qn(CACHE_TABLE)} ({qn('cache_key')} varchar(255) NOT NULL PRIMARY KEY, "
-        f"{qn('value')} text NOT NULL, {qn('expires')} {'timestamp with time zone' if connection.vendor == 'postgresql' else 'datetime'} NOT NULL)"
+        f"{qn('value')} text NOT NULL, {qn('expires')} timestamp with time zone NOT NULL)"
     )
     schema_editor.execute(f"CREATE INDEX {qn(CACHE_TABLE + '_expires')} ON {qn(CACHE_TABLE)} ({qn('expires')})")
 
@@ -30,8 +30,6 @@ def drop_cache_table(apps, schema_editor):
 
 
 def create_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name, table, column in INDEXES:
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
@@ -40,8 +38,6 @@ def create_search_indexes(apps, schema_editor):
 
 
 def drop_search_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name, _, _ in INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 

@@ -42,7 +42,7 @@ VARY = ("Accept", "Authorization", "Cookie")  # what the answer depends on, for 
 def data_stamp() -> str | None:
     """The snapshot the next read will see (PostgreSQL), or None where no such stamp exists (nothing is cached)."""
     connection = connections[router.db_for_read(Claim)]
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if connection.in_atomic_block:
         # Inside a transaction its own writes are not in the snapshot's text: no stamp, no caching.
         return None
     with connection.cursor() as cursor:

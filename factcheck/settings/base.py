@@ -1,12 +1,15 @@
 """Settings shared by every mode. The mode modules (local, test, production) adjust them.
 
-The database comes from DATABASE_URL (PostgreSQL in production); without it an embedded SQLite file is used.
+The database is PostgreSQL: DATABASE_URL, or the project's embedded server (factcheck.dev_database) when it is unset.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from factcheck.dev_database import default_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -77,26 +80,24 @@ TEMPLATES = [
 WSGI_APPLICATION = "factcheck.wsgi.application"
 ASGI_APPLICATION = "factcheck.asgi.application"
 
+# PostgreSQL only. DATABASE_URL names the server (any PostgreSQL 15+); without it, the project's embedded server
+# (factcheck.dev_database, which ./dev.sh run and ./dev.sh test start) at its usual socket in .pgdata/.
+DATABASE_URL = os.environ.get("DATABASE_URL") or default_database_url()
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        DATABASE_URL,
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent readers with one writer, and a writer that waits instead of failing at once.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The app's queries are short and LIMITed: starting parallel workers costs more than they save (a search page
-    # at 1,000,000 claims took 18 ms with two workers, 9 ms without). DB_MAX_PARALLEL_WORKERS raises it.
-    workers = int(os.environ.get("DB_MAX_PARALLEL_WORKERS", "0"))
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={workers}"
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must name a PostgreSQL database (postgres://…); got {DATABASES['default']['ENGINE']}."
+    )
+# The app's queries are short and LIMITed: starting parallel workers costs more than they save (a search page at
+# 1,000,000 claims took 18 ms with two workers, 9 ms without). DB_MAX_PARALLEL_WORKERS raises it.
+_workers = int(os.environ.get("DB_MAX_PARALLEL_WORKERS", "0"))
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={_workers}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

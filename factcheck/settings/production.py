@@ -18,6 +18,12 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in production to the PostgreSQL database (postgres://USER:PASSWORD@HOST:5432/NAME); "
+        "the embedded server is for development and tests only."
+    )
+
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from claims.choices import Status
 from tests.factories import EvidenceFactory, PublisherFactory, SourceFactory
@@ -142,15 +141,13 @@ def test_full_text_search(journalist_client, claims):
     assert ids(journalist_client.get(URL, {"q": '"Russia–China bilateral"'})) == {claims["verified"].id}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL's")
-def test_full_text_search_stems_and_ranks_on_postgresql(journalist_client, claims):
+def test_full_text_search_stems_and_ranks(journalist_client, claims):
     response = journalist_client.get(URL, {"q": "deploying troop"})
     assert ids(response) == {claims["false"].id}
     ranked = journalist_client.get(URL, {"q": "trade", "ordering": "relevance"})
     assert ranked.status_code == 200 and claims["verified"].id in ids(ranked)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the search documents are PostgreSQL's")
 def test_search_documents_follow_every_change(journalist_client, claims):
     from claims.models import Appearance, Claim
     from sources.models import Source

@@ -462,16 +462,17 @@ def test_command_fails_with_the_problems_and_writes_nothing(tmp_path, capsys):
 
 
 def _subprocess_env() -> dict:
-    """The environment of a manage.py child: test settings, and on PostgreSQL the test database (the one that
-    DATABASE_URL names need not exist: CI's doesn't)."""
+    """The environment of a manage.py child: test settings and the test database (the one that DATABASE_URL names
+    need not exist: CI's doesn't)."""
     import os
+    from urllib.parse import urlsplit, urlunsplit
 
+    from django.conf import settings
     from django.db import connection
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "factcheck.settings.test"}
-    if connection.vendor == "postgresql" and env.get("DATABASE_URL"):
-        env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
-    return env
+    url = urlsplit(os.environ.get("DATABASE_URL") or settings.DATABASE_URL)
+    test_url = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "factcheck.settings.test", "DATABASE_URL": test_url}
 
 
 def test_command_exits_non_zero_without_a_traceback(tmp_path):
