@@ -8,10 +8,13 @@ otherwise, like every list.
 """
 
 import functools
+from collections import OrderedDict
+from typing import Any, cast
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.http import QueryDict
 from django_filters import rest_framework as filters
 
 from sources.partial_dates import InvalidDate, parse_partial_date, period_end
@@ -100,10 +103,10 @@ class ClaimFilter(filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = []
+        fields: list[str] = []
 
     @classmethod
-    def apply(cls, data, queryset):
+    def apply(cls, data: QueryDict | dict[str, Any], queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         """Filter `queryset` by `data` or raise django's ValidationError naming the invalid parameters."""
         named = frozenset(name for name in cls.base_filters if name in data)
         if not named:
@@ -115,11 +118,12 @@ class ClaimFilter(filters.FilterSet):
 
     @classmethod
     @functools.lru_cache(maxsize=256)
-    def _narrowed(cls, names: frozenset):
+    def _narrowed(cls, names: frozenset[str]) -> "type[ClaimFilter]":
         """This FilterSet with only the named filters: a FilterSet deep-copies every filter and builds a form field
         for each on every request, the most of a request's filtering cost. An absent filter does nothing anyway."""
-        narrowed = type(cls.__name__, (cls,), {"__module__": cls.__module__})
-        narrowed.base_filters = {name: f for name, f in cls.base_filters.items() if name in names}
+        narrowed = cast("type[ClaimFilter]", type(cls.__name__, (cls,), {"__module__": cls.__module__}))
+        # An OrderedDict, as django-filter builds base_filters.
+        narrowed.base_filters = OrderedDict((name, f) for name, f in cls.base_filters.items() if name in names)
         return narrowed
 
     def search(self, queryset, name, value):
@@ -182,7 +186,7 @@ class EvidenceFilter(filters.FilterSet):
 
     class Meta:
         model = Evidence
-        fields = []
+        fields: list[str] = []
 
 
 class AppearanceFilter(filters.FilterSet):
@@ -192,4 +196,4 @@ class AppearanceFilter(filters.FilterSet):
 
     class Meta:
         model = Appearance
-        fields = []
+        fields: list[str] = []

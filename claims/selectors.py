@@ -9,13 +9,14 @@ evidence, each with its source and publisher joined.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, Exists, Field, OuterRef, QuerySet
+from django.http import QueryDict
 
 from sources.models import Publisher, Source
 
@@ -67,7 +68,7 @@ def can_read_all_claims(user: Reader) -> bool:
     return bool(memo)
 
 
-def claim_list(*, user: Reader, filters: Mapping[str, Any] | None = None) -> QuerySet[Claim]:
+def claim_list(*, user: Reader, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[Claim]:
     """The claims `user` may see, narrowed by `filters` (the ClaimFilter's parameters), newest change first.
 
     Raises django.core.exceptions.ValidationError for invalid filters.
@@ -84,7 +85,8 @@ def claim_list(*, user: Reader, filters: Mapping[str, Any] | None = None) -> Que
 
 def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, Row]:
     """The claims as plain rows with the reviewer's and assignee's usernames joined in."""
-    return claims.values(*CLAIM_COLUMNS)
+    rows: QuerySet[Claim, Row] = claims.values(*CLAIM_COLUMNS)
+    return rows
 
 
 class _PreparedRows:
@@ -99,7 +101,10 @@ class _PreparedRows:
         self.compiled: dict[str, tuple[str, dict[int, tuple[list[Callable[..., Any]], Any]]]] = {}
 
     def queryset(self, ids: list[int]) -> QuerySet[Appearance, Row] | QuerySet[Evidence, Row]:
-        return self.model.objects.filter(claim_id__in=ids).order_by("claim_id", "id").values(*self.columns)
+        rows: QuerySet[Appearance, Row] | QuerySet[Evidence, Row] = (
+            self.model.objects.filter(claim_id__in=ids).order_by("claim_id", "id").values(*self.columns)
+        )
+        return rows
 
     def rows(self, ids: list[int]) -> Iterator[Row]:
         alias = router.db_for_read(self.model)

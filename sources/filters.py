@@ -29,7 +29,7 @@ class SourceFilter(filters.FilterSet):
 
     class Meta:
         model = Source
-        fields = []
+        fields: list[str] = []
 
 
 class PublisherFilter(filters.FilterSet):
@@ -37,4 +37,4 @@ class PublisherFilter(filters.FilterSet):
 
     class Meta:
         model = Publisher
-        fields = []
+        fields: list[str] = []
