@@ -109,8 +109,8 @@ def _innermost(exc: BaseException) -> BaseException:
     return exc
 
 
-def _chain_has(exc: BaseException, kind: type) -> bool:
-    seen = set()
+def _chain_has(exc: BaseException | None, kind: type) -> bool:
+    seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, kind):
             return True
@@ -280,6 +280,7 @@ class Fetcher:
         return None if delay >= self._remaining() else delay
 
     def _remaining(self) -> float:
+        assert self._deadline is not None, "the clock starts with the first request"
         left = self._deadline - time.monotonic()
         if left <= 0:
             raise FetchFailure("unreachable", f"gave up after {self.limits.time_limit:g} s (time limit per source)")

@@ -183,7 +183,8 @@ def _find_article(data, *, depth: int) -> dict | None:
         kinds = {kind for kind in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(kind, str)}
         if kinds & ARTICLE_TYPES:
             return data
-        candidates = data.get("@graph") if isinstance(data.get("@graph"), list) else []
+        graph = data.get("@graph")
+        candidates = graph if isinstance(graph, list) else []
     else:
         return None
     for item in candidates:

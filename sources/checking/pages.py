@@ -65,23 +65,23 @@ def _codec(label: str | None) -> str | None:
 
 def decode_body(body: bytes, *, header_charset: str | None, is_html: bool) -> tuple[str, str, list[str]]:
     """(text, encoding used, notes on charsets passed over)."""
-    notes = []
+    notes: list[str] = []
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if body.startswith(bom):
             return body.decode(name, errors="replace"), name, notes
-    declared = [("header", header_charset)]
+    declared: list[tuple[str, str | None]] = [("header", header_charset)]
     if is_html:
         match = _META_CHARSET.search(body[:4096])
         declared.append(("meta", match.group(1).decode("ascii") if match else None))
     for where, label in declared:
         if not label:
             continue
-        name = _codec(label)
-        if name is None:
+        codec = _codec(label)
+        if codec is None:
             notes.append(f"unknown charset {label!r} in the {where}, ignored")
             continue
         try:
-            return body.decode(name, errors="replace"), name, notes
+            return body.decode(codec, errors="replace"), codec, notes
         except (UnicodeError, LookupError, ValueError) as exc:  # codecs that refuse some input whatever `errors`
             notes.append(f"charset {label!r} in the {where} could not decode the body ({exc}), ignored")
     try:

@@ -33,7 +33,8 @@ def _connect_checked(connection: HTTPConnection) -> socket.socket:
         try:
             for option in connection.socket_options or ():
                 sock.setsockopt(*option)
-            if connection.timeout is not _DEFAULT_TIMEOUT:
+            # urllib3 keeps its "default" sentinel in the attribute it types as float | None.
+            if connection.timeout is not _DEFAULT_TIMEOUT:  # type: ignore[comparison-overlap]
                 sock.settimeout(connection.timeout)
             sock.connect(sockaddr)
             return sock
