@@ -125,3 +125,5 @@ VERDICT_BASIS_FIELDS = (
     "rating_value",
 )
 APPEARANCE_BASIS_FIELDS = ("quote", "source", "source_id", "start_offset", "end_offset")
+# The evidence a verdict rests on (supports or contradicts, with an excerpt) may gain company but not change.
+EVIDENCE_BASIS_FIELDS = ("source", "source_id", "relation", "excerpt", "source_value", "claim", "claim_id")

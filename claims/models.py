@@ -15,7 +15,7 @@ from sources.models import Source
 
 from .appearances import appearance_date, first_appearance
 from .choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
-from .periods import Period, describe_period, parse_period
+from .periods import Period, describe_period, parse_period, period_fields
 from .quantities import format_quantity, gap_percent, quantity_problems
 
 AMOUNT = {"max_digits": 30, "decimal_places": 6, "null": True, "blank": True}
@@ -175,12 +175,12 @@ class Claim(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def set_period(self, text: str) -> None:
-        """Set the period from its written form ("2024", "2013/", "as of 2024"); raises InvalidPeriod."""
-        period = parse_period(text)
-        self.period = period.label
-        self.period_start, self.period_end = period.start, period.end
-        self.period_precision, self.period_as_of = period.precision, period.as_of
+    def set_period(self, period: "str | Period") -> None:
+        """Set the period from its written form ("2024", "2013/", "as of 2024") or a parsed Period; raises
+        InvalidPeriod. The fields come from claims.periods.period_fields, the one mapping."""
+        parsed = parse_period(period) if isinstance(period, str) else period
+        for name, value in period_fields(parsed).items():
+            setattr(self, name, value)
 
     @property
     def is_withdrawn(self) -> bool:

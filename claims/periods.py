@@ -32,6 +32,21 @@ class Period:
 
 
 NO_PERIOD = Period(start=None, end=None, precision="", as_of=False)
+
+
+def period_fields(period: Period) -> dict[str, object]:
+    """The claim's period columns for a parsed period: the canonical text and its parts.
+
+    The one mapping of a period onto Claim's fields (period, period_start, period_end, period_precision,
+    period_as_of): Claim.set_period, the editing services and the importer's records use it.
+    """
+    return {
+        "period": period.label,
+        "period_start": period.start,
+        "period_end": period.end,
+        "period_precision": period.precision,
+        "period_as_of": period.as_of,
+    }
 _DECADE = re.compile(r"^(\d{3})0s$")
 _AS_OF = re.compile(r"^as\s+of\s+(.+)$", re.IGNORECASE)
 

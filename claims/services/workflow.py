@@ -1,34 +1,35 @@
-"""The claims' business rules: the verification workflow, assignments, withdrawals and the version check.
+"""The verification workflow: status moves, the statuses of imported claims, assignment and withdrawal.
 
-Every change of status goes through claim_transition(); the admin, the API, the importer and commands call it.
-Services take keyword-only arguments and the acting user (`actor`), so that the audit trail records the same
-thing whichever door a change came through. `actor=None` is the system itself (a management command run by an
-operator on the server).
+Every change of status goes through claim_transition(); the admin, the API, the importer and commands call it, and
+`status` is read-only everywhere else. Services take keyword-only arguments and the acting user (`actor`), so that
+the audit trail records the same thing whichever door a change came through. `actor=None` is the system itself
+(a management command run by an operator on the server).
 """
 
 from collections.abc import Iterable
 from types import SimpleNamespace
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from factcheck.errors import DeskError
 
-from .choices import (
+from ..choices import (
     ALLOWED_TRANSITIONS,
-    APPEARANCE_BASIS_FIELDS,
     DEFAULT_RATINGS,
     NEEDS_EVIDENCE,
     RATING_BEST,
     RATING_WORST,
-    VERDICT_BASIS_FIELDS,
     VERDICTS,
     EvidenceRelation,
     Status,
 )
-from .models import Claim
-from .roles import STATUS_PERMISSION, is_desk_admin
+from ..models import Claim, Evidence
+from ..roles import STATUS_PERMISSION, is_desk_admin
+from .trail import Actor, audit_next_save
+from .versions import claim_lock
 
 # Relations that can carry a verdict (with an excerpt); plain strings, compared for every imported evidence link.
 DECISIVE_RELATIONS = frozenset({str(EvidenceRelation.SUPPORTS), str(EvidenceRelation.CONTRADICTS)})
@@ -41,49 +42,8 @@ class TransitionError(DeskError):
     code = "transition_refused"
 
 
-class VerdictLocked(DeskError):
-    """A change to what a standing verdict rests on; the claim must be reopened first."""
-
-    status_code = 409
-    code = "verdict_locked"
-
-
-def verdict_lock_problem(*, status: str, changed: "Iterable[str]", what: str = "claim") -> str | None:
-    """Why changing `changed` fields is refused while the claim has `status`, or None when it is allowed.
-
-    A final verdict rests on the claim's figure, unit, bounds, qualifier, period, subject, quotes and its own
-    text and rating (choices.VERDICT_BASIS_FIELDS, APPEARANCE_BASIS_FIELDS): changing any of them would leave a
-    published rating over content it never judged. Reopen the claim (back to in review) first.
-    """
-    basis = VERDICT_BASIS_FIELDS if what == "claim" else APPEARANCE_BASIS_FIELDS
-    locked = [name for name in changed if name in basis]
-    if status not in VERDICTS or not locked:
-        return None
-    names = ", ".join(dict.fromkeys(name.removesuffix("_id") for name in locked))
-    where = "" if what == "claim" else f" (its {what}'s {names})"
-    return (
-        f"This claim is {status_label(status).lower()}: its verdict rests on {names if not where else 'its quotes'}"
-        f"{where}, which can't change while the verdict stands. Reopen the claim (move it back to in review) first."
-    )
-
-
-class StaleVersion(DeskError):
-    """The claim changed since the editor loaded it; their save is refused rather than overwrite that change."""
-
-    status_code = 412
-    code = "stale_version"
-
-    def __init__(self, claim: Claim, expected: int):
-        current = Claim.objects.filter(pk=claim.pk).values_list("version", flat=True).first()
-        super().__init__(
-            f"This claim was changed by someone else since you opened it (your version {expected}, now {current}). "
-            "Nothing was saved: reload the claim to see the change, then apply yours again."
-        )
-        self.expected = expected
-        self.current = current
-
-
 def status_label(status: str) -> str:
+    """The status as people read it ("In review"); an unknown value as it is."""
     return Status(status).label if status in Status.values else status
 
 
@@ -95,7 +55,13 @@ def allowed_moves(claim: Claim) -> tuple[str, ...]:
 
 
 def transition_problem(
-    *, claim: Claim, to: str, actor, note: str = "", has_evidence: bool | None = None, path_ok: bool = False
+    *,
+    claim: Claim | SimpleNamespace,
+    to: str,
+    actor: Actor,
+    note: str = "",
+    has_evidence: bool | None = None,
+    path_ok: bool = False,
 ) -> str | None:
     """Why the move is refused, or None when it is allowed. The rules, in one place.
 
@@ -128,23 +94,23 @@ def transition_problem(
     return None
 
 
-def _decisive_evidence():
+def _decisive_evidence() -> "QuerySet[Evidence]":
     """Evidence that can carry a verdict: it supports or contradicts the claim, with an excerpt."""
-    from .models import Evidence
-
     return Evidence.objects.filter(relation__in=DECISIVE_RELATIONS).exclude(excerpt="")
 
 
 def status_path(start: str, goal: str) -> list[str]:
     """The shortest sequence of allowed moves from one status to another (empty when there is none)."""
-    frontier, came_from = [start], {start: None}
+    frontier: list[str] = [start]
+    came_from: dict[str, str | None] = {start: None}
     while frontier:
         status = frontier.pop(0)
         if status == goal:
-            path = []
-            while status != start:
-                path.append(status)
-                status = came_from[status]
+            path: list[str] = []
+            step: str | None = status
+            while step is not None and step != start:
+                path.append(step)
+                step = came_from[step]
             return path[::-1]
         for following in ALLOWED_TRANSITIONS.get(status, ()):
             if following not in came_from:
@@ -153,7 +119,14 @@ def status_path(start: str, goal: str) -> list[str]:
     return []
 
 
-def _apply_status(claim: Claim, to: str, actor, note: str, textual_rating: str = "", rating_value=None) -> str:
+def _apply_status(
+    claim: Claim | SimpleNamespace,
+    to: str,
+    actor: Actor,
+    note: str,
+    textual_rating: str = "",
+    rating_value: int | None = None,
+) -> str:
     """Set the status and the verdict fields that go with it; return the status it had."""
     before = claim.status
     claim.status = to
@@ -175,7 +148,9 @@ def decisive_evidence_record(*, relation: str, excerpt: str) -> bool:
     return relation in DECISIVE_RELATIONS and excerpt != ""
 
 
-def statuses_of_imported_claims(*, claims: list[tuple[str, str, bool]], actor) -> list[tuple[dict, str | None]]:
+def statuses_of_imported_claims(
+    *, claims: list[tuple[str, str, bool]], actor: Actor
+) -> list[tuple[dict[str, Any], str | None]]:
     """The workflow's door for claims that an import creates with a status other than unverified.
 
     `claims`: (status, note, has_evidence) per new claim; `has_evidence` says whether the claim's own records
@@ -185,8 +160,8 @@ def statuses_of_imported_claims(*, claims: list[tuple[str, str, bool]], actor) -
     None); ({}, why refused); or ({}, None) when the status needs evidence the claim's records don't hold:
     insert it unverified and move it with claims_move_for_import once the import's other evidence is written.
     """
-    decided: dict[tuple, str | None] = {}  # the rules' answer depends on these alone, not on the claim
-    results = []
+    decided: dict[tuple[str, bool], str | None] = {}  # the rules' answer depends on these alone, not on the claim
+    results: list[tuple[dict[str, Any], str | None]] = []
     for to, note, has_evidence in claims:
         rule = (to, bool(note.strip()))
         if rule not in decided:
@@ -224,18 +199,19 @@ def imported_status_reason(reason: str, status: str) -> str:
     return f"{reason}: created {status_label(status).lower()} by import"
 
 
-def claims_move_for_import(*, moves: list[tuple[int, str, str]], actor, reason: str) -> dict[int, str]:
+def claims_move_for_import(*, moves: list[tuple[int, str, str]], actor: Actor, reason: str) -> dict[int, str]:
     """The import's door to the workflow: move many claims (id, status, note) at once, by the same rules.
 
     A claim may pass through several allowed moves (unverified → in review → verified); the rules of the
     status it ends in apply. Returns {claim id: why refused}; the others are moved, with one history row each.
     """
-    from .audit import record_history, update_rows
+    from ..audit import record_history, update_rows
 
     wanted = {claim_id: (to, note) for claim_id, to, note in moves}
     claims = list(Claim.objects.select_for_update().filter(pk__in=wanted))
     decided = set(_decisive_evidence().filter(claim_id__in=wanted).values_list("claim_id", flat=True).distinct())
-    refused, moved = {}, []
+    refused: dict[int, str] = {}
+    moved: list[Claim] = []
     for claim in claims:
         to, note = wanted[claim.pk]
         problem = transition_problem(
@@ -276,7 +252,7 @@ def claim_transition(
     *,
     claim: Claim,
     to: str,
-    actor,
+    actor: Actor,
     note: str = "",
     textual_rating: str = "",
     rating_value: int | None = None,
@@ -289,52 +265,52 @@ def claim_transition(
     audit trail keeps it. The note is the history entry's change reason.
     """
     with transaction.atomic():
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersion(locked, expected_version)
+        locked = claim_lock(claim_id=claim.pk, expected_version=expected_version)
         problem = transition_problem(claim=locked, to=to, actor=actor, note=note)
         if problem:
             raise TransitionError(problem)
         if rating_value is not None and not RATING_WORST <= rating_value <= RATING_BEST:
             raise TransitionError(f"The numeric rating must be between {RATING_WORST} and {RATING_BEST}.")
         before = _apply_status(locked, to, actor, note, textual_rating, rating_value)
-        locked.version = F("version") + 1
-        _record(locked, actor, f"{status_label(before)} → {status_label(to)}" + (f": {note.strip()}" if note else ""))
+        locked.version = F("version") + 1  # type: ignore[assignment]  # raised in the database
+        reason = f"{status_label(before)} → {status_label(to)}" + (f": {note.strip()}" if note else "")
+        audit_next_save(locked, actor=actor, reason=reason)
         locked.save()
         locked.refresh_from_db()
     return locked
 
 
-def claim_assign(*, claims, assignee, actor) -> int:
+def claim_assign(*, claims: Iterable[Claim], assignee: Actor, actor: Actor) -> int:
     """Assign claims to a fact-checker (or unassign with None); each change is in the audit trail."""
     count = 0
     with transaction.atomic():
-        for claim in Claim.objects.select_for_update().filter(pk__in=[c.pk for c in claims]):
+        for claim in Claim.objects.select_for_update().filter(pk__in=[c.pk for c in claims]).order_by("pk"):
             if claim.assignee_id == (assignee.pk if assignee else None):
                 continue
             claim.assignee = assignee
-            claim.version = F("version") + 1
-            _record(claim, actor, f"assigned to {assignee.get_username()}" if assignee else "unassigned")
+            claim.version = F("version") + 1  # type: ignore[assignment]  # raised in the database
+            reason = f"assigned to {assignee.get_username()}" if assignee else "unassigned"
+            audit_next_save(claim, actor=actor, reason=reason)
             claim.save()
             count += 1
     return count
 
 
-def claim_withdraw(*, claim: Claim, actor, reason: str, superseded_by: Claim | None = None) -> Claim:
+def claim_withdraw(*, claim: Claim, actor: Actor, reason: str, superseded_by: Claim | None = None) -> Claim:
     """Withdraw a claim instead of deleting it: it stays, with the reason and what replaces it."""
     if not reason.strip():
         raise TransitionError("Say why the claim is withdrawn.")
     if superseded_by is not None and superseded_by.pk == claim.pk:
         raise TransitionError("A claim can't be superseded by itself.")
     with transaction.atomic():
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        locked = claim_lock(claim_id=claim.pk)
         if locked.withdrawn_at is not None:
             raise TransitionError("The claim is already withdrawn.")
         locked.withdrawn_at = timezone.now()
         locked.withdrawal_reason = reason.strip()
         locked.superseded_by = superseded_by
-        locked.version = F("version") + 1
-        _record(locked, actor, f"withdrawn: {reason.strip()}")
+        locked.version = F("version") + 1  # type: ignore[assignment]  # raised in the database
+        audit_next_save(locked, actor=actor, reason=f"withdrawn: {reason.strip()}")
         locked.save()
         locked.refresh_from_db()
     return locked
@@ -350,25 +326,10 @@ def claim_is_reviewed(claim: Claim) -> bool:
     )
 
 
-def can_delete_claim(*, claim: Claim | None, user) -> bool:
+def can_delete_claim(*, claim: Claim | None, user: Actor) -> bool:
+    """Whether the user may delete the claim (None: some claim): admins any, others only claims never reviewed."""
+    if user is None:
+        return True  # the system itself
     if not user.has_perm("claims.delete_claim"):
         return False
     return claim is None or not claim_is_reviewed(claim) or is_desk_admin(user)
-
-
-def claim_take_version(*, claim: Claim, expected_version: int) -> None:
-    """Claim the next version for a save, or raise StaleVersion if someone saved since `expected_version`.
-
-    Call inside the save's transaction; the row update takes the row lock, so two saves can't both pass.
-    """
-    updated = Claim.objects.filter(pk=claim.pk, version=expected_version).update(version=F("version") + 1)
-    if not updated:
-        raise StaleVersion(claim, expected_version)
-    claim.version = expected_version + 1
-
-
-def _record(claim: Claim, actor, reason: str) -> None:
-    """What the audit trail says about the next save: who (when not the request's user) and why."""
-    if actor is not None:
-        claim._history_user = actor
-    claim._change_reason = reason
