@@ -32,6 +32,15 @@ from .records import (
 
 KINDS = ("publisher", "source", "claim", "appearance", "evidence")
 FLUSH_ORDER = ("publisher", "source", "source_ref", "claim", "appearance", "evidence")
+# The writer of each kind's batch, in FLUSH_ORDER: later kinds refer to the rows of earlier ones.
+WRITERS: dict[str, Callable[["Importer", list["Pending"]], None]] = {
+    "publisher": writers.write_publishers,
+    "source": writers.write_sources,
+    "source_ref": writers.write_source_refs,
+    "claim": writers.write_claims,
+    "appearance": writers.write_appearances,
+    "evidence": writers.write_evidences,
+}
 
 
 @dataclass
@@ -143,6 +152,27 @@ class SeenKeys:
         self.cursor.close()
 
 
+class ImportedClaims:
+    """Ids of the claims this import created, in a temporary table (memory stays flat): their appearances and
+    evidence are part of their creation, so they neither take a new version for them nor fall under a verdict
+    lock, even when they come in later batches or files."""
+
+    table = "import_created_claims"
+
+    def __init__(self) -> None:
+        self.cursor = connection.cursor()
+        self.cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.table} (id BIGINT PRIMARY KEY)")
+        self.cursor.execute(f"DELETE FROM {self.table}")
+
+    def add(self, ids: list[int]) -> None:
+        if ids:
+            self.cursor.execute(f"INSERT INTO {self.table} (id) SELECT unnest(%s::bigint[])", [ids])
+
+    def drop(self) -> None:
+        self.cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+        self.cursor.close()
+
+
 class Importer:
     """One import run over one or more files. Use import_files() rather than this class directly."""
 
@@ -162,6 +192,10 @@ class Importer:
         self.source_info = LRU(50_000)  # reference tuple -> (id, identity string, has text)
         self.texts = LRU(64)  # source id -> text
         self.seen: SeenKeys | None = None
+        self.imported_claims: ImportedClaims  # set by run()
+        # Per flush: ids of existing claims whose children it created or changed, and of claims it updated.
+        self.claims_touched: set[int] = set()
+        self.claims_bumped: set[int] = set()
         self.file = ""
         self.claims_may_exist: bool | None = None
 
@@ -180,12 +214,14 @@ class Importer:
         self.result.dry_run = dry_run
         with transaction.atomic():
             self.seen = SeenKeys()
+            self.imported_claims = ImportedClaims()
             try:
                 for path in paths:
                     self.import_file(path)
             except TooManyErrors:
                 pass
             self.seen.drop()
+            self.imported_claims.drop()
             if not self.result.ok or dry_run:
                 transaction.set_rollback(True)
         return self.result
@@ -223,11 +259,12 @@ class Importer:
                 continue
             try:
                 with transaction.atomic():
-                    getattr(writers, f"write_{kind}s")(self, batch)
+                    WRITERS[kind](self, batch)
             except (IntegrityError, DatabaseError) as exc:
                 first, last = batch[0].where, batch[-1].where
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 self.error(f"{first}…{last}", "", f"the database refused this batch: {reason}")
+        writers.bump_claims(self)
         self.apply_status_changes()
         # With DEBUG on, Django keeps the last 9,000 queries; an import's multi-row statements are large.
         reset_queries()

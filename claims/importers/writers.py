@@ -4,8 +4,12 @@ Each writer gets the importer (for errors, counts, caches) and a batch of Pendin
 savepoint of the import's transaction.
 """
 
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -13,7 +17,7 @@ from django.utils import timezone
 from sources.models import Publisher, Source
 
 from ..audit import insert_rows, record_created_history, record_history, update_rows
-from ..choices import Status
+from ..choices import APPEARANCE_BASIS_FIELDS, VERDICT_BASIS_FIELDS, Status
 from ..models import Appearance, Claim, Evidence
 from ..quotes import QuoteNotFound, locate_quote
 from ..services import (
@@ -21,8 +25,12 @@ from ..services import (
     decisive_evidence_record,
     imported_status_reason,
     statuses_of_imported_claims,
+    verdict_lock_problem,
 )
 from .keys import derived_source_key
+
+if TYPE_CHECKING:
+    from .engine import Importer, Pending
 
 SOURCE_FIELDS = (
     "title",
@@ -58,37 +66,79 @@ DERIVED_PREFIXES = ("url:", "title:")
 UNVERIFIED = str(Status.UNVERIFIED)  # a plain str: an enum member's attribute look-up costs, a million times
 
 
+# The import format's name of a model field, for errors that point at the record's field.
+RECORD_FIELD = {
+    "lower_bound": "lower",
+    "upper_bound": "upper",
+    "period_start": "period",
+    "period_end": "period",
+    "period_precision": "period",
+    "period_as_of": "period",
+    "start_offset": "start",
+    "end_offset": "start",
+    "stated_on": "date",
+}
+
+# refuse(natural key, current object, names of the fields the record changes) -> True to leave the row as it is
+# (the callable reports why); the import then fails as a whole.
+RefuseChange = Callable[[Hashable, Any, list[str]], bool]
+
+
+@dataclass
+class Upserted:
+    """What upsert() did: every record's object by natural key, and the keys it created and changed."""
+
+    objects: dict[Hashable, Any] = field(default_factory=dict)  # instances, or SimpleNamespace rows when created
+    created: list[Hashable] = field(default_factory=list)
+    changed: list[Hashable] = field(default_factory=list)
+
+
 def upsert(
-    importer, kind: str, model, rows: list[tuple], existing: dict, fields: tuple[str, ...], reason_of=None
-) -> dict:
-    """rows: (natural key, values for a new object, values present in the record). Returns {key: object}.
+    importer: "Importer",
+    kind: str,
+    model: type[models.Model],
+    rows: list[tuple[Hashable, dict[str, Any], dict[str, Any]]],
+    existing: dict[Hashable, Any],
+    fields: tuple[str, ...],
+    *,
+    reason_of: Callable[[dict[str, Any]], str] | None = None,
+    refuse: RefuseChange | None = None,
+) -> Upserted:
+    """rows: (natural key, values for a new object, values present in the record).
 
     `reason_of(values)`, when given, is the audit trail's change reason for a created row (default: the import's).
+    A model with a `version` has it raised by the UPDATE itself (`version = version + 1`), so that an edit saved
+    since the row was read still counts: callers read `existing` under row locks (see lock_claims).
     """
     now = timezone.now()
-    objects, created, changed, changed_fields = {}, [], [], set()
+    done = Upserted()
+    created, changed, changed_fields = [], [], set()
     for key, new_values, present in rows:
         current = existing.get(key)
         if current is None:
             created.append((key, new_values))
             continue
+        done.objects[key] = current
         diff = [name for name in fields if name in present and getattr(current, name) != present[name]]
+        if diff and refuse is not None and refuse(key, current, diff):
+            continue
         if diff:
             for name in diff:
                 setattr(current, name, present[name])
             current.updated_at = now
             changed.append(current)
             changed_fields.update(diff)
+            done.changed.append(key)
         else:
             importer.count(kind, "unchanged")
-        objects[key] = current
     # Bulk writes bypass the save signals the audit trail listens to, so history rows are written alongside.
     history = {"user_id": importer.actor.pk if importer.actor else None, "reason": importer.reason, "date": now}
     if created:
         # New rows are written from their values, without model instances (millions of them in a big import).
         rows_written = insert_rows(model, [values for _key, values in created])
         for (key, _values), row in zip(created, rows_written, strict=True):
-            objects[key] = SimpleNamespace(**row)
+            done.objects[key] = SimpleNamespace(**row)
+            done.created.append(key)
         by_reason: dict[str, list[dict]] = {}
         for row in rows_written:
             by_reason.setdefault(importer.reason if reason_of is None else reason_of(row), []).append(row)
@@ -96,15 +146,12 @@ def upsert(
             record_created_history(model, written, **(history | {"reason": reason}))
         importer.count(kind, "created", len(created))
     if changed:
-        if any(f.name == "version" for f in model._meta.concrete_fields):
-            # A stale editor must not overwrite an imported change: the import takes a new version too.
-            for obj in changed:
-                obj.version += 1
-            changed_fields.add("version")
-        update_rows(model, changed, sorted(changed_fields | {"updated_at"}))
+        # A stale editor must not overwrite an imported change: the import takes a new version too.
+        increment = ("version",) if any(f.name == "version" for f in model._meta.concrete_fields) else ()
+        update_rows(model, changed, sorted(changed_fields | {"updated_at"}), increment=increment)
         record_history(model, [obj.pk for obj in changed], history_type="~", **history)
         importer.count(kind, "updated", len(changed))
-    return objects
+    return done
 
 
 # --- publishers ----------------------------------------------------------------------------------------------
@@ -113,7 +160,7 @@ def write_publishers(importer, batch) -> None:
     names = [p.record["name"] for p in batch]
     existing = {pub.name: pub for pub in Publisher.objects.filter(name__in=names)}
     rows = [(p.record["name"], p.record, p.record) for p in batch]
-    for name, obj in upsert(importer, "publisher", Publisher, rows, existing, ("website",)).items():
+    for name, obj in upsert(importer, "publisher", Publisher, rows, existing, ("website",)).objects.items():
         importer.publisher_ids.put(name, obj.id)
 
 
@@ -299,9 +346,9 @@ def _write_sources(importer, batch, *, soft: bool) -> None:
         rows.append((natural, values, present))
     if changed_texts and not _texts_keep_quotes(importer, changed_texts):
         return
-    objects = upsert(importer, "source", Source, rows, existing, SOURCE_FIELDS + ("key",))
+    written = upsert(importer, "source", Source, rows, existing, SOURCE_FIELDS + ("key",))
     by_where = {p.where: p for p in batch}
-    for natural, source in objects.items():
+    for natural, source in written.objects.items():
         _remember(importer, source, by_where[natural].record.get("publisher"))
         importer.texts.pop(source.id, None)
 
@@ -327,13 +374,17 @@ def _texts_keep_quotes(importer, changed_texts) -> bool:
 
 
 # --- claims --------------------------------------------------------------------------------------------------
-def write_claims(importer, batch) -> None:
+def write_claims(importer: "Importer", batch: list["Pending"]) -> None:
     batch = importer.duplicates("claim", batch, lambda p: p.record["key"])
     if importer.claims_may_exist is None:
         # An empty claims table at the file's first batch: its claims (keys unique within it) can't exist already.
         importer.claims_may_exist = Claim.objects.exists()
+    existing: dict[Hashable, Any]
     if importer.claims_may_exist:
-        existing = {c.key: c for c in Claim.objects.filter(key__in=[p.record["key"] for p in batch])}
+        # Read under the row locks the updates need, taken in id order so that two imports queue instead of
+        # deadlocking: an edit saved meanwhile is in what the records are compared with, never overwritten.
+        keys = [p.record["key"] for p in batch]
+        existing = {c.key: c for c in Claim.objects.select_for_update().filter(key__in=keys).order_by("id")}
     else:  # the table was empty when this file began, and keys are unique within the file
         existing = {}
     rows, given_status, refused, asked = [], {}, {}, []
@@ -359,7 +410,18 @@ def write_claims(importer, batch) -> None:
             values |= fields
             given_status[key] = wanted
     reasons = {status: imported_status_reason(importer.reason, status) for status in set(given_status.values())}
-    objects = upsert(
+    by_key = {p.record["key"]: p for p in batch}
+
+    def verdict_stands(key: Hashable, claim: Claim, diff: list[str]) -> bool:
+        problem = verdict_lock_problem(status=claim.status, changed=diff, what="claim")
+        if problem is None:
+            return False
+        pending = by_key[key]
+        first = next(name for name in diff if name in VERDICT_BASIS_FIELDS)
+        importer.error(pending.where, RECORD_FIELD.get(first, first), problem, file=pending.file)
+        return True
+
+    written = upsert(
         importer,
         "claim",
         Claim,
@@ -367,12 +429,15 @@ def write_claims(importer, batch) -> None:
         existing,
         CLAIM_FIELDS,
         reason_of=lambda row: reasons[row["status"]] if row["key"] in given_status else importer.reason,
+        refuse=verdict_stands,
     )
+    importer.imported_claims.add([written.objects[key].id for key in written.created])
+    importer.claims_bumped.update(written.objects[key].id for key in written.changed)
     if given_status:
         importer.count("claim", "status changed", len(given_status))
     for pending in batch:
         key = pending.record["key"]
-        claim = objects[key]
+        claim = written.objects[key]
         importer.queue_children(pending, claim.id, new=key not in existing)
         wanted = pending.record.get("status")
         if key in refused:
@@ -380,6 +445,38 @@ def write_claims(importer, batch) -> None:
         elif wanted and wanted != claim.status and key not in given_status:
             # Statuses change through the workflow, after this flush has written the claim's evidence.
             importer.status_changes.append((pending, claim.id, wanted))
+
+
+def lock_claims(importer: "Importer", batch: list["Pending"]) -> dict[int, str]:
+    """Lock the claims whose appearances or evidence the batch may change, in id order, before those are read;
+    return {id: status} of the ones that existed before this import (their verdicts stand; they take a new
+    version for the change). Claims this import created are its own: no other transaction sees them yet."""
+    ids = sorted({p.claim_id for p in batch if not p.claim_new and p.claim_id is not None})
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT claim.id, claim.status FROM claims_claim claim WHERE claim.id = ANY(%s) AND NOT EXISTS "
+            f"(SELECT 1 FROM {importer.imported_claims.table} own WHERE own.id = claim.id) "
+            "ORDER BY claim.id FOR UPDATE OF claim",
+            [ids],
+        )
+        return dict(cursor.fetchall())
+
+
+def bump_claims(importer: "Importer") -> None:
+    """One new version per flush for each claim that existed before the import and whose appearances or evidence
+    the flush created or changed; raised in the statement, under the locks lock_claims took. Claims the flush
+    updated, or moves through the workflow next, take their new version there."""
+    moving = {claim_id for _pending, claim_id, _wanted in importer.status_changes if claim_id is not None}
+    ids = sorted(importer.claims_touched - importer.claims_bumped - moving)
+    importer.claims_touched, importer.claims_bumped = set(), set()
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE claims_claim SET version = version + 1, updated_at = %s WHERE id = ANY(%s)",
+                [timezone.now(), ids],
+            )
 
 
 def _claim_ids(importer, batch) -> list:
@@ -462,26 +559,55 @@ def _existing(model, batch) -> list:
     )
 
 
-def write_appearances(importer, batch) -> None:
+def write_appearances(importer: "Importer", batch: list["Pending"]) -> None:
     batch = _source_ids(importer, _claim_ids(importer, batch))
     batch = importer.duplicates("appearance", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}")
     texts = _texts(importer, {p.record["source_id"] for p in batch if p.record["source_has_text"]})
     batch = [p for p in batch if _place_quote(importer, p, texts.get(p.record["source_id"]))]
+    statuses = lock_claims(importer, batch)
     existing = {(a.claim_id, a.source_id): a for a in _existing(Appearance, [p for p in batch if not p.claim_new])}
-    rows = []
+    rows, by_natural = [], {}
     for pending in batch:
         record = pending.record
         present = {name: record[name] for name in APPEARANCE_FIELDS if name in record}
         natural = (pending.claim_id, record["source_id"])
+        if natural not in existing and _quotes_locked(importer, pending, statuses, ["quote", "source"]):
+            continue
+        by_natural[natural] = pending
         rows.append((natural, present | {"claim_id": natural[0], "source_id": natural[1]}, present))
-    upsert(importer, "appearance", Appearance, rows, existing, APPEARANCE_FIELDS)
+
+    def verdict_stands(natural: Hashable, appearance: Appearance, diff: list[str]) -> bool:
+        return _quotes_locked(importer, by_natural[natural], statuses, diff)
+
+    written = upsert(importer, "appearance", Appearance, rows, existing, APPEARANCE_FIELDS, refuse=verdict_stands)
+    _touched(importer, written, statuses)
 
 
-def write_evidences(importer, batch) -> None:
+def _quotes_locked(importer: "Importer", pending: "Pending", statuses: dict[int, str], changed: list[str]) -> bool:
+    """Report (and return True) when the change touches the quotes a claim's standing verdict rests on."""
+    status = statuses.get(pending.claim_id) if pending.claim_id is not None else None
+    problem = None if status is None else verdict_lock_problem(status=status, changed=changed, what="appearance")
+    if problem is None:
+        return False
+    first = next(name for name in changed if name in APPEARANCE_BASIS_FIELDS)
+    importer.error(pending.where, RECORD_FIELD.get(first, first), problem, file=pending.file)
+    return True
+
+
+def _touched(importer: "Importer", written: Upserted, statuses: dict[int, str]) -> None:
+    """Note the claims (existing before the import) whose children this batch created or changed."""
+    for natural in (*written.created, *written.changed):
+        claim_id = natural[0]  # type: ignore[index]  # children's natural keys start with their claim's id
+        if claim_id in statuses:
+            importer.claims_touched.add(claim_id)
+
+
+def write_evidences(importer: "Importer", batch: list["Pending"]) -> None:
     batch = _source_ids(importer, _claim_ids(importer, batch))
     batch = importer.duplicates(
         "evidence", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}|{p.record['relation']}"
     )
+    statuses = lock_claims(importer, batch)
     existing = {
         (e.claim_id, e.source_id, e.relation): e for e in _existing(Evidence, [p for p in batch if not p.claim_new])
     }
@@ -493,7 +619,7 @@ def write_evidences(importer, batch) -> None:
         rows.append(
             (natural, present | {"claim_id": natural[0], "source_id": natural[1], "relation": natural[2]}, present)
         )
-    upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS)
+    _touched(importer, upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS), statuses)
 
 
 # --- statuses ------------------------------------------------------------------------------------------------

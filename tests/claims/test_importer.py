@@ -795,3 +795,107 @@ def test_a_file_broken_after_good_records_is_refused_whole(tmp_path):
     result = import_files([write(tmp_path, "a.json", broken)])
     assert any("not valid JSON" in p for p in problems(result))
     assert_nothing_written()
+
+
+# --- versions of claims whose appearances or evidence an import changes --------------------------------------------
+def _version(key: str = "c-1") -> int:
+    return Claim.objects.get(key=key).version
+
+
+def test_imported_evidence_raises_its_claims_version_once_per_import(tmp_path):
+    assert import_files([write(tmp_path, "a.json", document([claim(1)]))]).ok
+    assert _version() == 1
+    top_level = [
+        {"claim": "c-1", "source": "article", "relation": "supports", "excerpt": "$245 billion"},
+        {"claim": "c-1", "source": "article", "relation": "context", "excerpt": "has grown"},
+    ]
+    added = write(tmp_path, "b.json", document(evidence=top_level))
+    result = import_files([added])
+    assert result.ok and result.counts["evidence"]["created"] == 2
+    assert _version() == 2  # two new links, one change of the claim: one new version
+    assert import_files([added]).counts["evidence"]["unchanged"] == 2
+    assert _version() == 2  # nothing changed, nothing to tell an editor
+    edited = [top_level[0] | {"excerpt": "reaching approximately $245 billion"}]
+    assert import_files([write(tmp_path, "c.json", document(evidence=edited))]).counts["evidence"]["updated"] == 1
+    assert _version() == 3
+    assert Evidence.history.filter(history_type="~", excerpt="reaching approximately $245 billion").count() == 1
+
+
+def test_an_imported_appearance_raises_its_claims_version_once(tmp_path):
+    assert import_files([write(tmp_path, "a.json", document([claim(1)]))]).ok
+    nested = [{"source": "article", "quote": "$245 billion"}]
+    result = import_files([write(tmp_path, "b.json", document([claim(1, appearances=nested)]))])
+    assert result.ok and result.counts["appearance"]["created"] == 1 and result.counts["claim"]["unchanged"] == 1
+    assert _version() == 2
+    # The claim's own change and its new evidence in one import: still one new version.
+    evidence = [{"source": "article", "relation": "supports", "excerpt": "$245 billion"}]
+    doc = document([claim(1, value="7", appearances=nested, evidence=evidence)])
+    assert import_files([write(tmp_path, "c.json", doc)]).ok
+    assert _version() == 3
+
+
+def test_children_of_claims_created_by_the_same_import_leave_them_at_version_1(tmp_path):
+    claims = [claim(n) for n in range(10)]  # more than a batch: their evidence comes in later batches
+    evidence = [{"claim": f"c-{n}", "source": "article", "relation": "cited"} for n in range(10)]
+    assert import_files([write(tmp_path, "a.json", document(claims, evidence=evidence))]).ok
+    assert set(Claim.objects.values_list("version", flat=True)) == {1}
+
+
+# --- the verdict lock ---------------------------------------------------------------------------------------------
+VERIFIED_EVIDENCE = [{"source": "article", "relation": "supports", "excerpt": "reaching approximately $245 billion"}]
+QUOTE = [{"source": "article", "quote": "$245 billion"}]
+
+
+def _verified(tmp_path) -> Claim:
+    record = claim(1, value="42", status="verified", verdict_note="Customs data agree.")
+    doc = document([record | {"evidence": VERIFIED_EVIDENCE, "appearances": QUOTE}])
+    assert import_files([write(tmp_path, "verified.json", doc)]).ok
+    stored = Claim.objects.get()
+    assert stored.status == "verified"
+    return stored
+
+
+def test_an_import_cant_change_a_verified_claims_figure_until_it_is_reopened(tmp_path, fact_checker):
+    from claims.services import claim_transition
+
+    verified = _verified(tmp_path)
+    same = claim(1, value="42", status="verified", verdict_note="Customs data agree.")
+    again = import_files([write(tmp_path, "again.json", document([same]))])
+    assert again.ok and again.counts["claim"]["unchanged"] == 1  # an unchanged re-import passes
+    history = verified.history.count()
+
+    changed = write(tmp_path, "changed.json", document([claim(1, value="999")]))
+    result = import_files([changed])
+    assert [(e.file, e.record, e.field) for e in result.errors] == [(str(changed), "claims[0]", "value")]
+    assert "verified" in result.errors[0].message and "Reopen the claim" in result.errors[0].message
+    stored = Claim.objects.get()
+    assert (stored.value, stored.status, stored.version) == (42, "verified", verified.version)
+    assert stored.history.count() == history
+
+    claim_transition(claim=stored, to="in_review", actor=fact_checker, note="The figure is being rechecked.")
+    reopened = import_files([changed])
+    assert reopened.ok, problems(reopened)
+    stored = Claim.objects.get()
+    assert (stored.value, stored.status, stored.version) == (999, "in_review", verified.version + 2)
+    assert stored.history.latest().history_change_reason == "import changed.json"
+
+
+def test_an_import_cant_change_the_quotes_of_a_verified_claim(tmp_path):
+    verified = _verified(tmp_path)
+    requoted = [{"source": "article", "quote": "approximately $245 billion"}]
+    path = write(tmp_path, "requoted.json", document([claim(1, value="42", appearances=requoted)]))
+    result = import_files([path])
+    assert [(e.record, e.field) for e in result.errors] == [("claims[0].appearances[0]", "quote")]
+    assert "its quotes" in result.errors[0].message
+    assert Appearance.objects.get().quote == "$245 billion"
+    assert Claim.objects.get().version == verified.version
+    # A quote from another source is a new quote for the verdict to rest on: refused the same way.
+    elsewhere = [*QUOTE, {"source": "https://www.prospectmagazine.co.uk/world/69447/the-flaw", "quote": "$245 bn"}]
+    path = write(tmp_path, "elsewhere.json", document([claim(1, value="42", appearances=elsewhere)]))
+    result = import_files([path])
+    assert [(e.record, e.field) for e in result.errors] == [("claims[0].appearances[1]", "quote")]
+    assert Appearance.objects.count() == 1
+    # Evidence is not what the verdict rests on: more of it is welcome.
+    more = [{"source": "article", "relation": "context", "excerpt": "has grown"}]
+    assert import_files([write(tmp_path, "more.json", document([claim(1, value="42", evidence=more)]))]).ok
+    assert Claim.objects.get().version == verified.version + 1
