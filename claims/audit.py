@@ -8,9 +8,11 @@ import datetime
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from functools import partial
 from operator import itemgetter
+from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
@@ -60,11 +62,11 @@ def update_rows(
     objs = list(objs)
     if not objs:
         return
-    concrete = [model._meta.get_field(name) for name in fields]
+    concrete = [_concrete_field(model, name) for name in fields]
     quote = connection.ops.quote_name
-    sets = [f"{quote(field.column)} = %s" for field in concrete]
+    sets = [f"{quote(_column(field))} = %s" for field in concrete]
     for name in increment:
-        column = quote(model._meta.get_field(name).column)
+        column = quote(_column(_concrete_field(model, name)))
         sets.append(f"{column} = {column} + 1")
     sql = f"UPDATE {quote(model._meta.db_table)} SET {', '.join(sets)} WHERE id = %s"
     params = [
@@ -96,19 +98,34 @@ PLAIN_ON_POSTGRES = frozenset(
 )
 
 
-def converters(model, fields) -> list[tuple[str, object]]:
+def _concrete_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a relation, not a field with a column")
+    return field
+
+
+def _column(field: "models.Field[Any, Any]") -> str:
+    if field.column is None:  # only a field not attached to a model has none
+        raise TypeError(f"{field!r} has no column")
+    return field.column
+
+
+def converters(
+    model: type[models.Model], fields: Iterable["models.Field[Any, Any]"]
+) -> list[tuple[str, Callable[[Any], Any]]]:
     """(attname, value → database value) per field. psycopg2 adapts plain Python values itself, so most fields
     skip Django's get_db_prep_save (a measurable cost at millions of values); the rest use it."""
-    result = []
+    result: list[tuple[str, Callable[[Any], Any]]] = []
     for field in fields:
         if field.get_internal_type() in PLAIN_ON_POSTGRES:
             result.append((field.attname, _identity))
         else:
-            result.append((field.attname, lambda value, field=field: field.get_db_prep_save(value, connection)))
+            result.append((field.attname, partial(field.get_db_prep_save, connection=connection)))
     return result
 
 
-def _identity(value):
+def _identity(value: Any) -> Any:
     return value
 
 
@@ -128,7 +145,7 @@ def insert_rows(model, rows: list[dict]) -> list[dict]:
         else:
             fixed[field.attname] = field.get_default()
     names = {field.name: field.attname for field in fields}
-    given = set()  # the names the rows set: the other fixed values are the same for every row
+    given: set[str] = set()  # the names the rows set: the other fixed values are the same for every row
     for row in rows:
         given.update(row)
     overridden = {names.get(name, name) for name in given}

@@ -10,7 +10,7 @@ from .choices import SourceHealth
 from .models import CHECK_FIELDS, Publisher, Source, SourceCheck
 from .services import accept_source_changes, check_sources
 
-HEALTH_COLOURS = {
+HEALTH_COLOURS: dict[str, str] = {
     SourceHealth.NEVER_CHECKED: "#6b7280",
     SourceHealth.OK: "#15803d",
     SourceHealth.REDIRECTED: "#1d4ed8",

@@ -123,7 +123,7 @@ class Source(models.Model):
             return self.title
         if self.url:
             return self.url
-        who = self.publisher.name if self.publisher_id else "unknown publisher"
+        who = self.publisher.name if self.publisher is not None else "unknown publisher"
         return f"[untitled {self.get_kind_display().lower() if self.kind else 'source'}] {who} ({self.key})"
 
     def save(self, *args, **kwargs):

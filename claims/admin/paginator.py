@@ -1,9 +1,11 @@
 """A paginator that doesn't count a million rows on every page load."""
 
 import json
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 EXACT_BELOW = 50_000  # an unfiltered list smaller than this is counted exactly
@@ -19,6 +21,7 @@ class EstimatedCountPaginator(Paginator):
     `estimated` says whether the count is an estimate (the list then says "about N").
     """
 
+    object_list: QuerySet[Any]  # the admin's change list pages a queryset
     estimated = False
 
     @cached_property

@@ -17,17 +17,19 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views import View
 
+from factcheck.errors import DeskError
+
 from ..choices import VERDICTS, Status
 from ..importers import import_files
 from ..importers.engine import KINDS
 from ..models import Appearance, Claim, Evidence
 from ..quotes import paragraph_around
 from ..roles import IMPORT_PERMISSION, STATUS_PERMISSION
-from ..services import StaleVersion, TransitionError, allowed_moves, claim_transition, claim_withdraw, status_label
+from ..services import allowed_moves, claim_transition, claim_withdraw, status_label
 from .forms import ImportUploadForm, TransitionForm, WithdrawForm
 
 HISTORY_SHOWN = 30
-MOVE_LABELS = {
+MOVE_LABELS: dict[str, str] = {
     Status.IN_REVIEW: "Send to review",
     Status.VERIFIED: "Mark verified",
     Status.FALSE: "Mark false",
@@ -138,8 +140,8 @@ def transition_view(model_admin):
                 rating_value=data["rating_value"],
                 expected_version=data["expected_version"],
             )
-        except (TransitionError, StaleVersion) as exc:
-            messages.error(request, str(exc))
+        except DeskError as exc:
+            messages.error(request, exc.message)
             query = "?" + urlencode({"transition_note": data["note"]}) if data["note"] else ""
             return HttpResponseRedirect(back + query)
         messages.success(request, f"The claim is now {status_label(claim.status).lower()}.")
@@ -162,7 +164,7 @@ def withdraw_view(model_admin):
                     reason=form.cleaned_data["reason"],
                     superseded_by=form.cleaned_data["superseded_by"],
                 )
-            except TransitionError as exc:
+            except DeskError as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, "The claim is withdrawn; it stays on record.")

@@ -79,7 +79,7 @@ def cached_answer(request, *, conditional: bool = False) -> HttpResponse | None:
         return None
     key = request._answer_key = _key(request, stamp)
     if conditional and _etag(key) in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
         response["ETag"] = _etag(key)
         return response
     stored = cache.get(key)

@@ -17,7 +17,7 @@ from rest_framework.throttling import SimpleRateThrottle
 def _count(key: str, seconds: int) -> int:
     """Add one to the window's counter and return it; one round trip on Redis."""
     client = getattr(cache, "_cache", None)
-    if hasattr(client, "get_client"):  # django.core.cache.backends.redis.RedisCache
+    if client is not None and hasattr(client, "get_client"):  # django.core.cache.backends.redis.RedisCache
         full_key = cache.make_and_validate_key(key)
         pipe = client.get_client(full_key, write=True).pipeline()
         pipe.set(full_key, 0, ex=seconds + 1, nx=True)  # a new window's counter, expiring with it
