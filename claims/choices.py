@@ -56,19 +56,76 @@ class EvidenceRelation(models.TextChoices):
     CONTEXT = "context", "Context"
 
 
-QUALIFIER_ALIASES = {
-    "approx": Qualifier.APPROXIMATELY,
-    "about": Qualifier.APPROXIMATELY,
-    "around": Qualifier.APPROXIMATELY,
-    "at_least": Qualifier.OVER,
-    "at least": Qualifier.OVER,
-    "more_than": Qualifier.OVER,
-    "more than": Qualifier.OVER,
-    "at_most": Qualifier.UNDER,
-    "at most": Qualifier.UNDER,
-    "less_than": Qualifier.UNDER,
-    "less than": Qualifier.UNDER,
+# The words people write for the vocabularies above: one table each, read by the quantity parser (claims.quantities:
+# a word before or after a figure, as in "approximately $245 billion") and by the importer's fields (`unit`,
+# `qualifier`: claims.importers.records). A field also takes the choice's own value ("USD", "over"), which wins
+# over a word of the same spelling.
+
+# Written before a figure: "about 40", "> 5 %". Lower case; a field may write the spaces as "_" ("at_least").
+QUALIFIER_WORDS: dict[str, str] = {
+    "exactly": Qualifier.EXACT,
+    **dict.fromkeys(
+        ("approximately", "approx.", "approx", "about", "around", "roughly", "some", "nearly", "almost", "close to",
+         "circa", "c.", "~", "≈"),
+        Qualifier.APPROXIMATELY,
+    ),
+    **dict.fromkeys(
+        ("more than", "over", "above", "at least", "exceeding", "in excess of", "upwards of", ">=", "≥", ">"),
+        Qualifier.OVER,
+    ),
+    **dict.fromkeys(
+        ("less than", "fewer than", "under", "below", "at most", "up to", "no more than", "<=", "≤", "<"),
+        Qualifier.UNDER,
+    ),
+}  # fmt: skip
+QUALIFIER_ALIASES: dict[str, str] = QUALIFIER_WORDS | {
+    word.replace(" ", "_"): qualifier for word, qualifier in QUALIFIER_WORDS.items() if " " in word
 }
+
+# Written before a figure: "$245 billion", "€1.2bn".
+CURRENCY_SYMBOLS: dict[str, str] = {"$": Unit.USD, "us$": Unit.USD, "€": Unit.EUR, "£": Unit.GBP}
+
+# Written after a figure: "11 percent", "2.5 pp", "3 trillion yuan", "2x", "20 years". Lower case.
+# "times" is a multiple (×): "13 times more likely", "three times the 2020 level" compare two figures, and only ×
+# keeps that meaning. A count of occasions ("they met 42 times") is written as the number alone, which is a count,
+# the subject saying what is counted ("Putin–Xi meetings since 2013": 42).
+# "year" after a figure is a duration ("1 year"); the calendar year is the unit field's value `year` (a value wins).
+UNIT_WORDS: dict[str, str] = {
+    "percentage points": Unit.PERCENTAGE_POINTS,
+    "percentage point": Unit.PERCENTAGE_POINTS,
+    "pp": Unit.PERCENTAGE_POINTS,
+    "per cent": Unit.PERCENT,
+    "percent": Unit.PERCENT,
+    "pct": Unit.PERCENT,
+    "%": Unit.PERCENT,
+    "us dollars": Unit.USD,
+    "dollars": Unit.USD,
+    "usd": Unit.USD,
+    "euros": Unit.EUR,
+    "eur": Unit.EUR,
+    "pounds": Unit.GBP,
+    "gbp": Unit.GBP,
+    "yuan": Unit.CNY,
+    "renminbi": Unit.CNY,
+    "cny": Unit.CNY,
+    "roubles": Unit.RUB,
+    "rubles": Unit.RUB,
+    "rub": Unit.RUB,
+    "yen": Unit.JPY,
+    "jpy": Unit.JPY,
+    "times": Unit.MULTIPLE,
+    "fold": Unit.MULTIPLE,
+    "×": Unit.MULTIPLE,
+    "x": Unit.MULTIPLE,
+    "years": Unit.YEARS,
+    "year": Unit.YEARS,
+    "months": Unit.MONTHS,
+    "month": Unit.MONTHS,
+    "days": Unit.DAYS,
+    "day": Unit.DAYS,
+}
+# What a `unit` field may say: a word, a currency symbol, or the unit's value in any case (which wins: "year").
+UNIT_ALIASES: dict[str, str] = UNIT_WORDS | CURRENCY_SYMBOLS | {unit.lower(): unit for unit in Unit.values}
 
 
 # Moves of the verification workflow: status -> the statuses it may go to. claims.services.claim_transition

@@ -21,8 +21,10 @@ from sources.partial_dates import InvalidDate, parse_partial_date, period_end
 
 from .choices import ClaimType, Status, Unit
 from .models import Appearance, Claim, ClaimSearch, Evidence
+from .quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
 BIGINT = 2**63 - 1
+AMOUNT_LIMITS = {"max_digits": AMOUNT_MAX_DIGITS, "decimal_places": AMOUNT_DECIMAL_PLACES}
 SEARCH_CONFIG = "english"
 
 
@@ -73,10 +75,10 @@ class ClaimFilter(filters.FilterSet):
     unit = ChoiceInFilter(choices=Unit.choices, label="Unit; several comma-separated.")
     claim_type = ChoiceInFilter(choices=ClaimType.choices, label="Claim type; several comma-separated.")
     value_min = filters.NumberFilter(
-        field_name="value", lookup_expr="gte", max_digits=30, decimal_places=6, label="Value ≥ this (in the unit)."
+        field_name="value", lookup_expr="gte", **AMOUNT_LIMITS, label="Value ≥ this (in the unit)."
     )
     value_max = filters.NumberFilter(
-        field_name="value", lookup_expr="lte", max_digits=30, decimal_places=6, label="Value ≤ this (in the unit)."
+        field_name="value", lookup_expr="lte", **AMOUNT_LIMITS, label="Value ≤ this (in the unit)."
     )
     period_from = filters.CharFilter(
         method="filter_period_from", max_length=10, label="Period reaching into or past this date: YYYY[-MM[-DD]]."

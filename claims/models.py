@@ -16,9 +16,9 @@ from sources.models import Source
 from .appearances import appearance_date, first_appearance
 from .choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
 from .periods import Period, describe_period, parse_period, period_fields
-from .quantities import format_quantity, gap_percent, quantity_problems
+from .quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, format_quantity, gap_percent, quantity_problems
 
-AMOUNT = {"max_digits": 30, "decimal_places": 6, "null": True, "blank": True}
+AMOUNT = {"max_digits": AMOUNT_MAX_DIGITS, "decimal_places": AMOUNT_DECIMAL_PLACES, "null": True, "blank": True}
 
 
 def _within(field: str, low: int, high: int) -> Q:

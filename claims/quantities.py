@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .choices import CURRENCIES, Qualifier, Unit
+from .choices import CURRENCIES, CURRENCY_SYMBOLS, QUALIFIER_WORDS, UNIT_WORDS, Qualifier, Unit
 
 
 class InvalidQuantity(ValueError):
@@ -23,6 +23,30 @@ class Quantity:
     value: Decimal
     unit: str
     qualifier: str = Qualifier.EXACT
+
+
+# The amounts the desk stores (a claim's value and bounds, evidence's source value): 30 digits, 6 of them after the
+# point, so up to 10^24 - a trillion trillion, in any unit. The model fields (claims.models.AMOUNT), the API's
+# serializers and filters and the importer all take these; amount_problem says why a figure doesn't fit.
+AMOUNT_MAX_DIGITS = 30
+AMOUNT_DECIMAL_PLACES = 6
+AMOUNT_DIGITS_BEFORE_POINT = AMOUNT_MAX_DIGITS - AMOUNT_DECIMAL_PLACES
+
+
+def amount_problem(number: Decimal) -> str | None:
+    """Why this figure can't be stored as an amount, or None. Zeros past the sixth decimal place don't count.
+
+    Read from the digits themselves: Decimal arithmetic (abs, round) would round to its context's 28 digits first.
+    """
+    _, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):
+        return f"{number} is not a finite number"
+    beyond = -exponent - AMOUNT_DECIMAL_PLACES
+    if beyond > 0 and any(digits[-beyond:]):
+        return f"{number} has more than {AMOUNT_DECIMAL_PLACES} decimal places"
+    if digits != (0,) and len(digits) + exponent > AMOUNT_DIGITS_BEFORE_POINT:
+        return f"{number} is too large (at most {AMOUNT_DIGITS_BEFORE_POINT} digits before the point)"
+    return None
 
 
 SCALES = {
@@ -68,71 +92,6 @@ NUMBER_WORDS = {
     )
 } | {"thirty": Decimal(30), "forty": Decimal(40), "fifty": Decimal(50), "hundred": Decimal(100), "a dozen": Decimal(12)}
 
-QUALIFIER_WORDS = [
-    (
-        Qualifier.APPROXIMATELY,
-        (
-            "approximately",
-            "approx.",
-            "about",
-            "around",
-            "roughly",
-            "some",
-            "nearly",
-            "almost",
-            "close to",
-            "~",
-            "≈",
-            "circa",
-            "c.",
-        ),
-    ),
-    (
-        Qualifier.OVER,
-        ("more than", "over", "above", "at least", "exceeding", "in excess of", "upwards of", ">=", "≥", ">"),
-    ),
-    (
-        Qualifier.UNDER,
-        ("less than", "fewer than", "under", "below", "at most", "up to", "no more than", "<=", "≤", "<"),
-    ),
-]
-
-CURRENCY_SYMBOLS = {"$": Unit.USD, "us$": Unit.USD, "€": Unit.EUR, "£": Unit.GBP}
-UNIT_WORDS = [
-    # Longest first, so that "percentage points" wins over "percent".
-    ("percentage points", Unit.PERCENTAGE_POINTS),
-    ("percentage point", Unit.PERCENTAGE_POINTS),
-    ("pp", Unit.PERCENTAGE_POINTS),
-    ("per cent", Unit.PERCENT),
-    ("percent", Unit.PERCENT),
-    ("%", Unit.PERCENT),
-    ("us dollars", Unit.USD),
-    ("dollars", Unit.USD),
-    ("usd", Unit.USD),
-    ("euros", Unit.EUR),
-    ("eur", Unit.EUR),
-    ("pounds", Unit.GBP),
-    ("gbp", Unit.GBP),
-    ("yuan", Unit.CNY),
-    ("renminbi", Unit.CNY),
-    ("cny", Unit.CNY),
-    ("roubles", Unit.RUB),
-    ("rubles", Unit.RUB),
-    ("rub", Unit.RUB),
-    ("yen", Unit.JPY),
-    ("jpy", Unit.JPY),
-    ("times", Unit.COUNT),
-    ("fold", Unit.MULTIPLE),
-    ("×", Unit.MULTIPLE),
-    ("x", Unit.MULTIPLE),
-    ("years", Unit.YEARS),
-    ("year", Unit.YEARS),
-    ("months", Unit.MONTHS),
-    ("month", Unit.MONTHS),
-    ("days", Unit.DAYS),
-    ("day", Unit.DAYS),
-]
-
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
@@ -172,12 +131,8 @@ def parse_quantity(text: str, *, default_unit: str = Unit.COUNT) -> Quantity:
     if not isinstance(text, str) or not text.strip():
         raise InvalidQuantity("is empty")
     rest = " ".join(text.replace("\u00a0", " ").split())
-    qualifier = Qualifier.EXACT
-    for candidate, words in QUALIFIER_WORDS:
-        rest, found = _strip_prefix(rest, words)
-        if found:
-            qualifier = candidate
-            break
+    rest, found = _strip_prefix(rest, QUALIFIER_WORDS)
+    qualifier = QUALIFIER_WORDS[found] if found else Qualifier.EXACT
     unit = None
     rest, symbol = _strip_prefix(rest, CURRENCY_SYMBOLS)
     if symbol:
@@ -195,10 +150,10 @@ def parse_quantity(text: str, *, default_unit: str = Unit.COUNT) -> Quantity:
     if scale:
         value *= SCALES[scale]
     if rest:
-        rest, word = _strip_prefix(rest, [w for w, _ in UNIT_WORDS])
+        rest, word = _strip_prefix(rest, UNIT_WORDS)
         if word is None:
             raise InvalidQuantity(f"{text!r}: don't know the unit {rest!r}")
-        word_unit = dict(UNIT_WORDS)[word]
+        word_unit = UNIT_WORDS[word]
         if unit and word_unit != unit:
             raise InvalidQuantity(f"{text!r} names two units")
         unit = word_unit

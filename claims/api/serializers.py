@@ -1,16 +1,32 @@
 """Serializers: the read shapes (documented in the OpenAPI schema; produced fast by representation.py) and the
 write shapes (validated here: types, choices, the period's syntax; business rules are the services')."""
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from claims.choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
 from claims.models import Appearance, Claim, Evidence
 from claims.periods import InvalidPeriod, parse_period
+from claims.quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, amount_problem
 from sources.api.serializers import PublisherBriefSerializer
 from sources.models import Source
 
-DECIMAL = {"max_digits": 30, "decimal_places": 6, "allow_null": True, "required": False}
+
+class AmountField(serializers.DecimalField):
+    """An optional amount within the desk's limits: claims.quantities.amount_problem, the importer's rule too."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, **kwargs)
+
+    def validate_precision(self, value: Decimal) -> Decimal:
+        problem = amount_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
 
 
 # --- read ------------------------------------------------------------------------------------------------------
@@ -148,9 +164,9 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
     key = serializers.CharField(
         max_length=300, required=False, help_text="Derived from subject, value, period if absent."
     )
-    value = serializers.DecimalField(**DECIMAL)
-    lower_bound = serializers.DecimalField(**DECIMAL)
-    upper_bound = serializers.DecimalField(**DECIMAL)
+    value = AmountField()
+    lower_bound = AmountField()
+    upper_bound = AmountField()
     unit = serializers.ChoiceField(choices=[("", "none"), *Unit.choices], required=False)
     period = serializers.CharField(
         max_length=40, required=False, allow_blank=True,
@@ -196,7 +212,7 @@ class AppearanceWriteSerializer(serializers.ModelSerializer):
 class EvidenceWriteSerializer(serializers.ModelSerializer):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.defer("text"))
-    source_value = serializers.DecimalField(**DECIMAL)
+    source_value = AmountField()
 
     class Meta:
         model = Evidence

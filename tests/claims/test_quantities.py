@@ -25,7 +25,8 @@ PARSE = [
     ("twenty years", Quantity(D("20"), "years", "exact")),
     ("three years", Quantity(D("3"), "years", "exact")),
     ("six months", Quantity(D("6"), "months", "exact")),
-    ("42 times", Quantity(D("42"), "count", "exact")),
+    ("13 times", Quantity(D("13"), "multiple", "exact")),  # "times" is a multiple: claims.choices.UNIT_WORDS
+    ("42", Quantity(D("42"), "count", "exact")),
     ("2x", Quantity(D("2"), "multiple", "exact")),
     ("≈ 10k", Quantity(D("10000"), "count", "approximately")),
 ]
