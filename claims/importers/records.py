@@ -13,14 +13,11 @@ from sources.choices import SourceKind
 from sources.partial_dates import InvalidDate, parse_full_date, parse_partial_date
 from sources.urlnorm import InvalidURL, normalize_url
 
-from ..choices import QUALIFIER_ALIASES, ClaimType, EvidenceRelation, Qualifier, Status, Unit
+from ..choices import QUALIFIER_ALIASES, UNIT_ALIASES, ClaimType, EvidenceRelation, Qualifier, Status, Unit
 from ..periods import InvalidPeriod, parse_period, period_fields
-from ..quantities import InvalidQuantity, parse_decimal, parse_quantity, quantity_problems
+from ..quantities import InvalidQuantity, amount_problem, parse_decimal, parse_quantity, quantity_problems
 from .errors import FieldError
 from .keys import KEY_PATTERN, MAX_KEY_LENGTH, derived_claim_key
-
-MAX_DIGITS_BEFORE_POINT = 24
-MAX_DECIMAL_PLACES = 6
 
 PUBLISHER_FIELDS = ("name", "website")
 SOURCE_FIELDS = (
@@ -62,16 +59,6 @@ CLAIM_TYPES, RELATIONS, KINDS = tuple(ClaimType.values), tuple(EvidenceRelation.
 COUNT, CHANGE, EXACT = str(Unit.COUNT), str(ClaimType.CHANGE), str(Qualifier.EXACT)
 CLAIM_TYPE_ALIASES = {label.lower(): value for value, label in ClaimType.choices}
 STATUS_ALIASES = {label.lower(): value for value, label in Status.choices}
-UNIT_ALIASES = {unit.lower(): unit for unit in Unit.values} | {
-    "%": Unit.PERCENT,
-    "pct": Unit.PERCENT,
-    "pp": Unit.PERCENTAGE_POINTS,
-    "dollars": Unit.USD,
-    "$": Unit.USD,
-    "x": Unit.MULTIPLE,
-    "×": Unit.MULTIPLE,
-    "times": Unit.MULTIPLE,
-}
 KIND_ALIASES = (
     {kind: kind for kind in SourceKind.values}
     | {label.lower(): value for value, label in SourceKind.choices}
@@ -141,11 +128,9 @@ def _decimal(raw: dict, field: str) -> Decimal | None:
 
 
 def _fits(field: str, number: Decimal) -> Decimal:
-    sign, digits, exponent = number.as_tuple()
-    if exponent < -MAX_DECIMAL_PLACES and number != round(number, MAX_DECIMAL_PLACES):
-        raise FieldError(field, f"{number} has more than {MAX_DECIMAL_PLACES} decimal places")
-    if abs(number) >= Decimal(10) ** MAX_DIGITS_BEFORE_POINT:
-        raise FieldError(field, f"{number} is too large (at most {MAX_DIGITS_BEFORE_POINT} digits)")
+    problem = amount_problem(number)
+    if problem:
+        raise FieldError(field, problem)
     return number
 
 
