@@ -4,6 +4,8 @@ reviewRating ratingValue / bestRating / worstRating, itemReviewed as a Claim wit
 appearance and firstAppearance).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.utils.text import Truncator
 
@@ -26,7 +28,7 @@ def _claim_author(appearance: dict | None) -> dict | None:
 
 
 def _creative_work(appearance: dict) -> dict:
-    work = {"@type": "CreativeWork"}
+    work: dict[str, Any] = {"@type": "CreativeWork"}
     if appearance["source__url"]:
         work["url"] = appearance["source__url"]
     if appearance["source__title"]:
@@ -58,12 +60,15 @@ def claim_review(row: dict, appearances: list[dict], *, links: Links) -> dict | 
     if row["status"] not in VERDICTS:
         return None
     first = first_appearance_row(appearances)
-    rating = {"@type": "Rating", "alternateName": textual_rating_of(row["status"], row["textual_rating"])}
+    rating: dict[str, Any] = {
+        "@type": "Rating",
+        "alternateName": textual_rating_of(row["status"], row["textual_rating"]),
+    }
     if row["rating_value"] is not None:
         rating |= {"ratingValue": row["rating_value"], "bestRating": RATING_BEST, "worstRating": RATING_WORST}
     if row["verdict_note"]:
         rating["ratingExplanation"] = row["verdict_note"]
-    item = {"@type": "Claim"}
+    item: dict[str, Any] = {"@type": "Claim"}
     author = _claim_author(first)
     if author:
         item["author"] = author

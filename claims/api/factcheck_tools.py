@@ -62,8 +62,8 @@ def _stamp(value) -> str | None:
     return f"{value.isoformat()}T00:00:00Z"
 
 
-PUBLISHER_FIELDS = {"name": serializers.CharField(), "site": serializers.CharField()}
-REVIEW_FIELDS = {
+PUBLISHER_FIELDS: dict[str, serializers.Field] = {"name": serializers.CharField(), "site": serializers.CharField()}
+REVIEW_FIELDS: dict[str, serializers.Field] = {
     "publisher": inline_serializer("FactCheckPublisher", PUBLISHER_FIELDS),
     "url": serializers.URLField(),
     "title": serializers.CharField(),
@@ -71,7 +71,7 @@ REVIEW_FIELDS = {
     "textualRating": serializers.CharField(),
     "languageCode": serializers.CharField(),
 }
-CLAIM_FIELDS = {
+CLAIM_FIELDS: dict[str, serializers.Field] = {
     "text": serializers.CharField(),
     "claimant": serializers.CharField(required=False),
     "claimDate": serializers.DateTimeField(required=False),
