@@ -52,7 +52,10 @@ class QuantitySerializer(serializers.Serializer):
 
 
 class PeriodSerializer(serializers.Serializer):
-    label = serializers.CharField(help_text='Canonical written form: "2024", "2013/2024", "as of 2024" ("" for none).')
+    # A declared field named like an attribute of DRF's Field (label, source, context): the stubs see an override.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text='Canonical written form: "2024", "2013/2024", "as of 2024" ("" for none).'
+    )
     display = serializers.CharField(help_text='In words: "since 2013", "2013–2024".')
     start = serializers.DateField(allow_null=True)
     end = serializers.DateField(allow_null=True)
@@ -76,7 +79,7 @@ class WithdrawalSerializer(serializers.Serializer):
 
 class AppearanceBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    source = SourceBriefSerializer()
+    source = SourceBriefSerializer()  # type: ignore[assignment]
     quote = serializers.CharField()
     claimant = serializers.CharField()
     date = serializers.DateField(allow_null=True, help_text="When stated: the appearance's date, else the source's.")
@@ -86,7 +89,7 @@ class AppearanceBriefSerializer(serializers.Serializer):
 
 class EvidenceBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    source = SourceBriefSerializer()
+    source = SourceBriefSerializer()  # type: ignore[assignment]
     relation = serializers.ChoiceField(choices=EvidenceRelation.choices)
     excerpt = serializers.CharField()
     locator = serializers.CharField()
@@ -125,7 +128,7 @@ class ClaimSerializer(serializers.Serializer):
 
 class FacetValueSerializer(serializers.Serializer):
     value = serializers.JSONField(help_text="The value filtered on (a choice, or a publisher id).")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
 
 
@@ -198,7 +201,7 @@ class AppearanceWriteSerializer(serializers.ModelSerializer):
     """An appearance; its offsets are computed from the quote (and `start`, if given) in the source's text."""
 
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
-    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.defer("text"))
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.defer("text"))  # type: ignore[assignment]
     start = serializers.IntegerField(
         min_value=0, max_value=2**31 - 1, required=False, allow_null=True, write_only=True,
         help_text="Where the quote starts in the source's text, when it occurs more than once.",
@@ -211,7 +214,7 @@ class AppearanceWriteSerializer(serializers.ModelSerializer):
 
 class EvidenceWriteSerializer(serializers.ModelSerializer):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
-    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.defer("text"))
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.defer("text"))  # type: ignore[assignment]
     source_value = AmountField()
 
     class Meta:
@@ -249,7 +252,7 @@ class JSONLDField(serializers.JSONField):
 class ClaimReviewSerializer(serializers.Serializer):
     """schema.org ClaimReview (JSON-LD), as Google's fact-check markup documents it."""
 
-    context = serializers.CharField(help_text='"https://schema.org"')
+    context = serializers.CharField(help_text='"https://schema.org"')  # type: ignore[assignment]
     type = serializers.CharField(help_text='"ClaimReview"')
     url = serializers.URLField()
     claimReviewed = serializers.CharField()  # noqa: N815 - schema.org's property names
@@ -269,7 +272,7 @@ class ClaimReviewSerializer(serializers.Serializer):
 class ClaimReviewFeedSerializer(serializers.Serializer):
     """A schema.org DataFeed whose elements are ClaimReviews."""
 
-    context = serializers.CharField(help_text='"https://schema.org"')
+    context = serializers.CharField(help_text='"https://schema.org"')  # type: ignore[assignment]
     type = serializers.CharField(help_text='"DataFeed"')
     dataFeedElement = ClaimReviewSerializer(many=True)  # noqa: N815
 
