@@ -22,6 +22,7 @@ from factcheck.errors import DeskError
 from ..choices import VERDICTS, Status
 from ..importers import import_files
 from ..importers.engine import KINDS
+from ..importers.readers import import_endings, is_import_file
 from ..models import Appearance, Claim, Evidence
 from ..quotes import paragraph_around
 from ..roles import IMPORT_PERMISSION, STATUS_PERMISSION
@@ -196,7 +197,6 @@ class ImportView(View):
 
     model_admin = None
     template = "admin/claims/claim/import.html"
-    suffixes = (".json", ".jsonl", ".ndjson", ".csv")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(IMPORT_PERMISSION):
@@ -227,11 +227,10 @@ class ImportView(View):
         if not form.is_valid():
             return self.render(request, form=form)
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in self.suffixes:
-            form.add_error("file", f"{upload.name}: expected a file ending in {', '.join(self.suffixes)}")
+        if not is_import_file(upload.name):
+            form.add_error("file", f"{upload.name}: expected a file ending in {import_endings()}")
             return self.render(request, form=form)
-        token = f"{secrets.token_hex(16)}{suffix}"
+        token = f"{secrets.token_hex(16)}{Path(upload.name).suffix.lower()}"
         path = upload_dir() / token
         with path.open("wb") as out:
             for chunk in upload.chunks():

@@ -292,11 +292,23 @@ class CSVReader(Reader):
 
 
 READERS = (JSONReader, JSONLinesReader, CSVReader)
+# The file endings an import reads, each reader's own: the command (folders), the admin upload and open_reader
+# accept these and no other.
+IMPORT_SUFFIXES: tuple[str, ...] = tuple(suffix for reader in READERS for suffix in reader.suffixes)
+
+
+def is_import_file(name: str | Path) -> bool:
+    """Whether a file of this name is one an import reads (by its ending, in any case)."""
+    return Path(name).suffix.lower() in IMPORT_SUFFIXES
+
+
+def import_endings() -> str:
+    """The endings for a message: ".json, .jsonl, .ndjson or .csv"."""
+    return f"{', '.join(IMPORT_SUFFIXES[:-1])} or {IMPORT_SUFFIXES[-1]}"
 
 
 def open_reader(path: Path, advance: Callable[[int], None]) -> Reader:
     for reader in READERS:
         if path.suffix.lower() in reader.suffixes:
             return reader(path, advance)
-    known = ", ".join(suffix for reader in READERS for suffix in reader.suffixes)
-    raise FileProblem(f"has an unknown ending {path.suffix!r}; expected one of: {known}")
+    raise FileProblem(f"has an unknown ending {path.suffix!r}; expected {import_endings()}")

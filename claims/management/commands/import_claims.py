@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from claims.importers import import_files
 from claims.importers.engine import KINDS
+from claims.importers.readers import import_endings, is_import_file
 
 PROGRESS_THRESHOLD = 1 << 20  # files smaller than this import too fast to need a bar
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     help = "Import claims, sources, appearances and evidence from JSON, JSONL or CSV files (all or nothing)."
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders whose .json files to import")
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders whose import files to import")
         parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
         parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
         parser.add_argument("--user", help="the user the audit trail names for these changes (default: the system)")
@@ -72,14 +73,15 @@ class Command(BaseCommand):
 
 
 def expand(paths: list[str]) -> list[Path]:
-    """Folders stand for the .json, .jsonl and .csv files directly in them, in name order."""
+    """Folders stand for the files an import reads (claims.importers.readers.IMPORT_SUFFIXES) directly in them, in
+    name order."""
     files: list[Path] = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".jsonl", ".ndjson", ".csv"))
+            found = sorted(p for p in path.iterdir() if is_import_file(p))
             if not found:
-                raise CommandError(f"{name}: folder holds no .json, .jsonl or .csv file")
+                raise CommandError(f"{name}: folder holds no {import_endings()} file")
             files.extend(found)
         else:
             files.append(path)
