@@ -11,6 +11,7 @@ import re
 from sources.checking.text import normalize_for_match
 
 from .models import Evidence
+from .services import evidence_excerpt_flags
 
 _ELISION = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.")
 
@@ -32,22 +33,19 @@ def excerpt_in_text(excerpt: str, normalized_page: str) -> bool:
 def excerpt_check(*, source_id: int, page_text: str, checked_at: dt.datetime) -> tuple[int, int]:
     """Flag the source's evidence whose excerpt is gone from `page_text`, and clear the flag of those found again.
 
-    A flag keeps the time it was first raised (Evidence.excerpt_missing_since); each change of it is saved with
-    a history row. Evidence without an excerpt is left alone. Returns (newly flagged, cleared).
+    A flag keeps the time it was first raised (Evidence.excerpt_missing_since). The findings are written by
+    claims.services.evidence_excerpt_flags: each change of a flag with a history row, and the version of each
+    claim concerned raised, in one statement per check. Evidence without an excerpt is left alone. Returns
+    (newly flagged, cleared).
     """
     page = normalize_for_match(page_text)
-    flagged = cleared = 0
-    for evidence in Evidence.objects.filter(source_id=source_id).exclude(excerpt=""):
-        found = excerpt_in_text(evidence.excerpt, page)
-        if not found and evidence.excerpt_missing_since is None:
-            evidence.excerpt_missing_since = checked_at
-            evidence._change_reason = "source check: the excerpt is no longer in the page's text"
-            flagged += 1
-        elif found and evidence.excerpt_missing_since is not None:
-            evidence.excerpt_missing_since = None
-            evidence._change_reason = "source check: the excerpt is in the page's text again"
-            cleared += 1
-        else:
-            continue
-        evidence.save(update_fields=["excerpt_missing_since"])
-    return flagged, cleared
+    flag: list[int] = []
+    clear: list[int] = []
+    rows = Evidence.objects.filter(source_id=source_id).exclude(excerpt="")
+    for pk, excerpt, missing_since in rows.values_list("pk", "excerpt", "excerpt_missing_since"):
+        found = excerpt_in_text(excerpt, page)
+        if not found and missing_since is None:
+            flag.append(pk)
+        elif found and missing_since is not None:
+            clear.append(pk)
+    return evidence_excerpt_flags(flag=flag, clear=clear, checked_at=checked_at)

@@ -3,11 +3,12 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from ..choices import Status
-from ..services import StaleVersion, TransitionError, claim_assign, claim_transition, status_label
-from .forms import AssignForm, TransitionForm
+from factcheck.errors import DeskError
 
-MAX_LISTED = 15
+from ..choices import Status
+from ..services import claim_assign, claim_transition, status_label
+from .forms import AssignForm, TransitionForm
+from .writes import report_refusals
 
 
 def apply_transition(modeladmin, request, queryset, to: str, form_data: dict | None = None) -> None:
@@ -24,14 +25,11 @@ def apply_transition(modeladmin, request, queryset, to: str, form_data: dict | N
                 rating_value=data.get("rating_value"),
             )
             done += 1
-        except (TransitionError, StaleVersion) as exc:
-            refused.append((claim, str(exc)))
+        except DeskError as exc:
+            refused.append((claim, exc.message))
     if done:
         modeladmin.message_user(request, f"{done} claim(s) moved to {status_label(to).lower()}.", messages.SUCCESS)
-    for claim, reason in refused[:MAX_LISTED]:
-        modeladmin.message_user(request, f"Claim {claim.pk} ({claim.subject}) refused: {reason}", messages.ERROR)
-    if len(refused) > MAX_LISTED:
-        modeladmin.message_user(request, f"… and {len(refused) - MAX_LISTED} more refused.", messages.ERROR)
+    report_refusals(modeladmin, request, refused)
 
 
 def _verdict_action(to: str, description: str):

@@ -14,8 +14,9 @@ from ..models import Appearance, Claim, Evidence, first_appearance_of
 from ..roles import STATUS_PERMISSION
 from ..services import can_delete_claim
 from . import actions, filters, views
-from .forms import AppearanceInlineForm, ClaimAdminForm
+from .forms import AppearanceFormSet, AppearanceInlineForm, ClaimAdminForm, EvidenceFormSet
 from .paginator import EstimatedCountPaginator
+from .writes import WritesThroughServices, save_claim_page
 
 STATUS_COLOURS = {
     "unverified": "#6b7280",
@@ -41,6 +42,7 @@ def status_badge(claim) -> str:
 class AppearanceInline(admin.StackedInline):
     model = Appearance
     form = AppearanceInlineForm
+    formset = AppearanceFormSet
     extra = 0
     autocomplete_fields = ("source",)
     fields = ("source", "quote", "claimant", "stated_on", "start_offset", "end_offset")
@@ -49,6 +51,7 @@ class AppearanceInline(admin.StackedInline):
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    formset = EvidenceFormSet
     extra = 0
     autocomplete_fields = ("source",)
     fields = ("source", "relation", "excerpt", "locator", "source_value", "gap", "excerpt_check", "source_health")
@@ -76,7 +79,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
     form = ClaimAdminForm
     change_form_template = "admin/claims/claim/change_form.html"
     change_list_template = "admin/claims/claim/change_list.html"
@@ -179,22 +182,16 @@ class ClaimAdmin(SimpleHistoryAdmin):
         return ClaimFilter(data={"q": search_term}, queryset=queryset).qs, False
 
     def save_model(self, request, obj, form, change):
-        if change:
-            # clean() locked the row and checked the version; this save takes the next one.
-            obj.version = form.cleaned_data["expected_version"] + 1
-        super().save_model(request, obj, form, change)
+        pass  # the claim is written with its inlines in save_related, as one change (claims.admin.writes)
+
+    def save_related(self, request, form, formsets, change):
+        save_claim_page(request=request, form=form, formsets=formsets, change=change)
 
     def has_change_status_permission(self, request):
         return request.user.has_perm(STATUS_PERMISSION)
 
     def has_delete_permission(self, request, obj=None):
         return can_delete_claim(claim=obj, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        refused = [claim for claim in queryset if not can_delete_claim(claim=claim, user=request.user)]
-        if refused:
-            raise PermissionError("reviewed claims can only be withdrawn")
-        super().delete_queryset(request, queryset)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)

@@ -1,13 +1,29 @@
+"""The evidence list: every link between a claim and a source, searchable; its writes go through the services."""
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Evidence
+from ..services import ADMIN, evidence_save
+from .forms import EvidenceAdminForm
+from .writes import WritesThroughServices
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(WritesThroughServices, SimpleHistoryAdmin):
+    form = EvidenceAdminForm
     list_display = ("claim", "source", "relation", "locator", "source_value", "excerpt_missing_since")
     list_filter = ("relation",)
     list_select_related = ("claim", "source", "source__publisher")
     search_fields = ("claim__subject", "source__title", "excerpt")
     autocomplete_fields = ("claim", "source")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Evidence | None = None) -> Any:
+        # Evidence stays with its claim (delete it and add it to the other), as in the API.
+        return ("claim", "excerpt_missing_since") if obj is not None else ("excerpt_missing_since",)
+
+    def save_model(self, request: HttpRequest, obj: Evidence, form: Any, change: bool) -> None:
+        evidence_save(evidence=obj, data=None, actor=request.user, expected_version=None, via=ADMIN)

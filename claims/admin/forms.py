@@ -1,15 +1,25 @@
-"""Admin forms: the claim form with its version check and period parsing, appearance placement, action forms."""
+"""Admin forms: the claim form with its version check and period parsing, appearance placement, action forms.
+
+The forms check the services' rules while validating (the version, the verdict lock), so that a refusal is a
+form error on the page with the editor's input kept; the saves then go through claims.services, which apply the
+same rules again under the claim's row lock (the admin's change view runs in one transaction).
+"""
+
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 
 from ..choices import RATING_BEST, RATING_WORST
-from ..models import Appearance, Claim
+from ..models import Appearance, Claim, Evidence
 from ..periods import InvalidPeriod, parse_period
 from ..quotes import QuoteNotFound, locate_quote
 from ..roles import ADMIN, FACT_CHECKER
+from ..services import StaleVersion, child_lock_problem, claim_lock, verdict_lock_problem
+from ..services.verdicts import Part
 
 
 class ClaimAdminForm(forms.ModelForm):
@@ -38,7 +48,7 @@ class ClaimAdminForm(forms.ModelForm):
             "assignee",
         )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
@@ -50,34 +60,34 @@ class ClaimAdminForm(forms.ModelForm):
                 .order_by("username")
             )
 
-    def clean_period(self):
+    def clean_period(self) -> str:
         text = self.cleaned_data.get("period", "")
         try:
             return parse_period(text).label
         except InvalidPeriod as exc:
             raise ValidationError(str(exc)) from exc
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.instance.pk:
-            expected = cleaned.get("expected_version")
-            # Lock the row for the rest of the save (the admin view runs in one transaction), then compare.
-            current = (
-                Claim.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            )
-            if expected is None or current != expected:
-                last = self.instance.history.order_by("-history_date").select_related("history_user").first()
-                who = f" by {last.history_user.get_username()}" if last and last.history_user else ""
-                when = f" at {last.history_date:%Y-%m-%d %H:%M} UTC" if last else ""
+            # The services' version check, which locks the row for the rest of the save (the admin's view runs
+            # in one transaction); no version at all is no version of ours (0).
+            try:
+                locked = claim_lock(claim_id=self.instance.pk, expected_version=cleaned.get("expected_version") or 0)
+            except StaleVersion as exc:
                 raise ValidationError(
-                    f"This claim was changed{who}{when} since you opened it, so your changes were NOT saved "
-                    "(they are still in the form below). Open the claim again in a new tab to see the other "
-                    "change, then re-apply yours.",
+                    f"{exc.message} Your input is still in the form below: open the claim in a new tab to see the "
+                    "other change.",
                     code="stale",
-                )
+                ) from exc
+            # The period as written may differ from its canonical text ("2013/.." is "2013/"): compare that.
+            changed = [n for n in self.changed_data if n != "period" or cleaned.get("period") != locked.period]
+            problem = verdict_lock_problem(status=locked.status, changed=changed)
+            if problem:
+                raise ValidationError(problem, code="verdict_locked")
         return cleaned
 
-    def _post_clean(self):
+    def _post_clean(self) -> None:
         if not self.errors.get("period"):
             self.instance.set_period(self.cleaned_data.get("period", ""))
         super()._post_clean()
@@ -90,7 +100,7 @@ class AppearanceInlineForm(forms.ModelForm):
         model = Appearance
         fields = ("source", "quote", "claimant", "stated_on")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         source, quote = cleaned.get("source"), cleaned.get("quote")
         if source is not None and quote:
@@ -99,6 +109,60 @@ class AppearanceInlineForm(forms.ModelForm):
             except QuoteNotFound as exc:
                 raise ValidationError({"quote": exc.message}) from exc
             self.instance.start_offset, self.instance.end_offset = start, end
+        return cleaned
+
+
+class ClaimChildFormSet(BaseInlineFormSet):
+    """An inline of the claim page (appearances or evidence): refuses, as a form error above the inline, the
+    changes and deletions a standing verdict forbids (claims.services.child_lock_problem)."""
+
+    what: Part = "appearance"
+
+    def clean(self) -> None:
+        super().clean()
+        claim = self.instance
+        if claim.pk is None:
+            return
+        problems = []
+        for form in self.initial_forms:
+            if form.instance.pk is None:
+                continue
+            deleting = self.can_delete and self._should_delete_form(form)
+            if not deleting and not form.has_changed():
+                continue
+            problem = child_lock_problem(
+                what=self.what, status=claim.status, before=form.initial, changed=form.changed_data, deleting=deleting
+            )
+            if problem:
+                problems.append(problem)
+        if problems:
+            raise ValidationError(list(dict.fromkeys(problems)), code="verdict_locked")
+
+
+class AppearanceFormSet(ClaimChildFormSet):
+    what = "appearance"
+
+
+class EvidenceFormSet(ClaimChildFormSet):
+    what = "evidence"
+
+
+class EvidenceAdminForm(forms.ModelForm):
+    """A piece of evidence on its own page: the verdict lock of its claim, checked as the claim page's inline does."""
+
+    class Meta:
+        model = Evidence
+        fields = ("claim", "source", "relation", "excerpt", "locator", "source_value")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk:
+            claim = Claim.objects.only("status").get(pk=self.instance.claim_id)
+            problem = child_lock_problem(
+                what="evidence", status=claim.status, before=self.initial, changed=self.changed_data
+            )
+            if problem:
+                raise ValidationError(problem, code="verdict_locked")
         return cleaned
 
 
@@ -128,7 +192,7 @@ class AssignForm(forms.Form):
         queryset=get_user_model().objects.none(), required=False, help_text="Leave empty to unassign."
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = (
             get_user_model()
@@ -142,7 +206,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
     superseded_by = forms.IntegerField(required=False, help_text="Id of the claim that replaces this one, if any.")
 
-    def clean_superseded_by(self):
+    def clean_superseded_by(self) -> Claim | None:
         pk = self.cleaned_data.get("superseded_by")
         if pk is None:
             return None

@@ -266,25 +266,45 @@ def claim_delete(*, claim: Claim, actor: Actor, via: str = API) -> None:
 
 
 # --- appearances and evidence, one change each ----------------------------------------------------------------
+def _claim_of(obj: Child, data: Mapping[str, Any] | None) -> int:
+    """The claim a child save changes: its own, or for a new one the claim it is added to."""
+    given = (data or {}).get("claim")
+    if obj.pk is None:
+        if given is None and obj.claim_id is None:
+            raise DeskError("Say which claim this belongs to.", fields={"claim": ["This field is required."]})
+        return int(given.pk if given is not None else obj.claim_id)
+    return int(obj.claim_id)
+
+
+def _refuse_move(obj: Child, data: Mapping[str, Any] | None, change: ClaimChange) -> None:
+    given = (data or {}).get("claim")
+    if obj.pk is not None and given is not None and given.pk != change.claim.pk:
+        change._keep_claim(obj, {"claim_id": given.pk})  # raises ChildMoveRefused
+
+
 def appearance_save(
-    *, appearance: Appearance, data: Mapping[str, Any], actor: Actor, expected_version: int | None, via: str = API
+    *,
+    appearance: Appearance,
+    data: Mapping[str, Any] | None,
+    actor: Actor,
+    expected_version: int | None,
+    via: str = API,
 ) -> Appearance:
-    """Add (data["claim"]) or change an appearance, as one change of its claim."""
-    claim = data["claim"] if appearance.pk is None else appearance.claim_id
-    with claim_change(claim=claim, expected_version=expected_version, actor=actor, via=via) as change:
-        if "claim" in data and data["claim"].pk != change.claim.pk:
-            change._keep_claim(appearance, {"claim_id": data["claim"].pk})  # refuses the move
+    """Add (to data["claim"]) or change an appearance, as one change of its claim. `data`: see
+    ClaimChange.save_appearance."""
+    claim_id = _claim_of(appearance, data)
+    with claim_change(claim=claim_id, expected_version=expected_version, actor=actor, via=via) as change:
+        _refuse_move(appearance, data, change)
         return change.save_appearance(appearance, data)
 
 
 def evidence_save(
-    *, evidence: Evidence, data: Mapping[str, Any], actor: Actor, expected_version: int | None, via: str = API
+    *, evidence: Evidence, data: Mapping[str, Any] | None, actor: Actor, expected_version: int | None, via: str = API
 ) -> Evidence:
-    """Add (data["claim"]) or change a piece of evidence, as one change of its claim."""
-    claim = data["claim"] if evidence.pk is None else evidence.claim_id
-    with claim_change(claim=claim, expected_version=expected_version, actor=actor, via=via) as change:
-        if "claim" in data and data["claim"].pk != change.claim.pk:
-            change._keep_claim(evidence, {"claim_id": data["claim"].pk})
+    """Add (to data["claim"]) or change a piece of evidence, as one change of its claim."""
+    claim_id = _claim_of(evidence, data)
+    with claim_change(claim=claim_id, expected_version=expected_version, actor=actor, via=via) as change:
+        _refuse_move(evidence, data, change)
         return change.save_evidence(evidence, data)
 
 
