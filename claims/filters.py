@@ -8,6 +8,8 @@ otherwise, like every list.
 """
 
 import functools
+import operator
+import re
 from collections import OrderedDict
 from typing import Any, cast
 
@@ -24,7 +26,7 @@ from .models import Appearance, Claim, ClaimSearch, Evidence
 from .quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
 BIGINT = 2**63 - 1
-AMOUNT_LIMITS = {"max_digits": AMOUNT_MAX_DIGITS, "decimal_places": AMOUNT_DECIMAL_PLACES}
+AMOUNT_LIMITS: dict[str, Any] = {"max_digits": AMOUNT_MAX_DIGITS, "decimal_places": AMOUNT_DECIMAL_PLACES}
 SEARCH_CONFIG = "english"
 
 
@@ -63,6 +65,36 @@ class ClaimOrdering(filters.OrderingFilter):
             field = self.param_map[name]
             ordering.append(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True))
         return qs.order_by(*ordering, "-id") if ordering else qs
+
+
+# A name made of letters, a hyphen and digits ("Su-27", "F-16", "COVID-19"), alone or quoted, "-" before it to exclude.
+_DESIGNATION = re.compile(r'(?:(?<=\s)|^)(-?)"?([^\W\d_]+)-(\d+)"?(?![\w"-])')
+
+
+def search_query(text: str) -> SearchQuery:
+    """The full-text query of `q` (websearch syntax: "exact phrase", OR, -word), with model names found.
+
+    PostgreSQL's parser reads "Su-27" in a query as the word "su" followed by the number -27, but "Su-27s" in a text
+    as one hyphenated word with the parts "su" and "27s": the plain websearch query misses the plural, the usual
+    form in prose. Such a name therefore matches as "su" followed by "-27" or by a word starting with "27".
+    Queries with OR keep the plain websearch meaning.
+    """
+    names = _DESIGNATION.findall(text)
+    if not names or re.search(r"\bOR\b", text):
+        return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    parts = [
+        # letters and digits only (the pattern's groups), so the raw tsquery text is safe
+        SearchQuery(
+            f"{'!' if negated else ''}({letters.lower()} <-> '-{digits}' | {letters.lower()} <-> {digits}:*)",
+            search_type="raw",
+            config=SEARCH_CONFIG,
+        )
+        for negated, letters, digits in names
+    ]
+    rest = _DESIGNATION.sub(" ", text).strip()
+    if re.search(r"\w", rest):
+        parts.insert(0, SearchQuery(rest, search_type="websearch", config=SEARCH_CONFIG))
+    return functools.reduce(operator.and_, parts)
 
 
 class ClaimFilter(filters.FilterSet):
@@ -138,7 +170,7 @@ class ClaimFilter(filters.FilterSet):
         # One GIN-indexed document per claim (subject, quotes, source titles: claims.models.ClaimSearch, kept by
         # triggers). A semi-join lets the planner either walk the newest claims and probe each one's document (a
         # common word) or fetch the few matches through the GIN index and sort them (a rare one).
-        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        query = search_query(text)
         queryset = queryset.filter(id__in=ClaimSearch.objects.filter(document=query).values("claim_id"))
         if any(name.lstrip("-") == "relevance" for name in self.form.cleaned_data.get("ordering") or ()):
             # ts_rank over the stored document (subject weighs most, then quotes, then titles): only when asked for.
