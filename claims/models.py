@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -18,7 +19,12 @@ from .choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
 from .periods import Period, describe_period, parse_period, period_fields
 from .quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, format_quantity, gap_percent, quantity_problems
 
-AMOUNT = {"max_digits": AMOUNT_MAX_DIGITS, "decimal_places": AMOUNT_DECIMAL_PLACES, "null": True, "blank": True}
+AMOUNT: dict[str, Any] = {
+    "max_digits": AMOUNT_MAX_DIGITS,
+    "decimal_places": AMOUNT_DECIMAL_PLACES,
+    "null": True,
+    "blank": True,
+}
 
 
 def _within(field: str, low: int, high: int) -> Q:

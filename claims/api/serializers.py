@@ -2,6 +2,7 @@
 write shapes (validated here: types, choices, the period's syntax; business rules are the services')."""
 
 from decimal import Decimal
+from typing import Any
 
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -17,7 +18,7 @@ from sources.models import Source
 class AmountField(serializers.DecimalField):
     """An optional amount within the desk's limits: claims.quantities.amount_problem, the importer's rule too."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_null", True)
         kwargs.setdefault("required", False)
         super().__init__(max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, **kwargs)
