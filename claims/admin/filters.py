@@ -1,15 +1,31 @@
-"""List filters of the claim list. Each filters with EXISTS, so a claim never shows twice."""
+"""List filters of the claim list. Where the API has the same filter, the admin's asks the API's FilterSet
+(claims.filters.ClaimFilter) with the same parameter, so that a list narrowed in the admin and through the API holds
+the same claims; the FilterSet filters with EXISTS, so a claim never shows twice."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sources.models import Publisher, Source
 
-from ..models import Appearance, Evidence
+from ..filters import ClaimFilter
+from ..models import Claim, Evidence
 from ..roles import FACT_CHECKER
+
+EARLIEST_DECADE = 1950
+
+
+def by_filterset(queryset: QuerySet[Claim], **params: str) -> QuerySet[Claim]:
+    """The claims the API's FilterSet keeps for these parameters (a refused value is the admin's bad lookup)."""
+    try:
+        return ClaimFilter.apply(params, queryset)
+    except ValidationError as exc:
+        raise IncorrectLookupParameters(exc) from exc
 
 
 class PublisherFilter(admin.SimpleListFilter):
@@ -19,11 +35,9 @@ class PublisherFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [(str(pk), name) for pk, name in Publisher.objects.order_by("name").values_list("pk", "name")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: Any, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         if self.value() and self.value().isdigit():
-            return queryset.filter(
-                Exists(Appearance.objects.filter(claim=OuterRef("pk"), source__publisher_id=self.value()))
-            )
+            return by_filterset(queryset, publisher=self.value())
         return queryset
 
 
@@ -41,9 +55,9 @@ class SourceFilter(admin.SimpleListFilter):
                 return [(value, str(source)[:80])]
         return []
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: Any, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         if self.value() and self.value().isdigit():
-            return queryset.filter(Exists(Appearance.objects.filter(claim=OuterRef("pk"), source_id=self.value())))
+            return by_filterset(queryset, source=self.value())
         return queryset
 
 
@@ -51,9 +65,9 @@ class EvidenceSourceFilter(SourceFilter):
     title = "has evidence from source"
     parameter_name = "evidence_source"
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: Any, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         if self.value() and self.value().isdigit():
-            return queryset.filter(Exists(Evidence.objects.filter(claim=OuterRef("pk"), source_id=self.value())))
+            return by_filterset(queryset, evidence_source=self.value())
         return queryset
 
 
@@ -73,7 +87,7 @@ class AssigneeFilter(admin.SimpleListFilter):
         if value == "none":
             return queryset.filter(assignee__isnull=True)
         if value and value.isdigit():
-            return queryset.filter(assignee_id=value)
+            return by_filterset(queryset, assignee=value)
         return queryset
 
 
@@ -84,37 +98,31 @@ class HasEvidenceFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [("yes", "Has evidence"), ("no", "No evidence")]
 
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(evidence_count__gt=0)
-        if self.value() == "no":
-            return queryset.filter(evidence_count=0)
+    def queryset(self, request: Any, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        if self.value() in ("yes", "no"):
+            return by_filterset(queryset, has_evidence="true" if self.value() == "yes" else "false")
         return queryset
 
 
 class PeriodFilter(admin.SimpleListFilter):
-    """Claims whose period overlaps a decade."""
+    """Claims whose period overlaps a decade: the API's period_from and period_to (an open end reaches on)."""
 
     title = "period"
     parameter_name = "period"
 
     def lookups(self, request, model_admin):
         this_decade = dt.date.today().year // 10 * 10
-        decades = [(str(start), f"{start}s") for start in range(this_decade, 1950 - 1, -10)]
-        return [*decades, ("earlier", "Before 1950"), ("none", "No period")]
+        decades = [(str(start), f"{start}s") for start in range(this_decade, EARLIEST_DECADE - 1, -10)]
+        return [*decades, ("earlier", f"Before {EARLIEST_DECADE}"), ("none", "No period")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: Any, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         value = self.value()
         if value == "none":
             return queryset.filter(period_start__isnull=True, period_end__isnull=True)
         if value == "earlier":
-            return queryset.filter(Q(period_start__lt=dt.date(1950, 1, 1)) | Q(period_end__lt=dt.date(1950, 1, 1)))
-        if value and value.isdigit():
-            start, end = dt.date(int(value), 1, 1), dt.date(int(value) + 9, 12, 31)
-            return queryset.filter(
-                (Q(period_start__lte=end) | Q(period_start__isnull=True) & Q(period_end__isnull=False))
-                & (Q(period_end__gte=start) | Q(period_end__isnull=True) & Q(period_start__isnull=False))
-            )
+            return by_filterset(queryset, period_to=str(EARLIEST_DECADE - 1))
+        if value and value.isdigit() and len(value) == 4:
+            return by_filterset(queryset, period_from=value, period_to=str(int(value) + 9))
         return queryset
 
 
