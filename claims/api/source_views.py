@@ -1,14 +1,16 @@
-"""Sources and publishers, read-only. Anonymous clients see those linked to a published claim (see
-claims.selectors, imported when a request comes: sources/ doesn't import claims/ at module level)."""
+"""Sources and publishers, read-only, as the reader may see them: anonymous clients see those linked to a
+published claim. Who sees what is claims.selectors' business (source_list, publisher_list), hence these views
+live beside the claims API rather than in sources/, which knows nothing of claims."""
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
+from claims.selectors import publisher_list, source_list
 from factcheck.api.filtering import FilteredBackend
+from sources.api.serializers import PublisherSerializer, SourceSerializer
 from sources.filters import PublisherFilter, SourceFilter
 from sources.models import Publisher, Source
-
-from .serializers import PublisherSerializer, SourceSerializer
 
 
 @extend_schema(tags=["sources"])
@@ -21,9 +23,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = SourceFilter
     lookup_value_regex = r"[0-9]{1,18}"
 
-    def get_queryset(self):
-        from claims.selectors import source_list
-
+    def get_queryset(self) -> QuerySet[Source]:
         return source_list(user=getattr(self.request, "user", None)).order_by("title", "id")
 
 
@@ -37,7 +37,5 @@ class PublisherViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = PublisherFilter
     lookup_value_regex = r"[0-9]{1,18}"
 
-    def get_queryset(self):
-        from claims.selectors import publisher_list
-
+    def get_queryset(self) -> QuerySet[Publisher]:
         return publisher_list(user=getattr(self.request, "user", None)).order_by("name", "id")

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .factcheck_tools import ClaimSearchView
+from .source_views import PublisherViewSet, SourceViewSet
 from .views import AppearanceViewSet, ClaimReviewFeedView, ClaimViewSet, EvidenceViewSet
 
 router = SimpleRouter()
@@ -9,5 +10,7 @@ router.register("claims", ClaimViewSet, basename="claim")
 router.register("appearances", AppearanceViewSet, basename="appearance")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("claimreviews", ClaimReviewFeedView, basename="claimreview-feed")
+router.register("sources", SourceViewSet, basename="source")
+router.register("publishers", PublisherViewSet, basename="publisher")
 
 urlpatterns = [path("claims:search", ClaimSearchView.as_view(), name="claims-search"), *router.urls]

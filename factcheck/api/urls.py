@@ -1,4 +1,5 @@
-"""/api/v1/: the claims and sources APIs, the schema and its interactive documentation."""
+"""/api/v1/: the claims API (claims.api.urls: claims and the sources and publishers as readers see them), the schema
+and its interactive documentation."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -12,6 +13,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include("claims.api.urls")),
-    path("", include("sources.api.urls")),
     re_path(r"^[\s\S]*$", not_found),  # every other path under /api/v1/, newlines included: a JSON 404
 ]

@@ -167,6 +167,9 @@ REST_FRAMEWORK = {
     # that the client's own address is taken from X-Forwarded-For (and a client can't forge it otherwise).
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
 }
+# Who reads every record rather than the published ones: the claims app's rule, named here so that the API's
+# framework pieces (permissions, token cache, answer cache) ask it without importing the app.
+API_READS_EVERYTHING = "claims.selectors.can_read_all_claims"
 # Page sizes: ?page_size= is capped at API_MAX_PAGE_SIZE; a list counts matches exactly up to API_COUNT_LIMIT.
 API_MAX_PAGE_SIZE = 500
 API_COUNT_LIMIT = int(os.environ.get("API_COUNT_LIMIT", "10000"))
