@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from factcheck.numbers import decimal_text, normalized_decimal
+
 from .choices import CURRENCIES, CURRENCY_SYMBOLS, QUALIFIER_WORDS, UNIT_WORDS, Qualifier, Unit
 
 
@@ -159,20 +161,7 @@ def parse_quantity(text: str, *, default_unit: str = Unit.COUNT) -> Quantity:
         unit = word_unit
         if rest:
             raise InvalidQuantity(f"{text!r}: unexpected {rest!r} after the unit")
-    return Quantity(value=_normalize(value), unit=str(unit or default_unit), qualifier=str(qualifier))
-
-
-def _normalize(value: Decimal) -> Decimal:
-    """Drop trailing zeros of the fraction but keep integers in plain notation (245000000000, not 2.45E+11)."""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return normalized.quantize(Decimal(1))
-    return normalized
-
-
-def _plain(value: Decimal, *, grouping: bool = True) -> str:
-    text = f"{_normalize(value):,f}" if grouping else f"{_normalize(value):f}"
-    return text
+    return Quantity(value=normalized_decimal(value), unit=str(unit or default_unit), qualifier=str(qualifier))
 
 
 SCALE_NAMES = [(Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")]
@@ -186,13 +175,13 @@ def _scaled(value: Decimal) -> str:
     magnitude = abs(value)
     for size, name in SCALE_NAMES:
         if magnitude >= size:
-            return f"{_plain(value / size)} {name}"
-    return _plain(value)
+            return f"{decimal_text(value / size, grouping=True)} {name}"
+    return decimal_text(value, grouping=True)
 
 
 def _number(value: Decimal, unit: str) -> str:
     if unit == Unit.YEAR:
-        return _plain(value, grouping=False)
+        return decimal_text(value)
     if unit in CURRENCIES:
         sign = CURRENCY_SIGNS.get(unit)
         body = _scaled(value)
@@ -200,14 +189,14 @@ def _number(value: Decimal, unit: str) -> str:
             return f"-{sign}{body[1:]}" if body.startswith("-") else f"{sign}{body}"
         return f"{unit} {body}"
     if unit == Unit.PERCENT:
-        return f"{_plain(value)} %"
+        return f"{decimal_text(value, grouping=True)} %"
     if unit == Unit.PERCENTAGE_POINTS:
-        return f"{_plain(value)} pp"
+        return f"{decimal_text(value, grouping=True)} pp"
     if unit == Unit.MULTIPLE:
-        return f"{_plain(value)}×"
+        return f"{decimal_text(value, grouping=True)}×"
     if unit in SINGULAR:
         word = SINGULAR[unit] if value == 1 else str(unit)
-        return f"{_plain(value)} {word}"
+        return f"{decimal_text(value, grouping=True)} {word}"
     return _scaled(value)
 
 

@@ -11,17 +11,13 @@ from decimal import Decimal
 from claims.appearances import Claimant, appearance_date, claimant_of, first_appearance
 from claims.choices import VERDICTS
 from claims.periods import Period, describe_period
-from claims.quantities import _normalize, format_quantity, gap_percent
+from claims.quantities import format_quantity, gap_percent
+from factcheck.numbers import decimal_text
 
 CLAIM_FIELDS = (
     "id", "key", "subject", "claim_type", "quantity", "period", "status", "verdict", "assignee", "withdrawal",
     "appearances", "evidence", "version", "created_at", "updated_at", "links",
 )  # fmt: skip
-
-
-def decimal_text(value: Decimal | None) -> str | None:
-    """245000000000.000000 -> "245000000000"; exact, and safe from float rounding in any JSON reader."""
-    return None if value is None else format(_normalize(value), "f")
 
 
 class Links:

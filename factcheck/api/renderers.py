@@ -11,14 +11,14 @@ from decimal import Decimal
 import orjson
 from rest_framework.renderers import BaseRenderer
 
-from claims.quantities import _normalize
+from factcheck.numbers import decimal_text
 
 OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 
 def _default(obj):
     if isinstance(obj, Decimal):
-        return format(_normalize(obj), "f")
+        return decimal_text(obj)
     if isinstance(obj, dt.timedelta):
         return obj.total_seconds()
     if hasattr(obj, "__str__"):
