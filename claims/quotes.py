@@ -1,15 +1,23 @@
-"""Placing a quote in its source's text: the one rule the importer, the admin and the API share."""
+"""Placing a quote in its source's text: the one rule the importer, the admin and the API share.
 
-TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+Telling a near miss (the same words with other quotes, dashes or spaces) uses the page text normalisation of
+sources.checking.text, the one rule for what counts as the same text; a stored quote itself must still match
+character for character.
+"""
+
+from factcheck.errors import DeskError
+from sources.checking.text import normalize_text
 
 
-class QuoteNotFound(ValueError):
+class QuoteNotFound(DeskError, ValueError):
     """The quote isn't in the text (at the given offset); `field` says which input to fix."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, fields={field: [message]})
         self.field = field
-        self.message = message
 
 
 def locate_quote(text: str, quote: str, start: int | None = None) -> tuple[int | None, int | None]:
@@ -34,8 +42,9 @@ def locate_quote(text: str, quote: str, start: int | None = None) -> tuple[int |
 
 
 def near_miss(text: str, quote: str) -> str:
-    plain_quote = " ".join(quote.translate(TYPOGRAPHIC).split())
-    if plain_quote and plain_quote in " ".join(text.translate(TYPOGRAPHIC).split()):
+    """A hint when the quote is in the text once both are normalised (quotes, dashes, spaces), else ""."""
+    plain_quote = normalize_text(quote)
+    if plain_quote and plain_quote in normalize_text(text):
         return " (it is there with other quotes, dashes or spaces: copy it exactly)"
     return ""
 
