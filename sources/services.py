@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from .checking.runner import CheckOutcome, fetch_sources
 from .choices import SourceHealth
 from .models import Publisher, Source, SourceCheck
 from .partial_dates import InvalidDate, parse_partial_date
+from .signals import source_page_read
 
 logger = logging.getLogger(__name__)
 _DATE_PREFIX = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -118,11 +120,13 @@ def _since(old, new, old_since: dt.datetime | None, now: dt.datetime) -> dt.date
 
 
 def record_source_check(
-    *, outcome: CheckOutcome, actor=None, checked_at: dt.datetime | None = None
+    *, outcome: CheckOutcome, actor: AbstractBaseUser | None = None, checked_at: dt.datetime | None = None
 ) -> SourceCheck | None:
-    """Record one fetch: a SourceCheck row, the source's current state, its metadata and its evidence's excerpts.
+    """Record one fetch: a SourceCheck row, the source's current state and its metadata; tell who listens.
 
-    One transaction. Returns None when the source was deleted, or its URL changed, while it was being fetched.
+    A page's text is announced by signals.source_page_read (the claims app checks its evidence's excerpts
+    against it) inside the same transaction. Returns None when the source was deleted, or its URL changed, while
+    it was being fetched.
     """
     now = checked_at or timezone.now()
     result, page = outcome.result, outcome.page
@@ -187,10 +191,7 @@ def record_source_check(
         if page is not None:
             fill_source_metadata(source=source, page=page, actor=actor)
             if page.text is not None:
-                # Imported here, not at the top: sources must not depend on claims (see STYLE.md).
-                from claims.source_checks import excerpt_check
-
-                excerpt_check(source_id=source.pk, page_text=page.text, checked_at=now)
+                source_page_read.send(sender=Source, source_id=source.pk, page_text=page.text, checked_at=now)
     return check
 
 

@@ -70,3 +70,32 @@ def test_a_failed_fetch_does_not_flag_excerpts(site):
 def test_excerpt_matching(excerpt, found):
     page = normalize_for_match("Trade turnover amounted to \u201c$244.8 billion\u201d \u2014 a record.")
     assert excerpt_in_text(excerpt, page) is found
+
+
+def test_the_source_check_reaches_the_excerpt_check_through_its_signal(site):
+    from claims.receivers import check_excerpts_on_page_read
+    from sources.signals import source_page_read
+
+    source = SourceFactory(url=site.html("/page", WITHOUT))
+    evidence = EvidenceFactory(source=source, excerpt="Trade turnover amounted to $244.8 billion")
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    source_page_read.connect(listener, dispatch_uid="test-listener")
+    source_page_read.disconnect(dispatch_uid="claims-excerpt-check")
+    try:
+        check_sources(sources=[source])  # nothing but the signal links the check to the claims app
+        evidence.refresh_from_db()
+        assert evidence.excerpt_missing_since is None
+    finally:
+        source_page_read.disconnect(dispatch_uid="test-listener")
+        source_page_read.connect(check_excerpts_on_page_read, dispatch_uid="claims-excerpt-check")
+    checked_at = Source.objects.get(pk=source.pk).last_checked_at
+    assert len(heard) == 1 and heard[0]["source_id"] == source.pk and heard[0]["checked_at"] == checked_at
+    assert "Trade turnover fell." in heard[0]["page_text"]
+
+    check_sources(sources=[source])  # the claims app connected again: the missing excerpt is flagged
+    evidence.refresh_from_db()
+    assert evidence.excerpt_missing_since == Source.objects.get(pk=source.pk).last_checked_at
