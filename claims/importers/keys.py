@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from decimal import Decimal
 
 from django.utils.text import slugify
 
@@ -17,7 +18,7 @@ def _bounded(prefix: str, body: str) -> str:
     return f"{prefix}:{body[: MAX_KEY_LENGTH - len(prefix) - 43]}~{digest}"
 
 
-def derived_claim_key(subject: str, value, period_label: str) -> str:
+def derived_claim_key(subject: str, value: Decimal | None, period_label: str) -> str:
     """The key of a claim imported without one: subject, value and period ("auto:china-russia-trade:245…:2024")."""
     figure = "none" if value is None else format(value, "f")
     return _bounded("auto", f"{slugify(subject) or 'claim'}:{figure}:{period_label or 'any'}")

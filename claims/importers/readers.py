@@ -12,12 +12,15 @@ from collections.abc import Callable, Iterator
 from itertools import compress, tee
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ijson
 
 from .errors import FileProblem
 from .records import CLAIM_FIELDS
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 SECTIONS = ("publishers", "sources", "claims", "appearances", "evidence")
 KIND_OF_SECTION = {
@@ -41,7 +44,7 @@ SMALL_FILE = 64 << 20  # malformed JSON this small is parsed again by json to po
 class Item(NamedTuple):
     kind: str  # publisher, source, source_ref (CSV: create if missing), claim, appearance, evidence
     where: str  # "claims[12]" or "line 14"
-    raw: dict
+    raw: dict[str, Any]
 
 
 class CountingReader(io.RawIOBase):
@@ -63,16 +66,17 @@ class CountingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: "WriteableBuffer") -> int:
+        view = memoryview(buffer)
         if self._limit is not None:
-            buffer = memoryview(buffer)[: max(0, self._limit - self._offset)]
-            if not len(buffer):
+            view = view[: max(0, self._limit - self._offset)]
+            if not len(view):
                 return 0
-        count = self._file.readinto(buffer)
+        count = self._file.readinto(view)
         if count:
             if self._decoder is not None:
                 try:
-                    self._decoder.decode(bytes(buffer[:count]))
+                    self._decoder.decode(bytes(view[:count]))
                 except UnicodeDecodeError as exc:
                     raise FileProblem(f"is not UTF-8 text: invalid byte at offset {self._offset + exc.start}") from exc
             self._offset += count
@@ -272,7 +276,7 @@ class CSVReader(Reader):
             raise FileProblem("the header needs at least the columns subject and claim_type", record="line 1")
 
     @staticmethod
-    def _row_items(values: dict, where: str) -> Iterator[Item]:
+    def _row_items(values: dict[str, Any], where: str) -> Iterator[Item]:
         claim = {name: values[name] for name in CSV_CLAIM_COLUMNS if name in values}
         source = {name.removeprefix("source_"): values[name] for name in CSV_SOURCE_COLUMNS if name in values}
         if "quote" in values:
