@@ -157,14 +157,14 @@ class Claim(models.Model):
         figure = self.display_quantity
         return f"{self.subject}: {figure}" if figure else self.subject
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # evidence_count belongs to the database's triggers: an update never writes the copy loaded with the row.
         if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [name for name in WRITABLE_CLAIM_FIELDS if name not in deferred]
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         """The figure's rules, with a message on the field to fix (the same rules the importer applies)."""
         from django.core.exceptions import ValidationError
 

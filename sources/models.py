@@ -1,5 +1,7 @@
 """Publishers and the documents that can be cited: articles, reports, surveys, datasets."""
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -126,7 +128,7 @@ class Source(models.Model):
         who = self.publisher.name if self.publisher is not None else "unknown publisher"
         return f"[untitled {self.get_kind_display().lower() if self.kind else 'source'}] {who} ({self.key})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.normalized_url = normalize_url(self.url) if self.url else None
         super().save(*args, **kwargs)
 
