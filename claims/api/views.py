@@ -4,6 +4,9 @@ Views parse the request, call claims.selectors (reads) or the services (writes) 
 representation.py. Who sees what is the selectors' business: an invisible claim is a 404 everywhere.
 """
 
+from collections.abc import Callable
+
+from django.db.models import Model
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -12,7 +15,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -301,8 +304,9 @@ class _ChildViewSet(
     filter_backends = [FilteredBackend]
     lookup_value_regex = ID
     columns: tuple[str, ...] = ()
-    write_serializer = None
-    save = None
+    # Named by each child view: its write serializer and the service that saves it.
+    write_serializer: type[serializers.Serializer] | None = None
+    save: Callable[..., Model] | None = None
 
     def _rows(self, queryset):
         return queryset.values(*self.columns, "claim__value", "claim__version", "updated_at")
@@ -330,8 +334,11 @@ class _ChildViewSet(
         data = serializer.validated_data
         if obj.pk is None and not self.get_claims().filter(pk=data["claim"].pk).exists():
             raise ValidationError({"claim": ["no claim with this id that you may see"]})
-        saved = type(self).save(obj=obj, data=data, actor=request.user, expected_version=version)
+        saved = save(obj=obj, data=data, actor=request.user, expected_version=version)
         row = self._one(saved.pk)
+        save = type(self).save
+        if self.write_serializer is None or save is None:
+            raise NotImplementedError(f"{type(self).__name__} names no write serializer or save service")
         return _child_answer(row, self._build, row["claim__version"], status_code=status_code)
 
     def get_claims(self):
