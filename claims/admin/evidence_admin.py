@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..models import Evidence
 from ..services import ADMIN, evidence_save
 from .forms import EvidenceAdminForm
-from .writes import WritesThroughServices
+from .writes import WritesThroughServices, desk_user
 
 
 @admin.register(Evidence)
@@ -26,4 +26,4 @@ class EvidenceAdmin(WritesThroughServices, SimpleHistoryAdmin):
         return ("claim", "excerpt_missing_since") if obj is not None else ("excerpt_missing_since",)
 
     def save_model(self, request: HttpRequest, obj: Evidence, form: Any, change: bool) -> None:
-        evidence_save(evidence=obj, data=None, actor=request.user, expected_version=None, via=ADMIN)
+        evidence_save(evidence=obj, data=None, actor=desk_user(request), expected_version=None, via=ADMIN)

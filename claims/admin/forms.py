@@ -52,8 +52,9 @@ class ClaimAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
-        if "assignee" in self.fields:
-            self.fields["assignee"].queryset = (
+        assignee = self.fields.get("assignee")
+        if isinstance(assignee, forms.ModelChoiceField):
+            assignee.queryset = (
                 get_user_model()
                 .objects.filter(Q(groups__name__in=[FACT_CHECKER, ADMIN]) | Q(is_superuser=True), is_active=True)
                 .distinct()
@@ -68,7 +69,7 @@ class ClaimAdminForm(forms.ModelForm):
             raise ValidationError(str(exc)) from exc
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance.pk:
             # The services' version check, which locks the row for the rest of the save (the admin's view runs
             # in one transaction); no version at all is no version of ours (0).
@@ -90,7 +91,7 @@ class ClaimAdminForm(forms.ModelForm):
     def _post_clean(self) -> None:
         if not self.errors.get("period"):
             self.instance.set_period(self.cleaned_data.get("period", ""))
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # ModelForm's, absent from the stubs
 
 
 class AppearanceInlineForm(forms.ModelForm):
@@ -101,7 +102,7 @@ class AppearanceInlineForm(forms.ModelForm):
         fields = ("source", "quote", "claimant", "stated_on")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         source, quote = cleaned.get("source"), cleaned.get("quote")
         if source is not None and quote:
             try:
@@ -127,7 +128,7 @@ class ClaimChildFormSet(BaseInlineFormSet):
         for form in self.initial_forms:
             if form.instance.pk is None:
                 continue
-            deleting = self.can_delete and self._should_delete_form(form)
+            deleting = self.can_delete and self._should_delete_form(form)  # type: ignore[attr-defined]
             if not deleting and not form.has_changed():
                 continue
             problem = child_lock_problem(
@@ -155,7 +156,7 @@ class EvidenceAdminForm(forms.ModelForm):
         fields = ("claim", "source", "relation", "excerpt", "locator", "source_value")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance.pk:
             claim = Claim.objects.only("status").get(pk=self.instance.claim_id)
             problem = child_lock_problem(
@@ -194,7 +195,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = (
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ModelChoiceField)
+        assignee.queryset = (
             get_user_model()
             .objects.filter(Q(groups__name__in=[FACT_CHECKER, ADMIN]) | Q(is_superuser=True), is_active=True)
             .distinct()

@@ -12,6 +12,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -25,6 +27,13 @@ from ..services import ADMIN, CLAIM_EDITABLE, ClaimChange, child_delete, claim_c
 MAX_LISTED = 15
 
 
+def desk_user(request: HttpRequest) -> AbstractUser:
+    """The signed-in user acting in the admin (its views let no one else in)."""
+    if not isinstance(request.user, AbstractUser):
+        raise PermissionDenied
+    return request.user
+
+
 def claim_form_data(form: forms.ModelForm) -> dict[str, Any]:
     """The claim form's editable values as the services take them (the period as its canonical text)."""
     return {name: form.cleaned_data[name] for name in (*CLAIM_EDITABLE, "period") if name in form.cleaned_data}
@@ -35,10 +44,10 @@ def save_claim_page(*, request: HttpRequest, form: forms.ModelForm, formsets: It
     """Save the claim page (the form and its inline formsets) as one change of the claim."""
     claim = form.instance
     if not change:
-        claim_create(data=claim_form_data(form), actor=request.user, via=ADMIN, instance=claim)
+        claim_create(data=claim_form_data(form), actor=desk_user(request), via=ADMIN, instance=claim)
     expected = form.cleaned_data.get("expected_version") if change else None
     with claim_change(
-        claim=claim.pk, expected_version=expected, actor=request.user, via=ADMIN, created=not change
+        claim=claim.pk, expected_version=expected, actor=desk_user(request), via=ADMIN, created=not change
     ) as edit:
         if change:
             edit.update_claim(claim_form_data(form))
@@ -62,7 +71,7 @@ def save_children(formset: BaseInlineFormSet, edit: ClaimChange) -> None:
 def report_refusals(modeladmin: admin.ModelAdmin, request: HttpRequest, refused: list[tuple[Model, str]]) -> None:
     """One message per refused object, naming its claim (the first MAX_LISTED, then a count)."""
     for obj, reason in refused[:MAX_LISTED]:
-        claim = obj if isinstance(obj, Claim) else obj.claim
+        claim = obj if isinstance(obj, Claim) else obj.claim  # type: ignore[attr-defined]  # a claim's child
         what = "" if isinstance(obj, Claim) else f"{obj._meta.verbose_name} {obj.pk} of "
         modeladmin.message_user(request, f"{what}Claim {claim.pk} ({claim.subject}) refused: {reason}", messages.ERROR)
     if len(refused) > MAX_LISTED:
@@ -72,9 +81,9 @@ def report_refusals(modeladmin: admin.ModelAdmin, request: HttpRequest, refused:
 def delete_one(obj: Model, request: HttpRequest) -> None:
     """Delete a claim, an appearance or a piece of evidence through the services."""
     if isinstance(obj, Claim):
-        claim_delete(claim=obj, actor=request.user, via=ADMIN)
+        claim_delete(claim=obj, actor=desk_user(request), via=ADMIN)
     elif isinstance(obj, (Appearance, Evidence)):
-        child_delete(obj=obj, actor=request.user, expected_version=None, via=ADMIN)
+        child_delete(obj=obj, actor=desk_user(request), expected_version=None, via=ADMIN)
     else:
         raise TypeError(f"not a claim or a child of one: {obj!r}")
 
@@ -92,7 +101,7 @@ def delete_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset
     for obj in queryset.order_by("pk"):
         try:
             with transaction.atomic():  # the admin's log entry is written before the deletion, and kept with it
-                modeladmin.log_deletions(request, [obj])
+                modeladmin.log_deletions(request, queryset.filter(pk=obj.pk))
                 delete_one(obj, request)
         except DeskError as exc:
             refused.append((obj, exc.message))

@@ -31,7 +31,7 @@ from ..models import Appearance, Claim, Evidence
 from ..periods import NO_PERIOD
 from ..quotes import locate_quote
 from .trail import API, Actor, audit_next_save
-from .verdicts import VerdictLocked, child_lock_problem, verdict_lock_problem
+from .verdicts import Part, VerdictLocked, child_lock_problem, verdict_lock_problem
 from .versions import claim_lock, claim_version_bump, lock_claims
 from .workflow import can_delete_claim
 
@@ -70,7 +70,8 @@ def _names(changed: Collection[str]) -> list[str]:
 def _stored(model: type[Child], pk: int | None, tracked: tuple[str, ...]) -> dict[str, Any] | None:
     if pk is None:
         return None
-    return model.objects.filter(pk=pk).values(*tracked, "claim_id").first()
+    row: dict[str, Any] | None = model.objects.filter(pk=pk).values(*tracked, "claim_id").first()
+    return row
 
 
 class ClaimChange:
@@ -150,7 +151,7 @@ class ClaimChange:
 
     def delete_child(self, obj: Child) -> None:
         """Delete an appearance or piece of evidence of this claim."""
-        what = "appearance" if isinstance(obj, Appearance) else "evidence"
+        what: Part = "appearance" if isinstance(obj, Appearance) else "evidence"
         tracked = APPEARANCE_TRACKED if isinstance(obj, Appearance) else EVIDENCE_TRACKED
         stored = _stored(type(obj), obj.pk, tracked)
         if stored is None:

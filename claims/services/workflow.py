@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -83,7 +84,7 @@ def transition_problem(
             f"from {status_label(claim.status).lower()} it can go to: {allowed}."
         )
     if has_evidence is None and to in NEEDS_EVIDENCE:
-        has_evidence = _decisive_evidence().filter(claim=claim).exists()
+        has_evidence = _decisive_evidence().filter(claim_id=claim.pk).exists()
     if to in NEEDS_EVIDENCE and not has_evidence:
         return (
             f"To mark a claim {status_label(to).lower()}, first add evidence that supports or contradicts it, "
@@ -272,7 +273,7 @@ def claim_transition(
         if rating_value is not None and not RATING_WORST <= rating_value <= RATING_BEST:
             raise TransitionError(f"The numeric rating must be between {RATING_WORST} and {RATING_BEST}.")
         before = _apply_status(locked, to, actor, note, textual_rating, rating_value)
-        locked.version = F("version") + 1  # type: ignore[assignment]  # raised in the database
+        locked.version = F("version") + 1  # raised in the database
         reason = f"{status_label(before)} → {status_label(to)}" + (f": {note.strip()}" if note else "")
         audit_next_save(locked, actor=actor, reason=reason)
         locked.save()
@@ -280,7 +281,7 @@ def claim_transition(
     return locked
 
 
-def claim_assign(*, claims: Iterable[Claim], assignee: Actor, actor: Actor) -> int:
+def claim_assign(*, claims: Iterable[Claim], assignee: User | None, actor: Actor) -> int:
     """Assign claims to a fact-checker (or unassign with None); each change is in the audit trail."""
     count = 0
     with transaction.atomic():
@@ -288,7 +289,7 @@ def claim_assign(*, claims: Iterable[Claim], assignee: Actor, actor: Actor) -> i
             if claim.assignee_id == (assignee.pk if assignee else None):
                 continue
             claim.assignee = assignee
-            claim.version = F("version") + 1  # type: ignore[assignment]  # raised in the database
+            claim.version = F("version") + 1  # raised in the database
             reason = f"assigned to {assignee.get_username()}" if assignee else "unassigned"
             audit_next_save(claim, actor=actor, reason=reason)
             claim.save()
@@ -309,7 +310,7 @@ def claim_withdraw(*, claim: Claim, actor: Actor, reason: str, superseded_by: Cl
         locked.withdrawn_at = timezone.now()
         locked.withdrawal_reason = reason.strip()
         locked.superseded_by = superseded_by
-        locked.version = F("version") + 1  # type: ignore[assignment]  # raised in the database
+        locked.version = F("version") + 1  # raised in the database
         audit_next_save(locked, actor=actor, reason=f"withdrawn: {reason.strip()}")
         locked.save()
         locked.refresh_from_db()
