@@ -329,6 +329,9 @@ class _ChildViewSet(
         return _child_answer(row, self._build, row["claim__version"])
 
     def _save(self, request, obj, *, partial: bool, version: int | None, status_code: int) -> Response:
+        save = type(self).save
+        if self.write_serializer is None or save is None:
+            raise NotImplementedError(f"{type(self).__name__} names no write serializer or save service")
         serializer = self.write_serializer(obj, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -336,9 +339,6 @@ class _ChildViewSet(
             raise ValidationError({"claim": ["no claim with this id that you may see"]})
         saved = save(obj=obj, data=data, actor=request.user, expected_version=version)
         row = self._one(saved.pk)
-        save = type(self).save
-        if self.write_serializer is None or save is None:
-            raise NotImplementedError(f"{type(self).__name__} names no write serializer or save service")
         return _child_answer(row, self._build, row["claim__version"], status_code=status_code)
 
     def get_claims(self):
