@@ -294,3 +294,17 @@ def test_the_excerpt_flag_is_not_what_a_verdict_rests_on(fact_checker):
     source_id = claim.evidence.get().source_id
     assert excerpt_check(source_id=source_id, page_text="Nothing of the sort.", checked_at=timezone.now()) == (1, 0)
     assert version_of(claim) == 2 and Claim.objects.get(pk=claim.pk).status == "verified"
+
+
+def test_a_source_check_raises_the_version_through_its_signal(fact_checker):
+    """record_source_check announces the page it read (sources.signals.source_page_read); the claims app's
+    excerpt check answers through the write owner."""
+    from sources.models import Source
+    from sources.signals import source_page_read
+
+    source = SourceFactory()
+    flagged, untouched = ClaimFactory(), ClaimFactory()
+    EvidenceFactory(claim=flagged, source=source, excerpt="Gone from the page.")
+    EvidenceFactory(claim=untouched, source=source, excerpt="Still there")
+    source_page_read.send(sender=Source, source_id=source.pk, page_text="Still there.", checked_at=timezone.now())
+    assert (version_of(flagged), version_of(untouched)) == (2, 1)
