@@ -12,16 +12,18 @@ import hashlib
 import queue
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, reset_queries, transaction
 
+from ..services import Actor
 from . import writers
 from .errors import FieldError, FileProblem, ImportProblem, TooManyErrors
-from .readers import open_reader
+from .readers import Reader, open_reader
 from .records import (
     appearance_record,
     claim_record,
@@ -29,6 +31,12 @@ from .records import (
     publisher_record,
     source_record,
 )
+
+Record = dict[str, Any]  # a record's clean values, as records.py returns them
+Outcome = Record | FieldError  # a record validated: its values, or what is wrong with it
+Stage = Callable[[str, Reader], None]
+K = TypeVar("K")
+V = TypeVar("V")
 
 KINDS = ("publisher", "source", "claim", "appearance", "evidence")
 FLUSH_ORDER = ("publisher", "source", "source_ref", "claim", "appearance", "evidence")
@@ -47,7 +55,7 @@ WRITERS: dict[str, Callable[["Importer", list["Pending"]], None]] = {
 class ImportResult:
     """Counts per kind (created / updated / unchanged) and the problems found; nothing is written unless ok."""
 
-    counts: dict[str, Counter] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
     errors: list[ImportProblem] = field(default_factory=list)
     dry_run: bool = False
     truncated: bool = False
@@ -61,20 +69,20 @@ class ImportResult:
         return self.ok and not self.dry_run
 
 
-class LRU(OrderedDict):
+class LRU(OrderedDict[K, V]):
     """A dict that forgets its least recently used entries beyond `limit`."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int) -> None:
         super().__init__()
         self.limit = limit
 
-    def get(self, key, default=None):
+    def get(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]
         if key in self:
             self.move_to_end(key)
             return self[key]
         return default
 
-    def put(self, key, value) -> None:
+    def put(self, key: K, value: V) -> None:
         self[key] = value
         self.move_to_end(key)
         if len(self) > self.limit:
@@ -87,12 +95,13 @@ class Pending:
 
     file: str
     where: str
-    record: dict
+    record: Record
     claim_id: int | None = None  # set for appearances and evidence nested in a claim
     claim_key: str | None = None
     nested: bool = False
     claim_new: bool = False  # nested in a claim created in this flush: nothing of it can be in the database yet
-    children: list | None = None  # a claim's validated nested records, between validation and queueing
+    # a claim's validated nested records (kind, record), between validation and queueing
+    children: "list[tuple[str, Pending]] | None" = None
 
 
 class SeenKeys:
@@ -100,7 +109,7 @@ class SeenKeys:
 
     table = "import_seen_keys"
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.cursor = connection.cursor()
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.table} "
@@ -177,21 +186,28 @@ class Importer:
     """One import run over one or more files. Use import_files() rather than this class directly."""
 
     def __init__(
-        self, *, batch_size: int, max_errors: int, advance: Callable[[int], None], stage: Callable, actor=None
-    ):
+        self,
+        *,
+        batch_size: int,
+        max_errors: int,
+        advance: Callable[[int], None],
+        stage: Stage,
+        actor: Actor = None,
+    ) -> None:
         self.actor = actor
         self.reason = "import"
-        self.status_changes: list[tuple[Pending, int, str]] = []
+        # (record, claim id, status to move it to), or (record, None, why the workflow refused its new claim's status)
+        self.status_changes: list[tuple[Pending, int | None, str]] = []
         self.batch_size = batch_size
         self.max_errors = max_errors
         self.advance = advance
         self.stage = stage
         self.result = ImportResult()
         self.buffers: dict[str, list[Pending]] = {kind: [] for kind in FLUSH_ORDER}
-        self.publisher_ids = LRU(10_000)
-        self.source_info = LRU(50_000)  # reference tuple -> (id, identity string, has text)
-        self.texts = LRU(64)  # source id -> text
-        self.seen: SeenKeys | None = None
+        self.publisher_ids: LRU[str, int] = LRU(10_000)
+        self.source_info: LRU[tuple[Any, ...], tuple[int, bool]] = LRU(50_000)  # reference tuple -> (id, has text)
+        self.texts: LRU[int, str] = LRU(64)  # source id -> text
+        self.seen: SeenKeys  # set by run()
         self.imported_claims: ImportedClaims  # set by run()
         # Per flush: ids of existing claims whose children it created or changed, and of claims it updated.
         self.claims_touched: set[int] = set()
@@ -243,7 +259,7 @@ class Importer:
             self.error("", "", f"can't be read: {exc.strerror or exc}")
         self.flush()
 
-    def accept(self, kind: str, where: str, outcome: "dict | FieldError") -> None:
+    def accept(self, kind: str, where: str, outcome: Outcome) -> None:
         if isinstance(outcome, FieldError):
             self.error(where, outcome.field, outcome.message)
             return
@@ -329,7 +345,7 @@ class Importer:
 CHILDREN = "_children"  # a claim record's nested records, validated with it
 
 
-def validate(kind: str, raw, base_dir: Path) -> dict:
+def validate(kind: str, raw: Any, base_dir: Path) -> Record:
     """A record's clean values (FieldError if it is invalid). A claim's nested records are validated too, and kept
     under CHILDREN as validate_children() returns them."""
     if kind == "publisher":
@@ -343,14 +359,15 @@ def validate(kind: str, raw, base_dir: Path) -> dict:
     return evidence_record(raw, nested=False)
 
 
-def validate_children(record: dict, where: str) -> list[tuple[str, str, "dict | FieldError"]]:
+def validate_children(record: Record, where: str) -> list[tuple[str, str, Outcome]]:
     """(kind, where, clean values or FieldError) of a claim record's nested appearances and evidence."""
-    children = []
+    children: list[tuple[str, str, Outcome]] = []
     for nested, validator, kind in (
         ("appearances", appearance_record, "appearance"),
         ("evidence", evidence_record, "evidence"),
     ):
         for index, raw in enumerate(record.get(nested, ())):
+            outcome: Outcome
             try:
                 outcome = validator(raw, nested=True)
             except FieldError as exc:
@@ -362,7 +379,7 @@ def validate_children(record: dict, where: str) -> list[tuple[str, str, "dict | 
 _END = object()
 
 
-def validated_items(reader, base_dir: Path, *, queue_size: int) -> Iterator[tuple[str, str, "dict | FieldError"]]:
+def validated_items(reader: Reader, base_dir: Path, *, queue_size: int) -> Iterator[tuple[str, str, Outcome]]:
     """(kind, where, clean values or FieldError) of every record the reader yields, in the file's order.
 
     Reading and validation are pure Python and touch no database, so they run in a thread of their own, a bounded
@@ -370,10 +387,10 @@ def validated_items(reader, base_dir: Path, *, queue_size: int) -> Iterator[tupl
     one (the database driver lets go of the interpreter while it waits). A problem reading the file comes out
     here, after the records read before it, as it would without the thread.
     """
-    handoff: queue.Queue = queue.Queue(maxsize=queue_size)
+    handoff: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=queue_size)
     stop = threading.Event()
 
-    def put(entry) -> bool:
+    def put(entry: tuple[Any, ...]) -> bool:  # (kind, where, outcome), or (_END, the exception or None)
         while not stop.is_set():
             try:
                 handoff.put(entry, timeout=0.1)
@@ -385,6 +402,7 @@ def validated_items(reader, base_dir: Path, *, queue_size: int) -> Iterator[tupl
     def produce() -> None:
         try:
             for item in reader.items():
+                outcome: Outcome
                 try:
                     outcome = validate(item.kind, item.raw, base_dir)
                     if item.kind == "claim":
@@ -414,14 +432,14 @@ def validated_items(reader, base_dir: Path, *, queue_size: int) -> Iterator[tupl
 
 
 def import_files(
-    paths: list[Path | str],
+    paths: "Sequence[Path | str]",
     *,
     dry_run: bool = False,
     advance: Callable[[int], None] | None = None,
-    stage: Callable | None = None,
+    stage: Stage | None = None,
     batch_size: int | None = None,
     max_errors: int | None = None,
-    actor=None,
+    actor: Actor = None,
 ) -> ImportResult:
     """Import the files, all or nothing. `advance(n)` is told of bytes read; `stage(file, reader)` of each file.
 

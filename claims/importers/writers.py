@@ -4,10 +4,10 @@ Each writer gets the importer (for errors, counts, caches) and a batch of Pendin
 savepoint of the import's transaction.
 """
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db import connection, models
 from django.db.models import Q
@@ -30,7 +30,14 @@ from ..services import (
 from .keys import derived_source_key
 
 if TYPE_CHECKING:
-    from .engine import Importer, Pending
+    from .engine import Importer, Pending, Record
+
+# A reference to a source: ("key", key), ("url", normalized url) or ("title", publisher name or None, title).
+SourceRef = tuple[str | None, ...]
+SourceInfo = tuple[int, bool]  # the source's id, and whether it holds a text to place quotes in
+N = TypeVar("N", bound=Hashable)  # a record's natural key: a name, a claim key, (claim id, source id, …)
+AppearanceKey = tuple[int, int]  # (claim id, source id)
+EvidenceKey = tuple[int, int, str]  # (claim id, source id, relation)
 
 SOURCE_FIELDS = (
     "title",
@@ -81,29 +88,29 @@ RECORD_FIELD = {
 
 # refuse(natural key, current object, names of the fields the record changes) -> True to leave the row as it is
 # (the callable reports why); the import then fails as a whole.
-RefuseChange = Callable[[Hashable, Any, list[str]], bool]
+RefuseChange = Callable[[N, Any, list[str]], bool]
 
 
 @dataclass
-class Upserted:
+class Upserted(Generic[N]):
     """What upsert() did: every record's object by natural key, and the keys it created and changed."""
 
-    objects: dict[Hashable, Any] = field(default_factory=dict)  # instances, or SimpleNamespace rows when created
-    created: list[Hashable] = field(default_factory=list)
-    changed: list[Hashable] = field(default_factory=list)
+    objects: dict[N, Any] = field(default_factory=dict)  # instances, or SimpleNamespace rows when created
+    created: list[N] = field(default_factory=list)
+    changed: list[N] = field(default_factory=list)
 
 
 def upsert(
     importer: "Importer",
     kind: str,
     model: type[models.Model],
-    rows: list[tuple[Hashable, dict[str, Any], dict[str, Any]]],
-    existing: dict[Hashable, Any],
+    rows: Sequence[tuple[N, "Record", "Record"]],
+    existing: Mapping[N, Any],
     fields: tuple[str, ...],
     *,
-    reason_of: Callable[[dict[str, Any]], str] | None = None,
-    refuse: RefuseChange | None = None,
-) -> Upserted:
+    reason_of: Callable[["Record"], str] | None = None,
+    refuse: RefuseChange[N] | None = None,
+) -> Upserted[N]:
     """rows: (natural key, values for a new object, values present in the record).
 
     `reason_of(values)`, when given, is the audit trail's change reason for a created row (default: the import's).
@@ -111,8 +118,10 @@ def upsert(
     since the row was read still counts: callers read `existing` under row locks (see lock_claims).
     """
     now = timezone.now()
-    done = Upserted()
-    created, changed, changed_fields = [], [], set()
+    done: Upserted[N] = Upserted()
+    created: list[tuple[N, Record]] = []
+    changed: list[Any] = []
+    changed_fields: set[str] = set()
     for key, new_values, present in rows:
         current = existing.get(key)
         if current is None:
@@ -132,30 +141,32 @@ def upsert(
         else:
             importer.count(kind, "unchanged")
     # Bulk writes bypass the save signals the audit trail listens to, so history rows are written alongside.
-    history = {"user_id": importer.actor.pk if importer.actor else None, "reason": importer.reason, "date": now}
+    user_id = importer.actor.pk if importer.actor else None
     if created:
         # New rows are written from their values, without model instances (millions of them in a big import).
         rows_written = insert_rows(model, [values for _key, values in created])
         for (key, _values), row in zip(created, rows_written, strict=True):
             done.objects[key] = SimpleNamespace(**row)
             done.created.append(key)
-        by_reason: dict[str, list[dict]] = {}
+        by_reason: dict[str, list[Record]] = {}
         for row in rows_written:
             by_reason.setdefault(importer.reason if reason_of is None else reason_of(row), []).append(row)
         for reason, written in by_reason.items():
-            record_created_history(model, written, **(history | {"reason": reason}))
+            record_created_history(model, written, user_id=user_id, reason=reason, date=now)
         importer.count(kind, "created", len(created))
     if changed:
         # A stale editor must not overwrite an imported change: the import takes a new version too.
         increment = ("version",) if any(f.name == "version" for f in model._meta.concrete_fields) else ()
         update_rows(model, changed, sorted(changed_fields | {"updated_at"}), increment=increment)
-        record_history(model, [obj.pk for obj in changed], history_type="~", **history)
+        record_history(
+            model, [obj.pk for obj in changed], history_type="~", user_id=user_id, reason=importer.reason, date=now
+        )
         importer.count(kind, "updated", len(changed))
     return done
 
 
 # --- publishers ----------------------------------------------------------------------------------------------
-def write_publishers(importer, batch) -> None:
+def write_publishers(importer: "Importer", batch: list["Pending"]) -> None:
     batch = importer.duplicates("publisher", batch, lambda p: p.record["name"])
     names = [p.record["name"] for p in batch]
     existing = {pub.name: pub for pub in Publisher.objects.filter(name__in=names)}
@@ -164,7 +175,7 @@ def write_publishers(importer, batch) -> None:
         importer.publisher_ids.put(name, obj.id)
 
 
-def publisher_ids(importer, names: set[str], *, create_missing: bool = False) -> dict[str, int]:
+def publisher_ids(importer: "Importer", names: set[str], *, create_missing: bool = False) -> dict[str, int]:
     """Ids of publishers by name, from the cache or one query; missing ones created only when asked."""
     found = {name: importer.publisher_ids.get(name) for name in names}
     missing = [name for name, pid in found.items() if pid is None]
@@ -182,7 +193,7 @@ def publisher_ids(importer, names: set[str], *, create_missing: bool = False) ->
 
 
 # --- sources -------------------------------------------------------------------------------------------------
-def identity(record: dict) -> tuple:
+def identity(record: "Record") -> SourceRef:
     """The reference tuple that identifies a source record: by key, else URL, else title and publisher."""
     if record["key"]:
         return ("key", record["key"])
@@ -191,11 +202,11 @@ def identity(record: dict) -> tuple:
     return ("title", record.get("publisher"), record["title"])
 
 
-def ref_text(ref: tuple) -> str:
+def ref_text(ref: SourceRef) -> str:
     return ":".join("" if part is None else str(part) for part in ref)
 
 
-def _remember(importer, source: Source, publisher_name: str | None) -> None:
+def _remember(importer: "Importer", source: Source, publisher_name: str | None) -> None:
     info = (source.id, bool(source.text) if hasattr(source, "text") else False)
     importer.source_info.put(("key", source.key), info)
     if source.normalized_url:
@@ -204,9 +215,11 @@ def _remember(importer, source: Source, publisher_name: str | None) -> None:
         importer.source_info.put(("title", publisher_name, source.title), info)
 
 
-def resolve_sources(importer, refs: set[tuple]) -> dict[tuple, tuple[int, bool]]:
-    """(id, has text) for each reference, from the cache or up to three queries. Unknown refs are left out."""
-    found, wanted = {}, []
+def resolve_sources(importer: "Importer", refs: set[SourceRef]) -> dict[SourceRef, SourceInfo | None]:
+    """(id, has text) for each reference, from the cache or up to three queries. Unknown refs are left out; an
+    ambiguous title (several sources share it and the publisher) maps to None."""
+    found: dict[SourceRef, SourceInfo | None] = {}
+    wanted: list[SourceRef] = []
     for ref in refs:
         info = importer.source_info.get(ref)
         if info is None:
@@ -224,14 +237,14 @@ def resolve_sources(importer, refs: set[tuple]) -> dict[tuple, tuple[int, bool]]
         condition |= Q(normalized_url__in=urls)
     for ref in wanted:
         if ref[0] == "title":
-            publisher = Q(publisher__name=ref[1]) if ref[1] else Q(publisher__isnull=True)
-            condition |= Q(title=ref[2]) & publisher
+            of_publisher = Q(publisher__name=ref[1]) if ref[1] else Q(publisher__isnull=True)
+            condition |= Q(title=ref[2]) & of_publisher
     rows = (
         Source.objects.filter(condition)
         .annotate(text_length=Length("text"))
         .values_list("id", "key", "normalized_url", "title", "publisher__name", "text_length")
     )
-    by_title: dict[tuple, list] = {}
+    by_title: dict[SourceRef, list[SourceInfo]] = {}
     for sid, key, url, title, publisher, text_length in rows:
         info = (sid, bool(text_length))
         importer.source_info.put(("key", key), info)
@@ -250,9 +263,9 @@ def resolve_sources(importer, refs: set[tuple]) -> dict[tuple, tuple[int, bool]]
     return found
 
 
-def _source_values(record: dict, publisher_id) -> tuple[dict, dict]:
+def _source_values(record: "Record", publisher_id: int | None) -> tuple["Record", "Record"]:
     present_names = record["_present"]
-    values = {"publisher_id": publisher_id}
+    values: Record = {"publisher_id": publisher_id}
     for name in SOURCE_FIELDS:
         if name in record:
             values[name] = record[name]
@@ -267,20 +280,20 @@ def _source_values(record: dict, publisher_id) -> tuple[dict, dict]:
     return values, present
 
 
-def write_sources(importer, batch) -> None:
+def write_sources(importer: "Importer", batch: list["Pending"]) -> None:
     batch = importer.duplicates("source", batch, lambda p: ref_text(identity(p.record)))
     _write_sources(importer, batch, soft=False)
 
 
-def write_source_refs(importer, batch) -> None:
+def write_source_refs(importer: "Importer", batch: list["Pending"]) -> None:
     """CSV rows name the source their quote appears in: create it when missing, never update it."""
-    unique = {}
+    unique: dict[SourceRef, Pending] = {}
     for pending in batch:
         unique.setdefault(identity(pending.record), pending)
     _write_sources(importer, list(unique.values()), soft=True)
 
 
-def _write_sources(importer, batch, *, soft: bool) -> None:
+def _write_sources(importer: "Importer", batch: list["Pending"], *, soft: bool) -> None:
     names = {p.record["publisher"] for p in batch if p.record.get("publisher")}
     pids = publisher_ids(importer, names, create_missing=soft)
     keys = [p.record["key"] for p in batch if p.record["key"]]
@@ -288,18 +301,20 @@ def _write_sources(importer, batch, *, soft: bool) -> None:
     titled = [p.record for p in batch if not p.record["key"] and not p.record["normalized_url"]]
     condition = Q(key__in=keys) | Q(normalized_url__in=urls)
     for record in titled:
-        publisher = (
-            Q(publisher_id=pids.get(record.get("publisher"))) if record.get("publisher") else Q(publisher__isnull=True)
+        of_publisher = (
+            Q(publisher_id=pids.get(record["publisher"])) if record.get("publisher") else Q(publisher__isnull=True)
         )
-        condition |= Q(title=record["title"]) & publisher
+        condition |= Q(title=record["title"]) & of_publisher
     found = list(Source.objects.filter(condition).select_related("publisher"))
     by_key = {s.key: s for s in found}
     by_url = {s.normalized_url: s for s in found if s.normalized_url}
-    by_title: dict[tuple, list] = {}
+    by_title: dict[tuple[str | None, str], list[Source]] = {}
     for s in found:
-        by_title.setdefault((s.publisher.name if s.publisher_id else None, s.title), []).append(s)
+        by_title.setdefault((s.publisher.name if s.publisher is not None else None, s.title), []).append(s)
 
-    rows, existing, changed_texts = [], {}, []
+    rows: list[tuple[str, Record, Record]] = []
+    existing: dict[str, Source] = {}
+    changed_texts: list[tuple[Pending, int, str]] = []
     for pending in batch:
         record = pending.record
         publisher = record.get("publisher")
@@ -325,7 +340,7 @@ def _write_sources(importer, batch, *, soft: bool) -> None:
                 )
                 continue
             current = same[0] if same else None
-        values, present = _source_values(record, pids.get(publisher))
+        values, present = _source_values(record, pids.get(publisher) if publisher else None)
         if current is not None and record["key"] and current.key != record["key"]:
             if not current.key.startswith(DERIVED_PREFIXES):
                 importer.error(
@@ -353,7 +368,7 @@ def _write_sources(importer, batch, *, soft: bool) -> None:
         importer.texts.pop(source.id, None)
 
 
-def _texts_keep_quotes(importer, changed_texts) -> bool:
+def _texts_keep_quotes(importer: "Importer", changed_texts: list[tuple["Pending", int, str]]) -> bool:
     """A source's new text must still hold its appearances' quotes at their offsets."""
     ok = True
     for pending, source_id, text in changed_texts:
@@ -479,7 +494,7 @@ def bump_claims(importer: "Importer") -> None:
             )
 
 
-def _claim_ids(importer, batch) -> list:
+def _claim_ids(importer: "Importer", batch: list["Pending"]) -> list["Pending"]:
     """Resolve the claim keys of top-level records; report dangling ones; return the records that resolve."""
     wanted = {p.record["claim"] for p in batch if p.claim_id is None}
     ids = dict(Claim.objects.filter(key__in=wanted).values_list("key", "id")) if wanted else {}
@@ -500,7 +515,7 @@ def _claim_ids(importer, batch) -> list:
     return kept
 
 
-def _source_ids(importer, batch) -> list:
+def _source_ids(importer: "Importer", batch: list["Pending"]) -> list["Pending"]:
     """Resolve each record's source reference; report dangling and ambiguous ones."""
     found = resolve_sources(importer, {p.record["source"] for p in batch})
     kept = []
@@ -513,7 +528,7 @@ def _source_ids(importer, batch) -> list:
                 f"no source with {ref[0]} {ref_text(ref[1:])!r} (define it under sources, or import it first)",
                 file=pending.file,
             )
-        elif found[ref] is None:
+        elif (info := found[ref]) is None:
             importer.error(
                 pending.where,
                 "source",
@@ -521,12 +536,12 @@ def _source_ids(importer, batch) -> list:
                 file=pending.file,
             )
         else:
-            pending.record["source_id"], pending.record["source_has_text"] = found[ref]
+            pending.record["source_id"], pending.record["source_has_text"] = info
             kept.append(pending)
     return kept
 
 
-def _texts(importer, source_ids: set[int]) -> dict[int, str]:
+def _texts(importer: "Importer", source_ids: set[int]) -> dict[int, str | None]:
     texts = {sid: importer.texts.get(sid) for sid in source_ids}
     missing = [sid for sid, text in texts.items() if text is None]
     if missing:
@@ -536,7 +551,7 @@ def _texts(importer, source_ids: set[int]) -> dict[int, str]:
     return texts
 
 
-def _place_quote(importer, pending, text: str | None) -> bool:
+def _place_quote(importer: "Importer", pending: "Pending", text: str | None) -> bool:
     """Set the quote's offsets in the source's text; False (with an error) when it isn't there."""
     record = pending.record
     try:
@@ -547,7 +562,7 @@ def _place_quote(importer, pending, text: str | None) -> bool:
     return True
 
 
-def _existing(model, batch) -> list:
+def _existing(model: type[Appearance] | type[Evidence], batch: list["Pending"]) -> list[Any]:
     """The rows that records of a batch may update. Children of a claim created in this flush have none yet, so
     they are left out of the look-up (and it is skipped when none other remain)."""
     if not batch:
@@ -565,22 +580,32 @@ def write_appearances(importer: "Importer", batch: list["Pending"]) -> None:
     texts = _texts(importer, {p.record["source_id"] for p in batch if p.record["source_has_text"]})
     batch = [p for p in batch if _place_quote(importer, p, texts.get(p.record["source_id"]))]
     statuses = lock_claims(importer, batch)
-    existing = {(a.claim_id, a.source_id): a for a in _existing(Appearance, [p for p in batch if not p.claim_new])}
-    rows, by_natural = [], {}
+    existing: dict[AppearanceKey, Appearance] = {
+        (a.claim_id, a.source_id): a for a in _existing(Appearance, [p for p in batch if not p.claim_new])
+    }
+    rows: list[tuple[AppearanceKey, Record, Record]] = []
+    by_natural: dict[AppearanceKey, Pending] = {}
     for pending in batch:
         record = pending.record
         present = {name: record[name] for name in APPEARANCE_FIELDS if name in record}
-        natural = (pending.claim_id, record["source_id"])
+        natural = (_claim_of(pending), record["source_id"])
         if natural not in existing and _quotes_locked(importer, pending, statuses, ["quote", "source"]):
             continue
         by_natural[natural] = pending
         rows.append((natural, present | {"claim_id": natural[0], "source_id": natural[1]}, present))
 
-    def verdict_stands(natural: Hashable, appearance: Appearance, diff: list[str]) -> bool:
+    def verdict_stands(natural: AppearanceKey, appearance: Appearance, diff: list[str]) -> bool:
         return _quotes_locked(importer, by_natural[natural], statuses, diff)
 
     written = upsert(importer, "appearance", Appearance, rows, existing, APPEARANCE_FIELDS, refuse=verdict_stands)
-    _touched(importer, written, statuses)
+    _touched(importer, [*written.created, *written.changed], statuses)
+
+
+def _claim_of(pending: "Pending") -> int:
+    """The id of the claim a child record belongs to, resolved by _claim_ids (or given by its claim's record)."""
+    if pending.claim_id is None:
+        raise ValueError(f"{pending.where}: the record's claim was not resolved")
+    return pending.claim_id
 
 
 def _quotes_locked(importer: "Importer", pending: "Pending", statuses: dict[int, str], changed: list[str]) -> bool:
@@ -594,10 +619,10 @@ def _quotes_locked(importer: "Importer", pending: "Pending", statuses: dict[int,
     return True
 
 
-def _touched(importer: "Importer", written: Upserted, statuses: dict[int, str]) -> None:
+def _touched(importer: "Importer", naturals: list[AppearanceKey] | list[EvidenceKey], statuses: dict[int, str]) -> None:
     """Note the claims (existing before the import) whose children this batch created or changed."""
-    for natural in (*written.created, *written.changed):
-        claim_id = natural[0]  # type: ignore[index]  # children's natural keys start with their claim's id
+    for natural in naturals:
+        claim_id = natural[0]  # children's natural keys start with their claim's id
         if claim_id in statuses:
             importer.claims_touched.add(claim_id)
 
@@ -608,22 +633,23 @@ def write_evidences(importer: "Importer", batch: list["Pending"]) -> None:
         "evidence", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}|{p.record['relation']}"
     )
     statuses = lock_claims(importer, batch)
-    existing = {
+    existing: dict[EvidenceKey, Evidence] = {
         (e.claim_id, e.source_id, e.relation): e for e in _existing(Evidence, [p for p in batch if not p.claim_new])
     }
-    rows = []
+    rows: list[tuple[EvidenceKey, Record, Record]] = []
     for pending in batch:
         record = pending.record
         present = {name: record[name] for name in EVIDENCE_FIELDS if name in record}
-        natural = (pending.claim_id, record["source_id"], record["relation"])
+        natural = (_claim_of(pending), record["source_id"], record["relation"])
         rows.append(
             (natural, present | {"claim_id": natural[0], "source_id": natural[1], "relation": natural[2]}, present)
         )
-    _touched(importer, upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS), statuses)
+    written = upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS)
+    _touched(importer, [*written.created, *written.changed], statuses)
 
 
 # --- statuses ------------------------------------------------------------------------------------------------
-def move_statuses(importer, changes) -> None:
+def move_statuses(importer: "Importer", changes: list[tuple["Pending", int | None, str]]) -> None:
     """Move imported claims to their records' statuses through the workflow's bulk door (same rules).
 
     `changes` holds (pending, claim id, status) to move, and (pending, None, why refused) for new claims whose
