@@ -328,6 +328,7 @@ def claim_record(raw: dict) -> dict:
 
 
 def _quantity_into(raw: dict, record: dict) -> None:
+    value: Decimal | None
     if raw.get("quantity") not in (None, ""):
         if raw.get("value") not in (None, ""):
             raise FieldError("quantity", "give either quantity or value, not both")
