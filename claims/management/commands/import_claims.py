@@ -1,15 +1,17 @@
 """`manage.py import_claims PATH [PATH…] [--dry-run]`: a thin wrapper around claims.importers.import_files."""
 
 import sys
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims.importers import import_files
-from claims.importers.engine import KINDS
-from claims.importers.readers import import_endings, is_import_file
+from claims.importers.engine import KINDS, ImportResult
+from claims.importers.readers import Reader, import_endings, is_import_file
 
 PROGRESS_THRESHOLD = 1 << 20  # files smaller than this import too fast to need a bar
 
@@ -17,13 +19,15 @@ PROGRESS_THRESHOLD = 1 << 20  # files smaller than this import too fast to need 
 class Command(BaseCommand):
     help = "Import claims, sources, appearances and evidence from JSON, JSONL or CSV files (all or nothing)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders whose import files to import")
         parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
         parser.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
         parser.add_argument("--user", help="the user the audit trail names for these changes (default: the system)")
 
-    def handle(self, *args, paths, dry_run, no_progress, user=None, **options):
+    def handle(
+        self, *args: Any, paths: list[str], dry_run: bool, no_progress: bool, user: str | None = None, **options: Any
+    ) -> None:
         actor = None
         if user:
             actor = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: user}).first()
@@ -36,12 +40,12 @@ class Command(BaseCommand):
         show = not no_progress and total >= PROGRESS_THRESHOLD
         bar = tqdm(total=total, unit="B", unit_scale=True, disable=not show, file=sys.stderr, desc="import")
 
-        def stage(file, reader):
+        def stage(file: str, reader: Reader) -> None:
             # A JSON file is read once per section after a structure pass; widen the bar as that is learnt.
             bar.set_description(Path(file).name)
 
-        def advance(n):
-            if bar.n + n > bar.total:
+        def advance(n: int) -> None:
+            if bar.total is not None and bar.n + n > bar.total:
                 bar.total = bar.n + n + total
             bar.update(n)
 
@@ -55,7 +59,7 @@ class Command(BaseCommand):
                 f"import rejected: {len(result.errors)}{'+' if result.truncated else ''} error(s); nothing was written"
             )
 
-    def report(self, result) -> None:
+    def report(self, result: ImportResult) -> None:
         for problem in result.errors:
             self.stderr.write(self.style.ERROR(str(problem)))
         if result.truncated:
