@@ -93,11 +93,12 @@ class ClaimChange:
         before = {name: getattr(claim, name) for name in CLAIM_TRACKED}
         fill_claim(claim, data)
         changed = [name for name in CLAIM_TRACKED if getattr(claim, name) != before[name]]
+        if not changed:
+            return []  # nothing for the audit trail; the save still takes its version (claim_change)
         self._refuse_if_locked(verdict_lock_problem(status=claim.status, changed=changed))
         claim.full_clean()
         names = _names(changed)
-        reason = f"edited through {self.via}: " + (", ".join(names) or "no change")
-        audit_next_save(claim, actor=self.actor, reason=reason)
+        audit_next_save(claim, actor=self.actor, reason=f"edited through {self.via}: {', '.join(names)}")
         claim.save(update_fields=[*changed, "updated_at"])
         return names
 
@@ -177,10 +178,11 @@ class ClaimChange:
             )
 
     def _save(self, obj: Child, stored: dict[str, Any] | None, changed: list[str]) -> None:
-        if stored is None:
-            reason = f"added through {self.via}"
-        else:
-            reason = f"edited through {self.via}: " + (", ".join(_names(changed)) or "no change")
+        if stored is not None and not changed:
+            return  # the same values again: no write, no history row
+        reason = f"added through {self.via}" if stored is None else f"edited through {self.via}: "
+        if stored is not None:
+            reason += ", ".join(_names(changed)) or "the quote's position"
         audit_next_save(obj, actor=self.actor, reason=reason)
         obj.save()
 

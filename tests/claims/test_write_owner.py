@@ -67,6 +67,7 @@ def test_an_admin_evidence_edit_raises_the_version_exactly_once_and_is_audited(c
     response = client.post(change_url(claim), data | {"evidence-0-locator": "p. 4", "evidence-1-locator": "p. 9"})
     assert response.status_code == 302, response.content[:3000]
     assert version_of(claim) == before + 1  # two pieces of evidence and the claim form: one save, one version
+    assert claim.history.count() == 1  # the claim's own fields didn't change: no empty entry in its history
     assert (Evidence.objects.get(pk=first.pk).locator, Evidence.objects.get(pk=second.pk).locator) == ("p. 4", "p. 9")
     record = Evidence.objects.get(pk=first.pk).history.latest()
     assert record.history_user == fact_checker and record.history_change_reason == "edited through the admin: locator"
