@@ -20,6 +20,7 @@ from django.views import View
 from factcheck.errors import DeskError
 
 from ..choices import VERDICTS, Status
+from ..history import HistoryEntry, history_entry
 from ..importers import import_files
 from ..importers.engine import KINDS
 from ..importers.readers import import_endings, is_import_file
@@ -50,8 +51,9 @@ def quote_in_context(appearance) -> str:
     )
 
 
-def history_entries(claim: Claim) -> list[dict]:
-    """The latest changes to the claim, its appearances and its evidence: who, when, what, and why."""
+def history_entries(claim: Claim) -> list[HistoryEntry]:
+    """The latest changes to the claim, its appearances and its evidence (claims.history entries, as the API's
+    history shows them), newest first, with user ids shown as names."""
     related = [Appearance.history, Evidence.history]
     records = chain(
         claim.history.select_related("history_user")[:HISTORY_SHOWN],
@@ -59,23 +61,10 @@ def history_entries(claim: Claim) -> list[dict]:
     )
     entries = []
     for record in sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORY_SHOWN]:
-        changes = []
-        previous = record.prev_record if record.history_type == "~" else None
-        if previous is not None:
-            delta = record.diff_against(previous)
-            changes = [(change.field, change.old, change.new) for change in delta.changes]
-            if not changes and not record.history_change_reason:
-                continue  # a save that changed nothing but the version (e.g. an edit of an inline only)
-        entries.append(
-            {
-                "date": record.history_date,
-                "user": record.history_user,
-                "kind": record.instance_type._meta.verbose_name,
-                "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
-                "reason": record.history_change_reason or "",
-                "changes": changes,
-            }
-        )
+        entry = history_entry(record, record.prev_record if record.history_type == "~" else None)
+        if entry.type == "changed" and not entry.changes and not entry.reason:
+            continue  # a save that changed nothing shown (e.g. the claim's version, after an edit of an inline)
+        entries.append(entry)
     _name_users(entries)
     return entries
 
@@ -83,12 +72,12 @@ def history_entries(claim: Claim) -> list[dict]:
 USER_FIELDS = ("reviewer", "assignee")
 
 
-def _name_users(entries: list[dict]) -> None:
+def _name_users(entries: list[HistoryEntry]) -> None:
     """Show user ids in changes as user names (one query)."""
     ids = {
         value
         for entry in entries
-        for field, old, new in entry["changes"]
+        for field, old, new in entry.changes
         if field in USER_FIELDS
         for value in (old, new)
         if value
@@ -97,9 +86,11 @@ def _name_users(entries: list[dict]) -> None:
         return
     names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
     for entry in entries:
-        entry["changes"] = [
-            (field, names.get(old, old), names.get(new, new)) if field in USER_FIELDS else (field, old, new)
-            for field, old, new in entry["changes"]
+        entry.changes = [
+            change._replace(old=names.get(change.old, change.old), new=names.get(change.new, change.new))
+            if change.field in USER_FIELDS
+            else change
+            for change in entry.changes
         ]
 
 

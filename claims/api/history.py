@@ -1,15 +1,18 @@
-"""A claim's audit trail (django-simple-history) as API entries: who, when, what changed field by field, why."""
+"""A claim's audit trail (django-simple-history) as API entries: who, when, what changed field by field, why.
+
+The entries are claims.history's, as the admin's claim page shows them; this module pages them and writes them as
+JSON."""
 
 from decimal import Decimal
+from typing import Any
 
+from claims.history import HistoryEntry, history_entry
 from claims.models import Claim
 
 from .representation import decimal_text
 
-TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
-
-def _plain(value):
+def _plain(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, Decimal):
@@ -43,28 +46,21 @@ class ClaimHistory:
         return entries
 
     @staticmethod
-    def entry(record, previous) -> dict:
-        changes = []
-        if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
-            changes = [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in delta.changes]
-        elif record.history_type == "+":
-            changes = [
-                {"field": f.attname.removesuffix("_id") if f.is_relation else f.attname, "old": None,
-                 "new": _plain(getattr(record, f.attname))}
-                for f in Claim._meta.concrete_fields
-                if f.attname not in ("id", "version", "created_at", "updated_at") and hasattr(record, f.attname)
-                and getattr(record, f.attname) not in (None, "", False)
-            ]  # fmt: skip
-        user = record.history_user
-        return {
-            "id": record.history_id,
-            "date": record.history_date,
-            "user": None if user is None else {"id": user.pk, "username": user.get_username()},
-            "type": TYPES.get(record.history_type, record.history_type),
-            "reason": record.history_change_reason,
-            "changes": changes,
-        }
+    def entry(record: Any, previous: Any | None) -> dict[str, Any]:
+        return entry_json(history_entry(record, previous))
+
+
+def entry_json(entry: HistoryEntry) -> dict[str, Any]:
+    """An entry as the API writes it (HistoryEntrySerializer): values as JSON text, no reason as null."""
+    user = entry.user
+    return {
+        "id": entry.id,
+        "date": entry.date,
+        "user": None if user is None else {"id": user.pk, "username": user.get_username()},
+        "type": entry.type,
+        "reason": entry.reason or None,
+        "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in entry.changes],
+    }
 
 
 def claim_history(claim: Claim) -> ClaimHistory:
