@@ -6,6 +6,7 @@ representation.py. Who sees what is the selectors' business: an invisible claim 
 
 from collections.abc import Callable
 
+from django.db import router
 from django.db.models import Model
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +20,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from claims.filters import AppearanceFilter, ClaimFilter, EvidenceFilter
@@ -69,6 +71,11 @@ from .serializers import (
 )
 
 ID = r"[0-9]{1,18}"
+
+
+def _answer_scope(request: Request) -> str:
+    """What a cached claims answer depends on besides its URL (factcheck.api.response_cache): who may see what."""
+    return "all" if can_read_all_claims(request.user) else "published"
 
 
 def _fields(request) -> set[str] | None:
@@ -164,7 +171,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     )
     def list(self, request):
         """Claims matching the filters, a page at a time; or all of them as CSV / NDJSON (`format=`)."""
-        cached = cached_answer(request, conditional=True)
+        cached = cached_answer(request, scope=_answer_scope(request), using=router.db_for_read(Claim), conditional=True)
         if cached is not None:
             return cached
         claims = claim_list(user=request.user, filters=request.query_params)
@@ -199,7 +206,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[FIELDS_PARAM], responses=ClaimSerializer)
     def retrieve(self, request, pk=None):
         """One claim with its appearances, evidence and verdict. The ETag header carries its version."""
-        cached = cached_answer(request)
+        cached = cached_answer(request, scope=_answer_scope(request), using=router.db_for_read(Claim))
         if cached is not None:
             return cached
         return store_answer(request, self, self._answer(int(pk)))

@@ -2,8 +2,10 @@
 
 Page mode (`?page=2&page_size=100`): `count` is exact up to settings.API_COUNT_LIMIT matches and null above it
 (`count_exact: false`): counting a million rows for every page would cost more than the page itself. Counts are
-kept settings.API_COUNT_CACHE_SECONDS in the shared cache, so a count may lag the rows by that much. The page
-size is capped at settings.API_MAX_PAGE_SIZE.
+kept settings.API_COUNT_CACHE_SECONDS in the shared cache. In an answer that the answer cache keeps
+(factcheck.api.response_cache) the count is keyed by the same database snapshot as the answer, so it is exact for
+it; elsewhere a count may lag the rows by up to API_COUNT_CACHE_SECONDS. The page size is capped at
+settings.API_MAX_PAGE_SIZE.
 
 Cursor mode (`?cursor=` to start, then follow `next`): rows in the order they last changed (updated_at, id),
 read by keyset, so a sync never skips or repeats a row while others edit; a row edited during the sync moves to
@@ -14,16 +16,19 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from .response_cache import answer_snapshot
 
 
 def _positive_int(request, name: str, default: int) -> int:
@@ -35,15 +40,20 @@ def _positive_int(request, name: str, default: int) -> int:
     return int(raw)
 
 
-def _cached_count(queryset, limit: int) -> int:
+def _cached_count(queryset: QuerySet[Any], limit: int, *, snapshot: str | None) -> int:
     """The matches up to limit + 1, kept API_COUNT_CACHE_SECONDS in the shared cache per distinct query: a count
-    scans up to `limit` index entries, more than the page itself costs; a count a few seconds old is fine."""
+    scans up to `limit` index entries, more than the page itself costs.
+
+    With a `snapshot` (the answer being built is cached under it) the entry is that snapshot's: a cached answer
+    never embeds a count older than its own key. Without one, a count a few seconds old is fine.
+    """
     counting = queryset.order_by().values("pk")[: limit + 1]
     seconds = settings.API_COUNT_CACHE_SECONDS
     if not seconds:
         return counting.count()
     sql, params = counting.query.sql_with_params()
-    key = "api:count:" + hashlib.sha1(f"{counting.db}|{sql}|{params!r}".encode()).hexdigest()
+    raw = f"{snapshot or ''}|{counting.db}|{sql}|{params!r}"
+    key = "api:count:" + hashlib.sha1(raw.encode()).hexdigest()
     counted = cache.get(key)
     if counted is None:
         counted = counting.count()
@@ -93,7 +103,10 @@ class PagePagination(BasePagination):
             self.count = len(rows)  # the whole result is on this page: no count query needed
         else:
             limit = settings.API_COUNT_LIMIT
-            counted = _cached_count(queryset, limit) if hasattr(queryset, "query") else queryset.count()
+            if hasattr(queryset, "query"):
+                counted = _cached_count(queryset, limit, snapshot=answer_snapshot(request))
+            else:
+                counted = queryset.count()
             self.count = counted if counted <= limit else None
         return rows
 

@@ -175,8 +175,9 @@ API_MAX_PAGE_SIZE = 500
 API_COUNT_LIMIT = int(os.environ.get("API_COUNT_LIMIT", "10000"))
 # A list's count is kept this long in the shared cache (0: never): it may lag the rows by as much.
 API_COUNT_CACHE_SECONDS = int(os.environ.get("API_COUNT_CACHE_SECONDS", "30"))
-# GET answers of the claims API are kept this long in the shared cache (0: never), keyed by the database snapshot,
-# so that any write makes them miss (factcheck.api.response_cache; PostgreSQL only).
+# GET answers of the claims API are kept this long in the shared cache (0: never), keyed by the database snapshot
+# and the code's version, so that any write or deploy makes them miss (factcheck.api.response_cache). Hits need a
+# cache outside the database (CACHE_URL): with the cache table, storing an answer is itself a write.
 API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "300"))
 
 SPECTACULAR_SETTINGS = {
