@@ -36,8 +36,9 @@ class PublisherFilter(admin.SimpleListFilter):
         return [(str(pk), name) for pk, name in Publisher.objects.order_by("name").values_list("pk", "name")]
 
     def queryset(self, request: Any, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-        if self.value() and self.value().isdigit():
-            return by_filterset(queryset, publisher=self.value())
+        value = self.value()
+        if value and value.isdigit():
+            return by_filterset(queryset, publisher=value)
         return queryset
 
 
@@ -56,8 +57,9 @@ class SourceFilter(admin.SimpleListFilter):
         return []
 
     def queryset(self, request: Any, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-        if self.value() and self.value().isdigit():
-            return by_filterset(queryset, source=self.value())
+        value = self.value()
+        if value and value.isdigit():
+            return by_filterset(queryset, source=value)
         return queryset
 
 
@@ -66,8 +68,9 @@ class EvidenceSourceFilter(SourceFilter):
     parameter_name = "evidence_source"
 
     def queryset(self, request: Any, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-        if self.value() and self.value().isdigit():
-            return by_filterset(queryset, evidence_source=self.value())
+        value = self.value()
+        if value and value.isdigit():
+            return by_filterset(queryset, evidence_source=value)
         return queryset
 
 
