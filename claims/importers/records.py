@@ -5,9 +5,12 @@ database. Every problem is a FieldError naming the field. Only the fields a reco
 an import updates what it states and leaves the rest alone.
 """
 
+import datetime as dt
 import difflib
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, NoReturn
 
 from sources.choices import SourceKind
 from sources.partial_dates import InvalidDate, parse_full_date, parse_partial_date
@@ -18,6 +21,11 @@ from ..periods import InvalidPeriod, parse_period, period_fields
 from ..quantities import InvalidQuantity, amount_problem, parse_decimal, parse_quantity, quantity_problems
 from .errors import FieldError
 from .keys import KEY_PATTERN, MAX_KEY_LENGTH, derived_claim_key
+
+Raw = dict[str, Any]  # a record as the file gives it (a JSON object, a CSV row)
+Record = dict[str, Any]  # its clean values, by model field name (and a few the writers resolve)
+# A reference to a source: ("key", key), ("url", normalized url) or ("title", publisher name or None, title).
+SourceRef = tuple[str | None, ...]
 
 PUBLISHER_FIELDS = ("name", "website")
 SOURCE_FIELDS = (
@@ -71,7 +79,7 @@ KIND_ALIASES = (
 )
 
 
-def check_fields(raw: dict, allowed: tuple[str, ...], *, extra: tuple[str, ...] = ()) -> None:
+def check_fields(raw: Raw, allowed: tuple[str, ...], *, extra: tuple[str, ...] = ()) -> None:
     """Unknown fields are an error, so that a misspelt name doesn't silently drop data."""
     if not isinstance(raw, dict):
         raise FieldError("", f"must be an object, got {type(raw).__name__}")
@@ -82,7 +90,7 @@ def check_fields(raw: dict, allowed: tuple[str, ...], *, extra: tuple[str, ...] 
             raise FieldError(name, f"unknown field{suggestion}")
 
 
-def _text(raw: dict, field: str, *, required: bool = False, max_length: int | None = None) -> str:
+def _text(raw: Raw, field: str, *, required: bool = False, max_length: int | None = None) -> str:
     value = raw.get(field)
     if value is None:
         if required:
@@ -98,7 +106,14 @@ def _text(raw: dict, field: str, *, required: bool = False, max_length: int | No
     return value
 
 
-def _choice(raw: dict, field: str, choices, aliases: dict | None = None, *, required: bool = False) -> str:
+def _choice(
+    raw: Raw,
+    field: str,
+    choices: Collection[str],
+    aliases: Mapping[str, str] | None = None,
+    *,
+    required: bool = False,
+) -> str:
     value = raw.get(field)
     if value is None or value == "":
         if required:
@@ -116,7 +131,7 @@ def _choice(raw: dict, field: str, choices, aliases: dict | None = None, *, requ
     return str(found)
 
 
-def _decimal(raw: dict, field: str) -> Decimal | None:
+def _decimal(raw: Raw, field: str) -> Decimal | None:
     value = raw.get(field)
     if value is None or value == "":
         return None
@@ -134,7 +149,7 @@ def _fits(field: str, number: Decimal) -> Decimal:
     return number
 
 
-def _key(raw: dict, field: str = "key") -> str:
+def _key(raw: Raw, field: str = "key") -> str:
     value = _text(raw, field, max_length=MAX_KEY_LENGTH)
     if value and not KEY_PATTERN.match(value):
         raise FieldError(
@@ -143,7 +158,7 @@ def _key(raw: dict, field: str = "key") -> str:
     return value
 
 
-def _url(raw: dict, field: str) -> tuple[str, str | None]:
+def _url(raw: Raw, field: str) -> tuple[str, str | None]:
     value = _text(raw, field, max_length=2000)
     if not value:
         return "", None
@@ -153,7 +168,7 @@ def _url(raw: dict, field: str) -> tuple[str, str | None]:
         raise FieldError(field, f"{value!r} {exc}") from exc
 
 
-def _partial_date(raw: dict, field: str):
+def _partial_date(raw: Raw, field: str) -> tuple[dt.date | None, str]:
     value = raw.get(field)
     if value is None or value == "":
         return None, ""
@@ -163,7 +178,7 @@ def _partial_date(raw: dict, field: str):
         raise FieldError(field, str(exc)) from exc
 
 
-def _full_date(raw: dict, field: str):
+def _full_date(raw: Raw, field: str) -> dt.date | None:
     value = raw.get(field)
     if value is None or value == "":
         return None
@@ -173,7 +188,7 @@ def _full_date(raw: dict, field: str):
         raise FieldError(field, str(exc)) from exc
 
 
-def publisher_record(raw: dict) -> dict:
+def publisher_record(raw: Raw) -> dict[str, Any]:
     """A publisher: its name (the natural key) and website."""
     check_fields(raw, PUBLISHER_FIELDS)
     record = {"name": _text(raw, "name", required=True, max_length=200)}
@@ -182,11 +197,11 @@ def publisher_record(raw: dict) -> dict:
     return record
 
 
-_STRING_REFS: dict[tuple[str, str], tuple] = {}  # (field, text) -> reference: the same few URLs recur
+_STRING_REFS: dict[tuple[str, str], SourceRef] = {}  # (field, text) -> reference: the same few URLs recur
 _STRING_REFS_LIMIT = 20_000
 
 
-def source_ref(value, field: str = "source") -> tuple:
+def source_ref(value: object, field: str = "source") -> SourceRef:
     """A reference to a source: ("key", k), ("url", normalized) or ("title", publisher, title)."""
     if isinstance(value, str):
         ref = _STRING_REFS.get((field, value))
@@ -199,7 +214,7 @@ def source_ref(value, field: str = "source") -> tuple:
     return _object_source_ref(value, field)
 
 
-def _string_source_ref(value: str, field: str) -> tuple:
+def _string_source_ref(value: str, field: str) -> SourceRef:
     text = value.strip()
     if text.lower().startswith(("http://", "https://")):
         return ("url", _url({field: text}, field)[1])
@@ -208,7 +223,7 @@ def _string_source_ref(value: str, field: str) -> tuple:
     return ("key", _key({field: text}, field))
 
 
-def _object_source_ref(value, field: str) -> tuple:
+def _object_source_ref(value: object, field: str) -> SourceRef:
     if not isinstance(value, dict):
         raise FieldError(field, "must be a URL, a key or an object with key, url, or title and publisher")
     unknown = set(value) - {"key", "url", "title", "publisher"}
@@ -223,10 +238,10 @@ def _object_source_ref(value, field: str) -> tuple:
     raise FieldError(field, "a source reference needs a key, a url, or a title (with its publisher)")
 
 
-def source_record(raw: dict, *, base_dir: Path | None) -> dict:
+def source_record(raw: Raw, *, base_dir: Path | None) -> dict[str, Any]:
     """A source. Its identity is its key, else its URL, else its title and publisher."""
     check_fields(raw, SOURCE_FIELDS)
-    record: dict = {"key": _key(raw), "_present": frozenset(raw)}
+    record: dict[str, Any] = {"key": _key(raw), "_present": frozenset(raw)}
     record["title"] = _text(raw, "title", max_length=500)
     url, normalized = _url(raw, "url")
     record["url"], record["normalized_url"] = url, normalized
@@ -260,7 +275,7 @@ def source_record(raw: dict, *, base_dir: Path | None) -> dict:
     return record
 
 
-def _read_text_file(raw: dict, base_dir: Path | None) -> str:
+def _read_text_file(raw: Raw, base_dir: Path | None) -> str:
     name = _text(raw, "text_file", required=True)
     path = Path(name)
     if not path.is_absolute():
@@ -275,7 +290,7 @@ def _read_text_file(raw: dict, base_dir: Path | None) -> str:
         raise FieldError("text_file", f"file {name!r} can't be read: {exc.strerror}") from exc
 
 
-def claim_ref(value, field: str = "claim") -> str:
+def claim_ref(value: object, field: str = "claim") -> str:
     """A reference to a claim: its key, or an object with subject, value and period (the derived key)."""
     if isinstance(value, str):
         return _key({field: value}, field) or _missing(field)
@@ -291,14 +306,14 @@ def claim_ref(value, field: str = "claim") -> str:
     raise FieldError(field, "must be a claim key, or an object with key, or with subject, value and period")
 
 
-def _missing(field: str):
+def _missing(field: str) -> NoReturn:
     raise FieldError(field, "is required")
 
 
-def claim_record(raw: dict) -> dict:
+def claim_record(raw: Raw) -> dict[str, Any]:
     """A claim with its structured quantity and period. Nested appearances and evidence are returned raw."""
     check_fields(raw, CLAIM_FIELDS)
-    record: dict = {
+    record: dict[str, Any] = {
         "subject": _text(raw, "subject", required=True, max_length=200),
         "claim_type": _choice(
             raw,
@@ -327,7 +342,7 @@ def claim_record(raw: dict) -> dict:
     return record
 
 
-def _quantity_into(raw: dict, record: dict) -> None:
+def _quantity_into(raw: Raw, record: dict[str, Any]) -> None:
     value: Decimal | None
     if raw.get("quantity") not in (None, ""):
         if raw.get("value") not in (None, ""):
@@ -356,10 +371,10 @@ def _quantity_into(raw: dict, record: dict) -> None:
     record.update(value=value, unit=unit, qualifier=qualifier or EXACT, lower_bound=lower, upper_bound=upper)
 
 
-def appearance_record(raw: dict, *, nested: bool) -> dict:
+def appearance_record(raw: Raw, *, nested: bool) -> dict[str, Any]:
     """Where a claim was stated. `start` is checked against the source's text by the engine."""
     check_fields(raw, APPEARANCE_FIELDS[1:] if nested else APPEARANCE_FIELDS)
-    record: dict = {}
+    record: dict[str, Any] = {}
     if not nested:
         record["claim"] = claim_ref(raw.get("claim"))
     if raw.get("source") in (None, ""):
@@ -383,10 +398,10 @@ def appearance_record(raw: dict, *, nested: bool) -> dict:
     return record
 
 
-def evidence_record(raw: dict, *, nested: bool) -> dict:
+def evidence_record(raw: Raw, *, nested: bool) -> dict[str, Any]:
     """A claim–source link with the relation, the excerpt and the source's own figure."""
     check_fields(raw, EVIDENCE_FIELDS[1:] if nested else EVIDENCE_FIELDS)
-    record: dict = {}
+    record: dict[str, Any] = {}
     if not nested:
         record["claim"] = claim_ref(raw.get("claim"))
     if raw.get("source") in (None, ""):

@@ -28,12 +28,11 @@ from ..services import (
     verdict_lock_problem,
 )
 from .keys import derived_source_key
+from .records import SourceRef
 
 if TYPE_CHECKING:
     from .engine import Importer, Pending, Record
 
-# A reference to a source: ("key", key), ("url", normalized url) or ("title", publisher name or None, title).
-SourceRef = tuple[str | None, ...]
 SourceInfo = tuple[int, bool]  # the source's id, and whether it holds a text to place quotes in
 N = TypeVar("N", bound=Hashable)  # a record's natural key: a name, a claim key, (claim id, source id, …)
 AppearanceKey = tuple[int, int]  # (claim id, source id)
