@@ -26,6 +26,7 @@ from ..choices import (
     VERDICTS,
     EvidenceRelation,
     Status,
+    textual_rating_of,
 )
 from ..models import Claim, Evidence
 from ..roles import STATUS_PERMISSION, is_desk_admin
@@ -132,10 +133,10 @@ def _apply_status(
     before = claim.status
     claim.status = to
     if to in VERDICTS:
-        default_text, default_value = DEFAULT_RATINGS[to]
+        _, default_value = DEFAULT_RATINGS[to]
         claim.reviewer = actor
         claim.reviewed_at = timezone.now()
-        claim.textual_rating = textual_rating.strip() or default_text
+        claim.textual_rating = textual_rating_of(to, textual_rating)  # what ClaimReview and claims:search show
         claim.rating_value = rating_value if rating_value is not None else default_value
         claim.verdict_note = note.strip()
     elif before in VERDICTS:

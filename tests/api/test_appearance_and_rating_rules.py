@@ -139,3 +139,21 @@ def test_first_appearance_is_the_same_in_the_admin_rule_and_the_api(api_client):
     (searched,) = _search_by_url(api_client).values()
     assert item["firstAppearance"]["url"] == earliest.source.url
     assert searched["text"] == "stated earlier"
+
+
+@pytest.mark.parametrize("verdict", [Status.VERIFIED, Status.FALSE, Status.MISLEADING, Status.UNVERIFIABLE])
+@pytest.mark.parametrize("written", ["", "  Exaggerated "])
+def test_a_verdict_stores_the_rating_both_outputs_show(api_client, fact_checker, verdict, written):
+    from claims.services import claim_transition
+    from tests.factories import EvidenceFactory
+
+    claim = ClaimFactory(status=Status.IN_REVIEW)
+    AppearanceFactory(claim=claim)
+    EvidenceFactory(claim=claim, relation="supports", excerpt="The customs data agree.")
+    moved = claim_transition(claim=claim, to=verdict, actor=fact_checker, note="Checked.", textual_rating=written)
+    defaults = {"verified": "True", "false": "False", "misleading": "Misleading", "unverifiable": "Unverifiable"}
+    expected = "Exaggerated" if written else defaults[verdict]
+    assert moved.textual_rating == textual_rating_of(verdict, written) == expected
+    alternate_name = _claimreview(api_client, moved).json()["reviewRating"]["alternateName"]
+    (searched,) = _search_by_url(api_client).values()
+    assert alternate_name == searched["claimReview"][0]["textualRating"] == moved.textual_rating
