@@ -160,7 +160,7 @@ def store_answer(request: Request, view: APIView, response: Response, *, conditi
         response["ETag"] = _etag(key)
     response.accepted_renderer = request.accepted_renderer
     response.accepted_media_type = request.accepted_media_type
-    response.renderer_context = view.get_renderer_context()
+    response.renderer_context = view.get_renderer_context()  # type: ignore[attr-defined]  # DRF sets it; unstubbed
     response.render()
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     cache.set(key, (response.content, headers), settings.API_RESPONSE_CACHE_SECONDS)
