@@ -17,16 +17,18 @@ from django.utils import timezone
 from sources.models import Publisher, Source
 
 from ..audit import insert_rows, record_created_history, record_history, update_rows
-from ..choices import APPEARANCE_BASIS_FIELDS, VERDICT_BASIS_FIELDS, Status
+from ..choices import VERDICT_BASIS_FIELDS, Status
 from ..models import Appearance, Claim, Evidence
 from ..quotes import QuoteNotFound, locate_quote
 from ..services import (
+    child_lock_problem,
     claims_move_for_import,
     decisive_evidence_record,
     imported_status_reason,
     statuses_of_imported_claims,
     verdict_lock_problem,
 )
+from ..services.verdicts import BASIS, Part
 from .keys import derived_source_key
 from .records import SourceRef
 
@@ -588,13 +590,11 @@ def write_appearances(importer: "Importer", batch: list["Pending"]) -> None:
         record = pending.record
         present = {name: record[name] for name in APPEARANCE_FIELDS if name in record}
         natural = (_claim_of(pending), record["source_id"])
-        if natural not in existing and _quotes_locked(importer, pending, statuses, ["quote", "source"]):
-            continue
         by_natural[natural] = pending
         rows.append((natural, present | {"claim_id": natural[0], "source_id": natural[1]}, present))
 
     def verdict_stands(natural: AppearanceKey, appearance: Appearance, diff: list[str]) -> bool:
-        return _quotes_locked(importer, by_natural[natural], statuses, diff)
+        return _child_locked(importer, "appearance", by_natural[natural], appearance, statuses, diff)
 
     written = upsert(importer, "appearance", Appearance, rows, existing, APPEARANCE_FIELDS, refuse=verdict_stands)
     _touched(importer, [*written.created, *written.changed], statuses)
@@ -607,13 +607,22 @@ def _claim_of(pending: "Pending") -> int:
     return pending.claim_id
 
 
-def _quotes_locked(importer: "Importer", pending: "Pending", statuses: dict[int, str], changed: list[str]) -> bool:
-    """Report (and return True) when the change touches the quotes a claim's standing verdict rests on."""
-    status = statuses.get(pending.claim_id) if pending.claim_id is not None else None
-    problem = None if status is None else verdict_lock_problem(status=status, changed=changed, what="appearance")
+def _child_locked(
+    importer: "Importer",
+    what: Part,
+    pending: "Pending",
+    stored: Appearance | Evidence,
+    statuses: dict[int, str],
+    changed: list[str],
+) -> bool:
+    """Report (and return True) when changing a stored appearance or piece of evidence touches what its claim's
+    standing verdict rests on (services.child_lock_problem: quotes, decisive evidence). New ones are welcome."""
+    status = statuses.get(stored.claim_id)
+    before = {"relation": getattr(stored, "relation", ""), "excerpt": getattr(stored, "excerpt", "")}
+    problem = None if status is None else child_lock_problem(what=what, status=status, before=before, changed=changed)
     if problem is None:
         return False
-    first = next(name for name in changed if name in APPEARANCE_BASIS_FIELDS)
+    first = next(name for name in changed if name in BASIS[what])
     importer.error(pending.where, RECORD_FIELD.get(first, first), problem, file=pending.file)
     return True
 
@@ -636,14 +645,20 @@ def write_evidences(importer: "Importer", batch: list["Pending"]) -> None:
         (e.claim_id, e.source_id, e.relation): e for e in _existing(Evidence, [p for p in batch if not p.claim_new])
     }
     rows: list[tuple[EvidenceKey, Record, Record]] = []
+    by_natural: dict[EvidenceKey, Pending] = {}
     for pending in batch:
         record = pending.record
         present = {name: record[name] for name in EVIDENCE_FIELDS if name in record}
         natural = (_claim_of(pending), record["source_id"], record["relation"])
+        by_natural[natural] = pending
         rows.append(
             (natural, present | {"claim_id": natural[0], "source_id": natural[1], "relation": natural[2]}, present)
         )
-    written = upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS)
+
+    def verdict_stands(natural: EvidenceKey, evidence: Evidence, diff: list[str]) -> bool:
+        return _child_locked(importer, "evidence", by_natural[natural], evidence, statuses, diff)
+
+    written = upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS, refuse=verdict_stands)
     _touched(importer, [*written.created, *written.changed], statuses)
 
 

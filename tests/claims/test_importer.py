@@ -880,22 +880,30 @@ def test_an_import_cant_change_a_verified_claims_figure_until_it_is_reopened(tmp
     assert stored.history.latest().history_change_reason == "import changed.json"
 
 
-def test_an_import_cant_change_the_quotes_of_a_verified_claim(tmp_path):
+def test_an_import_cant_change_the_quotes_or_decisive_evidence_of_a_verified_claim(tmp_path):
     verified = _verified(tmp_path)
     requoted = [{"source": "article", "quote": "approximately $245 billion"}]
     path = write(tmp_path, "requoted.json", document([claim(1, value="42", appearances=requoted)]))
     result = import_files([path])
     assert [(e.record, e.field) for e in result.errors] == [("claims[0].appearances[0]", "quote")]
-    assert "its quotes" in result.errors[0].message
+    assert "its quotes" in result.errors[0].message and "Reopen the claim" in result.errors[0].message
     assert Appearance.objects.get().quote == "$245 billion"
-    assert Claim.objects.get().version == verified.version
-    # A quote from another source is a new quote for the verdict to rest on: refused the same way.
-    elsewhere = [*QUOTE, {"source": "https://www.prospectmagazine.co.uk/world/69447/the-flaw", "quote": "$245 bn"}]
-    path = write(tmp_path, "elsewhere.json", document([claim(1, value="42", appearances=elsewhere)]))
+    reworded = [VERIFIED_EVIDENCE[0] | {"excerpt": "has grown"}]
+    path = write(tmp_path, "reworded.json", document([claim(1, value="42", evidence=reworded)]))
     result = import_files([path])
-    assert [(e.record, e.field) for e in result.errors] == [("claims[0].appearances[1]", "quote")]
-    assert Appearance.objects.count() == 1
-    # Evidence is not what the verdict rests on: more of it is welcome.
-    more = [{"source": "article", "relation": "context", "excerpt": "has grown"}]
-    assert import_files([write(tmp_path, "more.json", document([claim(1, value="42", evidence=more)]))]).ok
-    assert Claim.objects.get().version == verified.version + 1
+    assert [(e.record, e.field) for e in result.errors] == [("claims[0].evidence[0]", "excerpt")]
+    assert "its decisive evidence" in result.errors[0].message
+    assert Evidence.objects.get().excerpt == VERIFIED_EVIDENCE[0]["excerpt"]
+    assert Claim.objects.get().version == verified.version
+    # What adds to the record without changing what was judged stays open: the claim quoted elsewhere, more
+    # evidence, and the evidence's locator. One new version for the import.
+    elsewhere = [*QUOTE, {"source": "https://www.prospectmagazine.co.uk/world/69447/the-flaw", "quote": "$245 bn"}]
+    more = [VERIFIED_EVIDENCE[0] | {"locator": "p. 2"}, {"source": "article", "relation": "context", "excerpt": "x"}]
+    doc = document([claim(1, value="42", appearances=elsewhere, evidence=more)])
+    result = import_files([write(tmp_path, "more.json", doc)])
+    assert result.ok, problems(result)
+    assert (result.counts["appearance"]["created"], result.counts["evidence"]["created"]) == (1, 1)
+    assert result.counts["evidence"]["updated"] == 1
+    stored = Claim.objects.get()
+    assert (stored.status, stored.version) == ("verified", verified.version + 1)
+    assert Evidence.objects.get(relation="supports").locator == "p. 2"
