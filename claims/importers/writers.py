@@ -22,6 +22,7 @@ from ..models import Appearance, Claim, Evidence
 from ..quotes import QuoteNotFound, locate_quote
 from ..services import (
     child_lock_problem,
+    claim_version_bump,
     claims_move_for_import,
     decisive_evidence_record,
     imported_status_reason,
@@ -116,7 +117,8 @@ def upsert(
 
     `reason_of(values)`, when given, is the audit trail's change reason for a created row (default: the import's).
     A model with a `version` has it raised by the UPDATE itself (`version = version + 1`), so that an edit saved
-    since the row was read still counts: callers read `existing` under row locks (see lock_claims).
+    since the row was read still counts: callers read `existing` under row locks
+    (write_claims, lock_children_claims).
     """
     now = timezone.now()
     done: Upserted[N] = Upserted()
@@ -463,7 +465,7 @@ def write_claims(importer: "Importer", batch: list["Pending"]) -> None:
             importer.status_changes.append((pending, claim.id, wanted))
 
 
-def lock_claims(importer: "Importer", batch: list["Pending"]) -> dict[int, str]:
+def lock_children_claims(importer: "Importer", batch: list["Pending"]) -> dict[int, str]:
     """Lock the claims whose appearances or evidence the batch may change, in id order, before those are read;
     return {id: status} of the ones that existed before this import (their verdicts stand; they take a new
     version for the change). Claims this import created are its own: no other transaction sees them yet."""
@@ -482,17 +484,13 @@ def lock_claims(importer: "Importer", batch: list["Pending"]) -> dict[int, str]:
 
 def bump_claims(importer: "Importer") -> None:
     """One new version per flush for each claim that existed before the import and whose appearances or evidence
-    the flush created or changed; raised in the statement, under the locks lock_claims took. Claims the flush
-    updated, or moves through the workflow next, take their new version there."""
+    the flush created or changed; raised in the database (services.claim_version_bump), under the locks
+    lock_children_claims took. Claims the flush updated, or moves through the workflow next, take their new
+    version there."""
     moving = {claim_id for _pending, claim_id, _wanted in importer.status_changes if claim_id is not None}
     ids = sorted(importer.claims_touched - importer.claims_bumped - moving)
     importer.claims_touched, importer.claims_bumped = set(), set()
-    if ids:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE claims_claim SET version = version + 1, updated_at = %s WHERE id = ANY(%s)",
-                [timezone.now(), ids],
-            )
+    claim_version_bump(claim_ids=ids)
 
 
 def _claim_ids(importer: "Importer", batch: list["Pending"]) -> list["Pending"]:
@@ -580,7 +578,7 @@ def write_appearances(importer: "Importer", batch: list["Pending"]) -> None:
     batch = importer.duplicates("appearance", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}")
     texts = _texts(importer, {p.record["source_id"] for p in batch if p.record["source_has_text"]})
     batch = [p for p in batch if _place_quote(importer, p, texts.get(p.record["source_id"]))]
-    statuses = lock_claims(importer, batch)
+    statuses = lock_children_claims(importer, batch)
     existing: dict[AppearanceKey, Appearance] = {
         (a.claim_id, a.source_id): a for a in _existing(Appearance, [p for p in batch if not p.claim_new])
     }
@@ -640,7 +638,7 @@ def write_evidences(importer: "Importer", batch: list["Pending"]) -> None:
     batch = importer.duplicates(
         "evidence", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}|{p.record['relation']}"
     )
-    statuses = lock_claims(importer, batch)
+    statuses = lock_children_claims(importer, batch)
     existing: dict[EvidenceKey, Evidence] = {
         (e.claim_id, e.source_id, e.relation): e for e in _existing(Evidence, [p for p in batch if not p.claim_new])
     }
