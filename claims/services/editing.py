@@ -108,7 +108,7 @@ class ClaimChange:
         the instance already carries its new values, as an admin form leaves it). The quote is placed in the
         source's text (claims.quotes.locate_quote) when it or its source changes, or QuoteNotFound says why not."""
         stored = _stored(Appearance, appearance.pk, APPEARANCE_TRACKED)
-        self._keep_claim(appearance, stored)
+        self.keep_claim(appearance, stored)
         for name in APPEARANCE_EDITABLE:
             if data is not None and name in data:
                 setattr(appearance, name, data[name])
@@ -132,7 +132,7 @@ class ClaimChange:
     def save_evidence(self, evidence: Evidence, data: Mapping[str, Any] | None = None) -> Evidence:
         """Add or change a piece of evidence of this claim (`data`: EVIDENCE_EDITABLE fields, or None as above)."""
         stored = _stored(Evidence, evidence.pk, EVIDENCE_TRACKED)
-        self._keep_claim(evidence, stored)
+        self.keep_claim(evidence, stored)
         for name in EVIDENCE_EDITABLE:
             if data is not None and name in data:
                 setattr(evidence, name, data[name])
@@ -157,14 +157,14 @@ class ClaimChange:
         stored = _stored(type(obj), obj.pk, tracked)
         if stored is None:
             return  # already gone
-        self._keep_claim(obj, stored)
+        self.keep_claim(obj, stored)
         self._refuse_if_locked(
             child_lock_problem(what=what, status=self.claim.status, before=stored, changed=(), deleting=True)
         )
         audit_next_save(obj, actor=self.actor, reason=f"deleted through {self.via}")
         obj.delete()
 
-    def _keep_claim(self, obj: Child, stored: dict[str, Any] | None) -> None:
+    def keep_claim(self, obj: Child, stored: dict[str, Any] | None) -> None:
         """A new child joins this claim; an existing one stays with the claim it belongs to."""
         if stored is None:
             if obj.claim_id is not None and obj.claim_id != self.claim.pk:
@@ -280,9 +280,10 @@ def _claim_of(obj: Child, data: Mapping[str, Any] | None) -> int:
 
 
 def _refuse_move(obj: Child, data: Mapping[str, Any] | None, change: ClaimChange) -> None:
+    """An existing child that `data` would give another claim: refused (ChildMoveRefused)."""
     given = (data or {}).get("claim")
     if obj.pk is not None and given is not None and given.pk != change.claim.pk:
-        change._keep_claim(obj, {"claim_id": given.pk})  # raises ChildMoveRefused
+        change.keep_claim(obj, {"claim_id": given.pk})
 
 
 def appearance_save(

@@ -31,7 +31,7 @@ from ..choices import (
 from ..models import Claim, Evidence
 from ..roles import STATUS_PERMISSION, is_desk_admin
 from .trail import Actor, audit_next_save
-from .versions import claim_lock
+from .versions import claim_lock, claim_version_bump
 
 # Relations that can carry a verdict (with an excerpt); plain strings, compared for every imported evidence link.
 DECISIVE_RELATIONS = frozenset({str(EvidenceRelation.SUPPORTS), str(EvidenceRelation.CONTRADICTS)})
@@ -210,7 +210,7 @@ def claims_move_for_import(*, moves: list[tuple[int, str, str]], actor: Actor, r
     from ..audit import record_history, update_rows
 
     wanted = {claim_id: (to, note) for claim_id, to, note in moves}
-    claims = list(Claim.objects.select_for_update().filter(pk__in=wanted))
+    claims = list(Claim.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))  # id order: no deadlock
     decided = set(_decisive_evidence().filter(claim_id__in=wanted).values_list("claim_id", flat=True).distinct())
     refused: dict[int, str] = {}
     moved: list[Claim] = []
@@ -223,22 +223,15 @@ def claims_move_for_import(*, moves: list[tuple[int, str, str]], actor: Actor, r
             refused[claim.pk] = problem
             continue
         _apply_status(claim, to, actor, note)
-        claim.version += 1
         moved.append(claim)
-    fields = [
-        "status",
-        "reviewer",
-        "reviewed_at",
-        "textual_rating",
-        "rating_value",
-        "verdict_note",
-        "version",
-        "updated_at",
-    ]
+    fields = ["status", "reviewer", "reviewed_at", "textual_rating", "rating_value", "verdict_note", "updated_at"]
     now = timezone.now()
     for claim in moved:
         claim.updated_at = now
     update_rows(Claim, moved, fields)
+    versions = claim_version_bump(claim_ids=[claim.pk for claim in moved])  # in the database, one statement
+    for claim in moved:
+        claim.version = versions[claim.pk]
     record_history(
         Claim,
         [c.pk for c in moved],
