@@ -309,3 +309,21 @@ def test_a_source_check_raises_the_version_through_its_signal(fact_checker):
     EvidenceFactory(claim=untouched, source=source, excerpt="Still there")
     source_page_read.send(sender=Source, source_id=source.pk, page_text="Still there.", checked_at=timezone.now())
     assert (version_of(flagged), version_of(untouched)) == (2, 1)
+
+
+def test_a_claim_added_in_the_admin_with_an_appearance_is_one_version(client, fact_checker):
+    client.force_login(fact_checker)
+    url = reverse("admin:claims_claim_add")
+    data = form_data(client.get(url)) | {
+        "subject": "Defence budget", "claim_type": "current_value", "value": "86000000000", "unit": "USD",
+        "qualifier": "over", "period": "2024", "key": "defence-2024",
+        "appearances-TOTAL_FORMS": "1", "appearances-0-source": SourceFactory().pk,
+        "appearances-0-quote": "over $86 billion", "appearances-0-claimant": "", "appearances-0-stated_on": "",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content[:3000]
+    claim = Claim.objects.get(key="defence-2024")
+    assert (claim.status, claim.version, claim.period_start) == ("unverified", 1, dt.date(2024, 1, 1))
+    assert claim.history.get().history_change_reason == "created through the admin"
+    record = claim.appearances.get().history.get()
+    assert record.history_user == fact_checker and record.history_change_reason == "added through the admin"
