@@ -95,9 +95,9 @@ class ClaimChange:
         changed = [name for name in CLAIM_TRACKED if getattr(claim, name) != before[name]]
         if not changed:
             return []  # nothing for the audit trail; the save still takes its version (claim_change)
-        self._refuse_if_locked(verdict_lock_problem(status=claim.status, changed=changed))
+        names = _names(changed)  # the period once, as people name it
+        self._refuse_if_locked(verdict_lock_problem(status=claim.status, changed=names))
         claim.full_clean()
-        names = _names(changed)
         audit_next_save(claim, actor=self.actor, reason=f"edited through {self.via}: {', '.join(names)}")
         claim.save(update_fields=[*changed, "updated_at"])
         return names
