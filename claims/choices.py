@@ -139,6 +139,18 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 # Verdicts that must rest on evidence that supports or contradicts the claim, with an excerpt.
 NEEDS_EVIDENCE = (Status.VERIFIED, Status.FALSE, Status.MISLEADING)
 
+# The colour of each status wherever one is shown, and of the "withdrawn" mark beside it: the admin's badges in the
+# claim list and on the claim page (claims/templatetags/claim_status.py), which draw every badge from this table.
+STATUS_COLOURS: dict[str, str] = {
+    Status.UNVERIFIED: "#6b7280",
+    Status.IN_REVIEW: "#b45309",
+    Status.VERIFIED: "#15803d",
+    Status.FALSE: "#b91c1c",
+    Status.MISLEADING: "#c2410c",
+    Status.UNVERIFIABLE: "#4b5563",
+}
+WITHDRAWN_COLOUR = "#b91c1c"
+
 # The numeric rating published in ClaimReview (reviewRating.ratingValue), worst 1 to best 5, and the textual
 # rating a verdict gets unless the fact-checker writes another.
 RATING_WORST, RATING_BEST = 1, 5

@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,30 +12,11 @@ from sources.admin import health_badge_html
 from ..models import Appearance, Claim, Evidence, first_appearance_of
 from ..roles import STATUS_PERMISSION
 from ..services import can_delete_claim
+from ..templatetags.claim_status import status_badge_html
 from . import actions, filters, views
 from .forms import AppearanceFormSet, AppearanceInlineForm, ClaimAdminForm, EvidenceFormSet
 from .paginator import EstimatedCountPaginator
 from .writes import WritesThroughServices, save_claim_page
-
-STATUS_COLOURS = {
-    "unverified": "#6b7280",
-    "in_review": "#b45309",
-    "verified": "#15803d",
-    "false": "#b91c1c",
-    "misleading": "#c2410c",
-    "unverifiable": "#4b5563",
-}
-
-
-def status_badge(claim) -> str:
-    return format_html(
-        '<span class="status-badge status-{}" style="background:{};color:#fff;padding:2px 8px;border-radius:10px;'
-        'white-space:nowrap">{}</span>{}',
-        claim.status,
-        STATUS_COLOURS.get(claim.status, "#6b7280"),
-        claim.get_status_display(),
-        mark_safe(' <span style="color:#b91c1c">(withdrawn)</span>') if claim.withdrawn_at else "",
-    )
 
 
 class AppearanceInline(admin.StackedInline):
@@ -215,8 +195,8 @@ class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
         return obj.display_period or "—"
 
     @admin.display(description="status", ordering="status")
-    def status_badge(self, obj):
-        return status_badge(obj)
+    def status_badge(self, obj: Claim) -> str:
+        return status_badge_html(obj.status, withdrawn=obj.withdrawn_at is not None)
 
     @admin.display(description="first appearance")
     def first_source(self, obj):
