@@ -153,3 +153,15 @@ class WritesThroughServices:
 
     def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         return refusals_as_messages(super().delete_view)(request, object_id, extra_context)  # type: ignore[misc]
+
+    # django-simple-history's "Revert" would save an old version with the admin's form alone, outside the
+    # services (its status and verdict too, past the workflow): the history pages stay, read-only.
+    def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return True
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]

@@ -327,3 +327,15 @@ def test_a_claim_added_in_the_admin_with_an_appearance_is_one_version(client, fa
     assert claim.history.get().history_change_reason == "created through the admin"
     record = claim.appearances.get().history.get()
     assert record.history_user == fact_checker and record.history_change_reason == "added through the admin"
+
+
+def test_the_history_pages_cannot_revert_a_claim_past_the_services(client, fact_checker):
+    claim = ClaimFactory(subject="Original")
+    claim_update(claim=claim, data={"subject": "Edited"}, actor=fact_checker, expected_version=1)
+    first = claim.history.earliest()
+    client.force_login(fact_checker)
+    url = reverse("admin:claims_claim_simple_history", args=[claim.pk, first.history_id])
+    assert client.get(url).status_code == 200  # the old version can still be read
+    data = {"subject": "Original", "key": claim.key, "claim_type": claim.claim_type, "expected_version": 2}
+    assert client.post(url, data).status_code == 403
+    assert Claim.objects.get(pk=claim.pk).subject == "Edited"
