@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg2
 import pytest
+from django.contrib.auth.models import AbstractUser
 from django.db import connection, connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -24,17 +25,28 @@ from claims.importers import import_files
 from claims.importers.engine import ImportResult
 from claims.models import Claim
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 URL = "/api/v1/claims/"
 QUEUE_DEADLINE_SECONDS = 60  # how long to wait for a writer to reach the lock before calling the test broken
 
 
-def claim_record(n: int, value: int) -> dict:
+@pytest.fixture(scope="module", autouse=True)
+def migration_data_back(django_db_blocker: Any) -> Iterator[None]:
+    """A transactional test ends by emptying every table, the rows migrations wrote too (the roles' groups): put
+    them back once this module is done, for the tests after it (serialized_rollback restores them before each)."""
+    yield
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
+
+
+def claim_record(n: int, value: int) -> dict[str, str]:
     return {"key": f"c-{n}", "subject": f"Trade {n}", "claim_type": "current_value", "value": str(value),
             "unit": "USD", "period": "2024"}  # fmt: skip
 
 
-def import_file(tmp_path: Path, name: str, claims: list[dict]) -> Path:
+def import_file(tmp_path: Path, name: str, claims: list[dict[str, str]]) -> Path:
     path = tmp_path / name
     path.write_text(json.dumps({"claims": claims}), encoding="utf-8")
     return path
@@ -44,10 +56,10 @@ def _connect() -> Any:
     settings = connection.settings_dict
     return psycopg2.connect(
         dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"],
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
     )
 
 
@@ -108,7 +120,7 @@ class Worker(threading.Thread):
         return self.result
 
 
-def checker_client(fact_checker: Any) -> APIClient:
+def checker_client(fact_checker: AbstractUser) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=fact_checker).key}")
     return client
@@ -118,7 +130,9 @@ def content(claim: Claim) -> tuple[str, Decimal | None]:
     return (claim.subject, claim.value)
 
 
-def test_an_api_edit_and_an_import_queued_on_one_claim_each_take_their_own_version(tmp_path, fact_checker):
+def test_an_api_edit_and_an_import_queued_on_one_claim_each_take_their_own_version(
+    tmp_path: Path, fact_checker: AbstractUser
+) -> None:
     assert import_files([import_file(tmp_path, "first.json", [claim_record(1, 101)])]).ok
     claim = Claim.objects.get(key="c-1")
     client = checker_client(fact_checker)
@@ -168,7 +182,7 @@ def test_an_api_edit_and_an_import_queued_on_one_claim_each_take_their_own_versi
     assert (Claim.objects.get(pk=claim.pk).subject, Claim.objects.get(pk=claim.pk).version) == ("Trade 1", 3)
 
 
-def test_two_imports_of_the_same_claims_at_once_each_raise_every_version(tmp_path):
+def test_two_imports_of_the_same_claims_at_once_each_raise_every_version(tmp_path: Path) -> None:
     n = 200
     assert import_files([import_file(tmp_path, "first.json", [claim_record(i, 100 + i) for i in range(n)])]).ok
     first = Claim.objects.get(key="c-0")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AbstractUser
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -802,7 +803,7 @@ def _version(key: str = "c-1") -> int:
     return Claim.objects.get(key=key).version
 
 
-def test_imported_evidence_raises_its_claims_version_once_per_import(tmp_path):
+def test_imported_evidence_raises_its_claims_version_once_per_import(tmp_path: Path) -> None:
     assert import_files([write(tmp_path, "a.json", document([claim(1)]))]).ok
     assert _version() == 1
     top_level = [
@@ -821,7 +822,7 @@ def test_imported_evidence_raises_its_claims_version_once_per_import(tmp_path):
     assert Evidence.history.filter(history_type="~", excerpt="reaching approximately $245 billion").count() == 1
 
 
-def test_an_imported_appearance_raises_its_claims_version_once(tmp_path):
+def test_an_imported_appearance_raises_its_claims_version_once(tmp_path: Path) -> None:
     assert import_files([write(tmp_path, "a.json", document([claim(1)]))]).ok
     nested = [{"source": "article", "quote": "$245 billion"}]
     result = import_files([write(tmp_path, "b.json", document([claim(1, appearances=nested)]))])
@@ -834,7 +835,7 @@ def test_an_imported_appearance_raises_its_claims_version_once(tmp_path):
     assert _version() == 3
 
 
-def test_children_of_claims_created_by_the_same_import_leave_them_at_version_1(tmp_path):
+def test_children_of_claims_created_by_the_same_import_leave_them_at_version_1(tmp_path: Path) -> None:
     claims = [claim(n) for n in range(10)]  # more than a batch: their evidence comes in later batches
     evidence = [{"claim": f"c-{n}", "source": "article", "relation": "cited"} for n in range(10)]
     assert import_files([write(tmp_path, "a.json", document(claims, evidence=evidence))]).ok
@@ -846,7 +847,7 @@ VERIFIED_EVIDENCE = [{"source": "article", "relation": "supports", "excerpt": "r
 QUOTE = [{"source": "article", "quote": "$245 billion"}]
 
 
-def _verified(tmp_path) -> Claim:
+def _verified(tmp_path: Path) -> Claim:
     record = claim(1, value="42", status="verified", verdict_note="Customs data agree.")
     doc = document([record | {"evidence": VERIFIED_EVIDENCE, "appearances": QUOTE}])
     assert import_files([write(tmp_path, "verified.json", doc)]).ok
@@ -855,7 +856,9 @@ def _verified(tmp_path) -> Claim:
     return stored
 
 
-def test_an_import_cant_change_a_verified_claims_figure_until_it_is_reopened(tmp_path, fact_checker):
+def test_an_import_cant_change_a_verified_claims_figure_until_it_is_reopened(
+    tmp_path: Path, fact_checker: AbstractUser
+) -> None:
     from claims.services import claim_transition
 
     verified = _verified(tmp_path)
@@ -880,7 +883,7 @@ def test_an_import_cant_change_a_verified_claims_figure_until_it_is_reopened(tmp
     assert stored.history.latest().history_change_reason == "import changed.json"
 
 
-def test_an_import_cant_change_the_quotes_or_decisive_evidence_of_a_verified_claim(tmp_path):
+def test_an_import_cant_change_the_quotes_or_decisive_evidence_of_a_verified_claim(tmp_path: Path) -> None:
     verified = _verified(tmp_path)
     requoted = [{"source": "article", "quote": "approximately $245 billion"}]
     path = write(tmp_path, "requoted.json", document([claim(1, value="42", appearances=requoted)]))
