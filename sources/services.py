@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -33,7 +34,7 @@ _DATE_PREFIX = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 class CheckRunSummary:
     """Counts per state, and the sources a person should look at, of one run."""
 
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
     without_url: int = 0
     attention: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)  # state → (id, label, detail)
 
@@ -79,7 +80,7 @@ def published_date(text: str) -> tuple[dt.date, str] | None:
     return value, precision
 
 
-def fill_source_metadata(*, source: Source, page: Page, actor=None) -> list[str]:
+def fill_source_metadata(*, source: Source, page: Page, actor: AbstractBaseUser | None = None) -> list[str]:
     """Fill the source's empty title, authors, publication date and publisher from the page's metadata.
 
     Never overwrites: a field a person (or an import) filled stays as it is. Returns the fields filled; the
@@ -102,9 +103,10 @@ def fill_source_metadata(*, source: Source, page: Page, actor=None) -> list[str]
         source.publisher = publisher
         filled.append("publisher")
     if filled:
-        source._change_reason = f"source check: filled {', '.join(filled)} from the page's metadata"
+        # Read by django-simple-history when it writes the history row.
+        source._change_reason = f"source check: filled {', '.join(filled)} from the page's metadata"  # type: ignore[attr-defined]
         if actor is not None:
-            source._history_user = actor
+            source._history_user = actor  # type: ignore[attr-defined]
         source.save(update_fields=[*filled, "updated_at"])
     return filled
 
@@ -115,7 +117,7 @@ def _db_text(value: str, limit: int | None = None) -> str:
     return value[:limit] if limit else value
 
 
-def _since(old, new, old_since: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+def _since(old: object, new: object, old_since: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     return old_since if old == new and old_since is not None else now
 
 
@@ -199,7 +201,7 @@ def check_sources(
     *,
     sources: Iterable[Source],
     concurrency: int | None = None,
-    actor=None,
+    actor: AbstractBaseUser | None = None,
     on_checked: Callable[[SourceCheck], None] | None = None,
 ) -> CheckRunSummary:
     """Fetch each source's URL and record what came back, each source as soon as it is done.
@@ -227,13 +229,13 @@ def check_sources(
     return summary
 
 
-def accept_source_changes(*, sources: Iterable[Source], actor=None) -> int:
+def accept_source_changes(*, sources: Iterable[Source], actor: AbstractBaseUser | None = None) -> int:
     """Take the pages' current text as the new reference: a changed source goes back to ok or redirected."""
     now, accepted = timezone.now(), 0
     for source in sources:
         if source.change_detected_at is None:
             continue
-        state = {"change_detected_at": None}
+        state: dict[str, Any] = {"change_detected_at": None}
         if source.health == SourceHealth.CHANGED:
             health = settled_health(final_url=source.final_url, cited_url=source.url)
             state.update(health=health, health_since=now, health_detail="page change accepted")

@@ -9,7 +9,7 @@ Ctrl-C) cancels the fetches not yet done and waits for the running ones to notic
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import zip_longest
@@ -54,7 +54,9 @@ def check_outcome(fetcher: Fetcher, source_id: int, url: str) -> CheckOutcome:
     return CheckOutcome(source_id=source_id, result=result, page=page)
 
 
-def fetch_sources(items: Iterable[tuple[int, str]], *, concurrency: int, limits: CheckLimits) -> Iterator[CheckOutcome]:
+def fetch_sources(
+    items: Iterable[tuple[int, str]], *, concurrency: int, limits: CheckLimits
+) -> Generator[CheckOutcome, None, None]:
     """Yield a CheckOutcome for each (source id, URL) as its fetch finishes, in no fixed order."""
     concurrency = max(1, concurrency)
     cancel = threading.Event()
