@@ -47,6 +47,8 @@ def period_fields(period: Period) -> dict[str, object]:
         "period_precision": period.precision,
         "period_as_of": period.as_of,
     }
+
+
 _DECADE = re.compile(r"^(\d{3})0s$")
 _AS_OF = re.compile(r"^as\s+of\s+(.+)$", re.IGNORECASE)
 
