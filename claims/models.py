@@ -80,7 +80,7 @@ class Claim(models.Model):
     )
     version = models.PositiveIntegerField(default=1, help_text="Raised by every save; stale edits are refused.")
     evidence_count = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Evidence links; kept by database triggers (claims.db_triggers)."
+        default=0, editable=False, help_text="Evidence links; kept by database triggers (migration claims 0010)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -285,9 +285,9 @@ class ClaimSearch(models.Model):
     """A claim's full-text search document on PostgreSQL: its subject (weight A), its appearances' quotes (B) and
     their sources' titles (C), in one tsvector behind one GIN index.
 
-    Written only by database triggers (claims.db_triggers), whichever door a claim, an appearance or a source title
-    changes through; deleted with its claim (a foreign key with ON DELETE CASCADE, PostgreSQL only). On SQLite the
-    table stays empty: search falls back to substring matching there (claims.filters).
+    Written only by database triggers (migration claims 0010), whichever door a claim, an appearance or a source
+    title changes through; deleted with its claim (a foreign key with ON DELETE CASCADE). Rebuilt for repairs by
+    `manage.py repair_claim_data`.
     """
 
     claim_id = models.BigIntegerField(primary_key=True)

@@ -1,6 +1,6 @@
 """The offset triggers are installed after every migrate by claims.apps (see claims/db_triggers.py).
 
-This migration once created them itself; SQLite's table rebuilds in later migrations made that unsafe.
+This migration once created them itself; migration 0010 now creates every trigger once.
 """
 
 from django.db import migrations

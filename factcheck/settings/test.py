@@ -1,4 +1,4 @@
-"""The test suite: SQLite unless DATABASE_URL points elsewhere, a fast password hasher."""
+"""The test suite: PostgreSQL (DATABASE_URL, or the embedded server), a fast password hasher."""
 
 from .base import *  # noqa: F403
 

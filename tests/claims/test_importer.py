@@ -614,7 +614,7 @@ def test_duplicate_nested_children_are_refused(tmp_path):
     only_error(result, "claims[0].evidence[1]", "duplicate evidence", "claims[0].evidence[0]")
 
 
-# --- writing: COPY on PostgreSQL, INSERT on SQLite ------------------------------------------------------------------
+# --- writing: COPY ---------------------------------------------------------------------------------------------------
 NASTY = [
     "tab\there",
     "new\nline",
