@@ -1,7 +1,4 @@
-"""The offset triggers are installed after every migrate by claims.apps (see claims/db_triggers.py).
-
-This migration once created them itself; migration 0010 now creates every trigger once.
-"""
+"""Once created the offset triggers; now empty: migration 0010 creates every trigger of the claims app, once."""
 
 from django.db import migrations
 
