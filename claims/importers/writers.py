@@ -393,6 +393,8 @@ def _texts_keep_quotes(importer: "Importer", changed_texts: list[tuple["Pending"
 
 # --- claims --------------------------------------------------------------------------------------------------
 def write_claims(importer: "Importer", batch: list["Pending"]) -> None:
+    """Create or update a batch of claims (a standing verdict's basis refused), then queue their nested records
+    and the status moves the workflow makes after this flush."""
     batch = importer.duplicates("claim", batch, lambda p: p.record["key"])
     if importer.claims_may_exist is None:
         # An empty claims table at the file's first batch: its claims (keys unique within it) can't exist already.
@@ -574,6 +576,7 @@ def _existing(model: type[Appearance] | type[Evidence], batch: list["Pending"]) 
 
 
 def write_appearances(importer: "Importer", batch: list["Pending"]) -> None:
+    """Create or update a batch of appearances, each quote placed in its source's text."""
     batch = _source_ids(importer, _claim_ids(importer, batch))
     batch = importer.duplicates("appearance", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}")
     texts = _texts(importer, {p.record["source_id"] for p in batch if p.record["source_has_text"]})
@@ -634,6 +637,7 @@ def _touched(importer: "Importer", naturals: list[AppearanceKey] | list[Evidence
 
 
 def write_evidences(importer: "Importer", batch: list["Pending"]) -> None:
+    """Create or update a batch of evidence links (claim, source, relation)."""
     batch = _source_ids(importer, _claim_ids(importer, batch))
     batch = importer.duplicates(
         "evidence", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}|{p.record['relation']}"
