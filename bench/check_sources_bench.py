@@ -4,11 +4,12 @@
     .venv/bin/python bench/check_sources_bench.py --concurrency 8
     .venv/bin/python bench/check_sources_bench.py --concurrency 32 --count 1000 --hosts 50
 
-Never run by the test suite. Uses a scratch SQLite database (DATABASE_URL, default
-sqlite:////tmp/bench_sources.sqlite3), migrated and emptied of sources on every run; it refuses the project's
-db.sqlite3. The URLs are spread over --hosts host names (site-N.bench.test) that the check's resolver is
-pointed at 127.0.0.1, so that the per-host limit (2 at once) applies as it would to real sites; the local
-server is let through with SOURCE_CHECK_ALLOW_PRIVATE, set for this process only.
+Never run by the test suite. Uses a scratch PostgreSQL database (DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/factcheck_bench_sources, created if missing), migrated and emptied of sources on
+every run; it refuses the database named `factcheck`, the development one. The URLs are spread over --hosts host
+names (site-N.bench.test) that the check's resolver is pointed at 127.0.0.1, so that the per-host limit (2 at
+once) applies as it would to real sites; the local server is let through with SOURCE_CHECK_ALLOW_PRIVATE, set for
+this process only.
 
 The mix of answers, by URL number (per 100): 80 pages of ~10 KB (with OpenGraph metadata), 5 slow pages (0.5 s),
 2 too slow (3 s, past the 2 s read timeout), 4 404s, 2 503s with Retry-After: 1, 2 500s, 3 two-hop redirects,
@@ -27,9 +28,10 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE = "sqlite:////tmp/bench_sources.sqlite3"
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/factcheck_bench_sources"
 
 PAGE = (
     "<!doctype html><html><head><title>Story {n}</title>"
@@ -113,10 +115,24 @@ class Server(ThreadingHTTPServer):
         pass  # the check hangs up on the too-slow pages
 
 
+def _create_database(url: str, name: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
 def setup_django(concurrency: int):
     database = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
-    if database.startswith("sqlite") and Path(database.split("sqlite://", 1)[1]).resolve() == ROOT / "db.sqlite3":
-        sys.exit("refusing to run on the development database db.sqlite3; set DATABASE_URL to a scratch one")
+    name = urlsplit(database).path.lstrip("/")
+    if name == "factcheck":
+        sys.exit("refusing to run on the development database 'factcheck'; set DATABASE_URL to a scratch one")
+    _create_database(database, name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.test")
     sys.path.insert(0, str(ROOT))
     import django
