@@ -92,6 +92,10 @@ class ClaimAdminForm(forms.ModelForm):
         if not self.errors.get("period"):
             self.instance.set_period(self.cleaned_data.get("period", ""))
         super()._post_clean()  # type: ignore[misc]  # ModelForm's, absent from the stubs
+        if self.errors and self.instance.pk is not None:
+            # A refused save: the page around the form (its title, the figure, the evidence's gaps against it) shows
+            # the claim as stored, not the refused figure; the inputs keep what was typed.
+            self.instance.refresh_from_db()
 
 
 class AppearanceInlineForm(forms.ModelForm):

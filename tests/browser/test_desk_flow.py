@@ -59,8 +59,19 @@ def test_fact_checker_verifies_a_seed_claim(browser, live_server):
     assert re.search(r"checker\s+evidence created", history)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "claim_page_verified.png"), full_page=True)
+
+    # The verdict stands: changing the figure it rests on is refused on the page, the typed value kept.
+    page.fill("#id_value", "999000000000")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".errornote")
+    assert "Reopen the claim" in page.inner_text("#content")
+    assert page.input_value("#id_value") == "999000000000"
+    shown = page.inner_text("#content")  # the title, the figure and the evidence's gap: the stored claim's
+    assert "$999 bn" not in shown and "$245 bn" in shown and "+0.0" in shown
+    page.screenshot(path=str(ARTIFACTS / "claim_page_verdict_locked.png"), full_page=True)
     page.close()
 
     claim = Claim.objects.get(appearances__quote__contains="$245 billion")
     assert claim.status == "verified" and claim.reviewer.username == "checker"
     assert claim.evidence.filter(relation="supports").count() == 1
+    assert claim.value == 245000000000  # the refused change left the claim as it was
