@@ -423,11 +423,11 @@ def write_claims(importer: "Importer", batch: list["Pending"]) -> None:
             )
             asked.append((rows[-1], (wanted, record.get("verdict_note", ""), has_evidence)))
     answers = statuses_of_imported_claims(claims=[question for _row, question in asked], actor=importer.actor)
-    for ((key, values, _present), (wanted, _note, _evidence)), (fields, problem) in zip(asked, answers, strict=True):
-        if problem:
-            refused[key] = problem
-        elif fields:
-            values |= fields
+    for ((key, values, _present), (wanted, _note, _evidence)), answer in zip(asked, answers, strict=True):
+        if answer.refused:
+            refused[key] = answer.refused
+        elif answer.fields:
+            values |= answer.fields
             given_status[key] = wanted
     reasons = {status: imported_status_reason(importer.reason, status) for status in set(given_status.values())}
     by_key = {p.record["key"]: p for p in batch}

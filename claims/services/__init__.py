@@ -31,6 +31,7 @@ from .verdicts import VerdictLocked, child_lock_problem, verdict_lock_problem
 from .versions import StaleVersion, claim_lock, claim_take_version, claim_version_bump, last_change, lock_claims
 from .workflow import (
     DECISIVE_RELATIONS,
+    ImportedStatus,
     TransitionError,
     allowed_moves,
     can_delete_claim,
@@ -45,6 +46,7 @@ from .workflow import (
     status_path,
     statuses_of_imported_claims,
     transition_problem,
+    verdict_fields,
 )
 
 __all__ = [
@@ -88,6 +90,8 @@ __all__ = [
     "status_label",
     "status_path",
     "statuses_of_imported_claims",
+    "verdict_fields",
+    "ImportedStatus",
     "transition_problem",
     "verdict_lock_problem",
 ]

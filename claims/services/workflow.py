@@ -7,7 +7,8 @@ the audit trail records the same thing whichever door a change came through. `ac
 """
 
 from collections.abc import Iterable
-from types import SimpleNamespace
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -58,7 +59,7 @@ def allowed_moves(claim: Claim) -> tuple[str, ...]:
 
 def transition_problem(
     *,
-    claim: Claim | SimpleNamespace,
+    claim: Claim,
     to: str,
     actor: Actor,
     note: str = "",
@@ -121,27 +122,43 @@ def status_path(start: str, goal: str) -> list[str]:
     return []
 
 
-def _apply_status(
-    claim: Claim | SimpleNamespace,
+def verdict_fields(
+    *,
+    before: str,
     to: str,
     actor: Actor,
     note: str,
     textual_rating: str = "",
     rating_value: int | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The verdict columns a move from `before` to `to` sets: a verdict's reviewer, time, ratings and explanation;
+    reopening clears the published verdict; other moves set none."""
+    if to in VERDICTS:
+        _, default_value = DEFAULT_RATINGS[to]
+        return {
+            "reviewer": actor,
+            "reviewed_at": now or timezone.now(),
+            "textual_rating": textual_rating_of(to, textual_rating),  # what ClaimReview and claims:search show
+            "rating_value": rating_value if rating_value is not None else default_value,
+            "verdict_note": note.strip(),
+        }
+    if before in VERDICTS:
+        return {"textual_rating": "", "rating_value": None, "reviewer": None, "reviewed_at": None}
+    return {}
+
+
+def _apply_status(
+    claim: Claim, to: str, actor: Actor, note: str, textual_rating: str = "", rating_value: int | None = None
 ) -> str:
     """Set the status and the verdict fields that go with it; return the status it had."""
     before = claim.status
     claim.status = to
-    if to in VERDICTS:
-        _, default_value = DEFAULT_RATINGS[to]
-        claim.reviewer = actor
-        claim.reviewed_at = timezone.now()
-        claim.textual_rating = textual_rating_of(to, textual_rating)  # what ClaimReview and claims:search show
-        claim.rating_value = rating_value if rating_value is not None else default_value
-        claim.verdict_note = note.strip()
-    elif before in VERDICTS:
-        claim.textual_rating, claim.rating_value = "", None
-        claim.reviewer, claim.reviewed_at = None, None
+    fields = verdict_fields(
+        before=before, to=to, actor=actor, note=note, textual_rating=textual_rating, rating_value=rating_value
+    )
+    for name, value in fields.items():
+        setattr(claim, name, value)
     return before
 
 
@@ -150,49 +167,61 @@ def decisive_evidence_record(*, relation: str, excerpt: str) -> bool:
     return relation in DECISIVE_RELATIONS and excerpt != ""
 
 
-def statuses_of_imported_claims(
-    *, claims: list[tuple[str, str, bool]], actor: Actor
-) -> list[tuple[dict[str, Any], str | None]]:
+@dataclass(frozen=True)
+class ImportedStatus:
+    """The workflow's answer for one claim an import creates with a status.
+
+    Exactly one of three: `fields` (the status and verdict columns to insert it with), `refused` (why the status
+    is refused), or neither (`deferred`): the status needs evidence the claim's own records don't hold, so it is
+    inserted unverified and moved by claims_move_for_import once the import's other evidence is written.
+    """
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    refused: str | None = None
+
+    @property
+    def deferred(self) -> bool:
+        return not self.fields and self.refused is None
+
+
+def statuses_of_imported_claims(*, claims: list[tuple[str, str, bool]], actor: Actor) -> list[ImportedStatus]:
     """The workflow's door for claims that an import creates with a status other than unverified.
 
     `claims`: (status, note, has_evidence) per new claim; `has_evidence` says whether the claim's own records
     include decisive evidence (see decisive_evidence_record). A new claim is unverified and is given its final
     status as it is inserted, by the same rules as the moves claims_move_for_import makes (several allowed moves
-    in one, the rules of the status it ends in). Returns, per claim: (its fields as the workflow sets them,
-    None); ({}, why refused); or ({}, None) when the status needs evidence the claim's records don't hold:
-    insert it unverified and move it with claims_move_for_import once the import's other evidence is written.
+    in one, the rules of the status it ends in). One answer per claim, in order.
     """
     decided: dict[tuple[str, bool], str | None] = {}  # the rules' answer depends on these alone, not on the claim
-    results: list[tuple[dict[str, Any], str | None]] = []
+    unverified = Claim(status=Status.UNVERIFIED)  # what every new claim is before its status is set
+    now = timezone.now()
+    results: list[ImportedStatus] = []
     for to, note, has_evidence in claims:
         rule = (to, bool(note.strip()))
         if rule not in decided:
-            unverified = SimpleNamespace(status=Status.UNVERIFIED, withdrawn_at=None)
             # The rules on everything but the evidence: evidence given elsewhere in the import (top-level
             # records) is known only once it is written.
             decided[rule] = transition_problem(
                 claim=unverified, to=to, actor=actor, note=note, has_evidence=True, path_ok=True
             )
-        if decided[rule]:
-            results.append(({}, decided[rule]))
+        problem = decided[rule]
+        if problem:
+            results.append(ImportedStatus(refused=problem))
             continue
         if to in NEEDS_EVIDENCE and not has_evidence:
-            results.append(({}, None))
+            results.append(ImportedStatus())
             continue
-        claim = SimpleNamespace(
-            status=Status.UNVERIFIED, reviewer=None, reviewed_at=None, textual_rating="", rating_value=None
-        )
-        claim.verdict_note = note
-        _apply_status(claim, to, actor, note)
+        verdict = verdict_fields(before=Status.UNVERIFIED, to=to, actor=actor, note=note, now=now)
+        reviewer = verdict.get("reviewer")
         fields = {
-            "status": claim.status,
-            "reviewer_id": claim.reviewer.pk if claim.reviewer is not None else None,
-            "reviewed_at": claim.reviewed_at,
-            "textual_rating": claim.textual_rating,
-            "rating_value": claim.rating_value,
-            "verdict_note": claim.verdict_note,
+            "status": to,
+            "reviewer_id": reviewer.pk if reviewer is not None else None,
+            "reviewed_at": verdict.get("reviewed_at"),
+            "textual_rating": verdict.get("textual_rating", ""),
+            "rating_value": verdict.get("rating_value"),
+            "verdict_note": verdict.get("verdict_note", note),
         }
-        results.append((fields, None))
+        results.append(ImportedStatus(fields=fields))
     return results
 
 

@@ -753,15 +753,16 @@ def test_the_workflow_decides_the_status_of_each_new_imported_claim(desk_admin, 
         actor=desk_admin,
     )
     verified, later, no_note, unverifiable, in_review, nonsense = answers
-    assert verified[1] is None and verified[0]["status"] == "verified" and verified[0]["reviewer_id"] == desk_admin.pk
-    assert (verified[0]["textual_rating"], verified[0]["rating_value"]) == ("True", 5)
-    assert later == ({}, None)
-    assert no_note[0] == {} and "why" in no_note[1]
-    assert unverifiable[0]["verdict_note"] == "No data." and unverifiable[0]["rating_value"] is None
-    assert in_review[0]["status"] == "in_review" and in_review[0]["reviewed_at"] is None
-    assert nonsense[0] == {} and "not a status" in nonsense[1]
-    [(fields, problem)] = statuses_of_imported_claims(claims=[("verified", "", True)], actor=journalist)
-    assert fields == {} and "fact-checker role" in problem
+    assert verified.refused is None and verified.fields["status"] == "verified"
+    assert verified.fields["reviewer_id"] == desk_admin.pk
+    assert (verified.fields["textual_rating"], verified.fields["rating_value"]) == ("True", 5)
+    assert later.deferred and not later.fields and later.refused is None
+    assert not no_note.fields and "why" in no_note.refused and not no_note.deferred
+    assert unverifiable.fields["verdict_note"] == "No data." and unverifiable.fields["rating_value"] is None
+    assert in_review.fields["status"] == "in_review" and in_review.fields["reviewed_at"] is None
+    assert not nonsense.fields and "not a status" in nonsense.refused
+    [answer] = statuses_of_imported_claims(claims=[("verified", "", True)], actor=journalist)
+    assert not answer.fields and "fact-checker role" in answer.refused
 
 
 def test_the_created_rows_history_holds_what_was_stored(tmp_path, desk_admin):
