@@ -83,7 +83,9 @@ class Source(models.Model):
     final_url_since = models.DateTimeField(null=True, blank=True)
     content_type = models.CharField(max_length=200, blank=True)
     content_type_since = models.DateTimeField(null=True, blank=True)
-    page_title = models.CharField(max_length=500, blank=True, help_text="The HTML page's title (its title element) at the last check.")
+    page_title = models.CharField(
+        max_length=500, blank=True, help_text="The HTML page's title (its title element) at the last check."
+    )
     fingerprint = models.CharField(
         max_length=64, blank=True, help_text="sha256 of the page's normalised text at the last successful fetch."
     )
