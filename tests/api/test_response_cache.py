@@ -8,33 +8,24 @@ its requests until two of them meet an unchanged snapshot (`_quiet_hit`); a miss
 
 from decimal import Decimal
 
-import psycopg2
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from claims.models import Claim
 from factcheck.api import response_cache
 from factcheck.api.response_cache import data_stamp, source_fingerprint
 from sources.models import Source
+from tests.db import connect_to_test_database
 
 from .conftest import make_claim
 
 URL = "/api/v1/claims/"
 TRIES = 50
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def migration_data_back(django_db_blocker):
-    """A transactional test ends by emptying every table, the rows migrations wrote too (the roles' groups, with
-    which later tests create users): put them back once this module is done. (serialized_rollback=True restores
-    them at the start of each test here.)"""
-    yield
-    with django_db_blocker.unblock():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migration_data_back"),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -50,11 +41,7 @@ def answer_cache(settings):
 
 def _commit_elsewhere(sql: str, params: tuple) -> None:
     """Run `sql` on a connection of its own and commit it, as another process (the admin, an import) would."""
-    settings = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=settings["NAME"], user=settings["USER"] or None, password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None, port=settings["PORT"] or None,
-    )  # fmt: skip
+    other = connect_to_test_database()
     try:
         with other, other.cursor() as cursor:
             cursor.execute(sql, params)
@@ -161,6 +148,11 @@ def test_the_code_version_follows_every_source_file(tmp_path):
     (package / "api" / "new.py").write_text("")
     assert source_fingerprint([package]) != before
     assert len(response_cache.code_version()) == 16
+
+
+def test_the_code_version_covers_the_projects_own_packages_only():
+    # Not Django's, DRF's or any other installed app's, even with the virtualenv inside the checkout.
+    assert sorted(path.name for path in response_cache.code_directories()) == ["claims", "factcheck", "sources"]
 
 
 def test_conditional_get_answers_304_until_the_data_changes(journalist_client, claims):

@@ -14,31 +14,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import psycopg2
 import pytest
 from django.contrib.auth.models import AbstractUser
-from django.db import connection, connections
+from django.db import connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.importers import import_files
 from claims.importers.engine import ImportResult
 from claims.models import Claim
+from tests.db import connect_to_test_database
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migration_data_back"),
+]
 URL = "/api/v1/claims/"
 QUEUE_DEADLINE_SECONDS = 60  # how long to wait for a writer to reach the lock before calling the test broken
-
-
-@pytest.fixture(scope="module", autouse=True)
-def migration_data_back(django_db_blocker: Any) -> Iterator[None]:
-    """A transactional test ends by emptying every table, the rows migrations wrote too (the roles' groups): put
-    them back once this module is done, for the tests after it (serialized_rollback restores them before each)."""
-    yield
-    with django_db_blocker.unblock():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
 
 
 def claim_record(n: int, value: int) -> dict[str, str]:
@@ -52,21 +44,10 @@ def import_file(tmp_path: Path, name: str, claims: list[dict[str, str]]) -> Path
     return path
 
 
-def _connect() -> Any:
-    settings = connection.settings_dict
-    return psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
-
-
 @contextmanager
 def row_locked(claim_id: int) -> Iterator[None]:
     """Hold the claim's row lock in a transaction of another connection until the block ends."""
-    holder = _connect()
+    holder = connect_to_test_database()
     try:
         with holder.cursor() as cursor:  # psycopg2 opens the transaction with the first statement
             cursor.execute("SELECT id FROM claims_claim WHERE id = %s FOR UPDATE", [claim_id])
@@ -78,7 +59,7 @@ def row_locked(claim_id: int) -> Iterator[None]:
 
 def wait_until_queued(count: int) -> None:
     """Return once `count` connections to the test database are waiting for a lock."""
-    watcher = _connect()
+    watcher = connect_to_test_database()
     watcher.autocommit = True
     try:
         with watcher.cursor() as cursor:

@@ -25,7 +25,7 @@ def test_decimal_text(stored, plain, grouped):
     value = Decimal(stored)
     assert decimal_text(value) == plain
     assert decimal_text(value, grouping=True) == grouped
-    assert normalized_decimal(value) == value and str(normalized_decimal(value)) == plain
+    assert str(normalized_decimal(value)) == plain  # equal as numbers is not enough: Decimal("1.0") == Decimal("1")
 
 
 def test_none_stays_none():
