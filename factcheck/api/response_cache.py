@@ -31,6 +31,7 @@ Settings: API_RESPONSE_CACHE_SECONDS (how long an entry may live; 0 turns this o
 
 import functools
 import hashlib
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,12 +70,18 @@ def source_fingerprint(directories: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+def code_directories() -> list[Path]:
+    """The project's own code: the framework and the installed apps under BASE_DIR, less those of the Python
+    installation (a virtualenv inside the checkout holds the third-party apps)."""
+    base, installed = Path(settings.BASE_DIR).resolve(), Path(sys.prefix).resolve()
+    own_apps = [Path(config.path).resolve() for config in apps.get_app_configs()]
+    return [FRAMEWORK_DIR, *(p for p in own_apps if p.is_relative_to(base) and not p.is_relative_to(installed))]
+
+
 @functools.cache
 def code_version() -> str:
-    """The fingerprint of the code this process runs: the framework and every installed app under BASE_DIR."""
-    base = Path(settings.BASE_DIR).resolve()
-    own_apps = [Path(config.path).resolve() for config in apps.get_app_configs()]
-    return source_fingerprint([FRAMEWORK_DIR, *(path for path in own_apps if path.is_relative_to(base))])
+    """The fingerprint of the code this process runs (code_directories), computed once per process."""
+    return source_fingerprint(code_directories())
 
 
 def data_stamp(using: str = DEFAULT_DB_ALIAS) -> str | None:

@@ -168,7 +168,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
 }
 # Who reads every record rather than the published ones: the claims app's rule, named here so that the API's
-# framework pieces (permissions, token cache, answer cache) ask it without importing the app.
+# framework pieces (permissions, the token cache) ask it without importing the app.
 API_READS_EVERYTHING = "claims.selectors.can_read_all_claims"
 # Page sizes: ?page_size= is capped at API_MAX_PAGE_SIZE; a list counts matches exactly up to API_COUNT_LIMIT.
 API_MAX_PAGE_SIZE = 500
