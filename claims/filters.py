@@ -77,10 +77,13 @@ def search_query(text: str) -> SearchQuery:
     PostgreSQL's parser reads "Su-27" in a query as the word "su" followed by the number -27, but "Su-27s" in a text
     as one hyphenated word with the parts "su" and "27s": the plain websearch query misses the plural, the usual
     form in prose. Such a name therefore matches as "su" followed by "-27" or by a word starting with "27".
-    Queries with OR keep the plain websearch meaning.
+    Queries with OR, or with a phrase of several words, keep the plain websearch meaning.
     """
     names = _DESIGNATION.findall(text)
-    if not names or re.search(r"\bOR\b", text):
+    # OR (any case) and phrases of several words keep the plain websearch meaning: taking a name out of them would
+    # change it ("Su-27 fighter jets" is a phrase; "Su-27" alone is just the name).
+    several_words = any(len(phrase.split()) > 1 for phrase in re.findall(r'"([^"]*)"', text)) or text.count('"') % 2
+    if not names or re.search(r"\bor\b", text, re.IGNORECASE) or several_words:
         return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     parts = [
         # letters and digits only (the pattern's groups), so the raw tsquery text is safe

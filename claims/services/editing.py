@@ -1,7 +1,9 @@
 """Creating, changing and deleting claims, appearances and evidence: the one owner of these writes.
 
 The admin (form, inlines, actions), the API, the commands and the source check write these models only through
-this module (status moves go through workflow.claim_transition). Each change of a claim or of its children:
+this module (status moves go through workflow.claim_transition). The importer's bulk path writes its batches
+itself (COPY, batched UPDATEs) under the same rules, called from here: verdict_lock_problem, child_lock_problem,
+versions.claim_version_bump, and the workflow's import doors. Each change of a claim or of its children:
 - runs in one transaction that holds the claim's row lock from the version check (versions.claim_lock, the one
   check of an editor's version) to the end, and raises the claim's version once, in the database
   (versions.claim_version_bump), with its updated_at;
@@ -258,12 +260,12 @@ def claim_update(
 
 def claim_delete(*, claim: Claim, actor: Actor, via: str = API) -> None:
     """Delete a claim with its appearances and evidence; a reviewed one only by a desk admin (else: withdraw it)."""
-    if not can_delete_claim(claim=claim, user=actor):
-        raise ClaimDeleteRefused(
-            f"Claim {claim.pk} has been reviewed: withdraw it instead (only a desk admin may delete it)."
-        )
     with transaction.atomic():
-        locked = claim_lock(claim_id=claim.pk)
+        locked = claim_lock(claim_id=claim.pk)  # decided on the locked row: no verdict can arrive in between
+        if not can_delete_claim(claim=locked, user=actor):
+            raise ClaimDeleteRefused(
+                f"Claim {claim.pk} has been reviewed: withdraw it instead (only a desk admin may delete it)."
+            )
         audit_next_save(locked, actor=actor, reason=f"deleted through {via}")
         locked.delete()
 

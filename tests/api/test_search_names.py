@@ -37,6 +37,8 @@ def named(db):
         ("F-16", {"f16"}),
         ("COVID-19", {"covid"}),
         ("COVID-19 OR F-16", {"covid", "f16"}),
+        ("covid-19 or f-16", {"covid", "f16"}),
+        ('"Su-27 deliveries"', set()),  # a phrase of several words, as websearch reads it
         ("licensed -Su-27", set()),
         ("licensed -F-16", {"su27"}),
         ("-Su-27 deliveries", {"f16"}),
