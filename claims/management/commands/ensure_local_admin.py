@@ -17,7 +17,15 @@ LOGIN_URL = "http://127.0.0.1:8000/admin/"
 class Command(BaseCommand):
     help = "Local development only: create the superuser 'admin' with a random password if no superuser exists."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default=LOGIN_URL,
+            help=f"The admin's address as served, named in the output (default {LOGIN_URL}).",
+        )
+
     def handle(self, *args, **options):
+        login_url = options["url"]
         if not settings.DEBUG:
             raise CommandError(
                 "ensure_local_admin is for local development only (settings.DEBUG is off); "
@@ -33,7 +41,7 @@ class Command(BaseCommand):
         if superusers:
             names = ", ".join(name if active else f"{name} (inactive)" for name, active in superusers)
             self.stdout.write(
-                f"Superuser(s) already exist: {names}. Log in at {LOGIN_URL}; "
+                f"Superuser(s) already exist: {names}. Log in at {login_url}; "
                 "to set a new password: python manage.py changepassword <username>"
             )
             return
@@ -45,7 +53,7 @@ class Command(BaseCommand):
         user_model.objects.create_superuser(**{username_field: USERNAME}, email="", password=password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Log in at {LOGIN_URL} as {USERNAME} / {password} "
+                f"Log in at {login_url} as {USERNAME} / {password} "
                 f"(shown once; change it with: python manage.py changepassword {USERNAME})"
             )
         )
