@@ -256,3 +256,18 @@ def quantity_problems(
             if number is not None and not 0 <= number <= 100:
                 problems.append((field, f"{number} percent is outside 0–100 (only a change may be)"))
     return problems
+
+
+# How far a claim's figure may be from its source's before the gap is flagged: under 1 % reads as the same figure
+# (rounding), up to 10 % as worth a look, beyond as a discrepancy. The claim page colours the gap by these.
+GAP_CLOSE, GAP_LARGE = Decimal(1), Decimal(10)
+
+
+def gap_severity(gap: Decimal | None) -> str:
+    """ "none" (no gap to tell), "close" (< 1 %), "notable" (1–10 %) or "large" (≥ 10 %) for a gap_percent."""
+    if gap is None:
+        return "none"
+    size = abs(gap)
+    if size < GAP_CLOSE:
+        return "close"
+    return "notable" if size < GAP_LARGE else "large"

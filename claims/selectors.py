@@ -12,16 +12,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import Count, Exists, Field, OuterRef, QuerySet
+from django.db.models import Count, Exists, Field, OuterRef, Q, QuerySet
 from django.http import QueryDict
 
 from sources.models import Publisher, Source
 
 from .choices import VERDICTS
 from .models import Appearance, Claim, Evidence
+from .roles import ASSIGNABLE_ROLES
 
 CLAIM_COLUMNS = (
     "id", "key", "subject", "claim_type", "value", "unit", "qualifier", "lower_bound", "upper_bound", "period",
@@ -217,3 +219,13 @@ def appearance_list(*, user: Reader) -> QuerySet[Appearance]:
     if not can_read_all_claims(user):
         appearances = appearances.filter(claim__status__in=VERDICTS)
     return appearances
+
+
+def assignable_users() -> QuerySet[Any]:
+    """The active users claims can be assigned to (claims.roles.takes_claims), by name: the assignee choices."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name__in=ASSIGNABLE_ROLES) | Q(is_superuser=True), is_active=True)
+        .distinct()
+        .order_by("username")
+    )

@@ -4,6 +4,9 @@ from django.views.generic import RedirectView
 
 admin.site.site_header = "Fact-checking desk"
 admin.site.site_title = "Fact-checking desk"
+# The desk's pages are wide (claim lists, evidence beside the claim's figure): the home page and the breadcrumbs
+# lead everywhere the sidebar does, and its 300 px go to the work.
+admin.site.enable_nav_sidebar = False
 admin.site.index_title = "Claims, sources and evidence"
 
 urlpatterns = [

@@ -1,3 +1,6 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
@@ -112,6 +115,31 @@ def health_badge_html(source: Source) -> str:
     )
 
 
+class AuthorNamesField(forms.CharField):
+    """A source's authors as people write them, one name per line (stored as a list of names)."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.pop("encoder", None), kwargs.pop("decoder", None)  # a JSONField's form arguments
+        kwargs.setdefault("help_text", "One name per line, as the source gives them.")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(str(name) for name in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]  # a list, not a string
+        if isinstance(value, list):
+            return [str(name).strip() for name in value if str(name).strip()]
+        text = super().to_python(value) or ""
+        return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return self.to_python(initial or []) != self.to_python(data)
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -151,6 +179,11 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("text")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "authors":
+            return db_field.formfield(form_class=AuthorNamesField, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .choices import DatePrecision, SourceHealth, SourceKind
-from .partial_dates import format_partial_date
+from .partial_dates import format_partial_date, readable_partial_date
 from .urlnorm import normalize_url
 
 
@@ -123,16 +123,28 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
+        """The source as people name it: its title, else the page's title at the last check, else what it is, who
+        published it and when ("Analysis / commentary by RUSI, 2025"), else its URL, else its key."""
         if self.title:
             return self.title
-        if self.url:
-            return self.url
-        who = self.publisher.name if self.publisher is not None else "unknown publisher"
-        return f"[untitled {self.get_kind_display().lower() if self.kind else 'source'}] {who} ({self.key})"
+        if self.page_title:
+            return self.page_title
+        what = self.get_kind_display() if self.kind else "Source"
+        if self.publisher is not None:
+            what = f"{what} by {self.publisher.name}"
+        elif not self.kind and not self.published_on:
+            return self.url or self.key
+        when = readable_partial_date(self.published_on, self.published_precision)
+        return f"{what}, {when}" if when else what
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.normalized_url = normalize_url(self.url) if self.url else None
         super().save(*args, **kwargs)
+
+    @property
+    def is_named(self) -> bool:
+        """Whether its label is a title (else the label itself says who published it: see __str__)."""
+        return bool(self.title or self.page_title)
 
     @property
     def published_display(self) -> str:

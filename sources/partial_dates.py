@@ -57,3 +57,14 @@ def format_partial_date(value: dt.date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
+
+
+def readable_partial_date(value: dt.date | None, precision: str) -> str:
+    """A date as people read it, to its precision: "2025", "May 2025", "8 May 2025"; "" for no date."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return f"{value:%B} {value.year}"
+    return f"{value.day} {value:%B} {value.year}"

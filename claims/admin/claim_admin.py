@@ -1,22 +1,34 @@
 """The claim list and claim page: the fact-checker's main screens."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.urls import path, reverse
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.admin import health_badge_html
 
 from ..models import Appearance, Claim, Evidence, first_appearance_of
-from ..roles import STATUS_PERMISSION
+from ..quantities import format_quantity, gap_severity
+from ..roles import STATUS_PERMISSION, takes_claims
 from ..services import can_delete_claim
 from ..templatetags.claim_status import status_badge_html
 from . import actions, filters, views
 from .forms import AppearanceFormSet, AppearanceInlineForm, ClaimAdminForm, EvidenceFormSet
 from .paginator import EstimatedCountPaginator
 from .writes import WritesThroughServices, save_claim_page
+
+GAP_TITLES = {
+    "none": "The claim or the source states no figure to compare.",
+    "close": "Within 1 % of the source's figure.",
+    "notable": "Between 1 % and 10 % away from the source's figure.",
+    "large": "10 % or more away from the source's figure.",
+}
 
 
 class AppearanceInline(admin.StackedInline):
@@ -29,30 +41,78 @@ class AppearanceInline(admin.StackedInline):
     readonly_fields = ("start_offset", "end_offset")
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(admin.StackedInline):
+    """A card per piece of evidence, laid out so that at 1280 px each shows, without scrolling sideways: its source
+    and relation, the source's figure beside the claim's with the gap between them, the link's health, the excerpt
+    and whether it is still on the page."""
+
     model = Evidence
     formset = EvidenceFormSet
     extra = 0
     autocomplete_fields = ("source",)
-    fields = ("source", "relation", "excerpt", "locator", "source_value", "gap", "excerpt_check", "source_health")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("source", "relation", "source_health"),
+                    ("source_value", "gap"),
+                    "excerpt",
+                    ("locator", "excerpt_check"),
+                ),
+                "classes": ("evidence-card",),
+            },
+        ),
+    )
     readonly_fields = ("gap", "excerpt_check", "source_health")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        excerpt = formset.form.base_fields["excerpt"]
+        excerpt.widget.attrs.update(rows=3, cols=100)
+        return formset
 
     @admin.display(description="gap vs claim")
     def gap(self, obj):
-        gap = obj.gap_percent() if obj.pk else None
-        return "—" if gap is None else f"{gap:+} %"
+        """The claim's figure against the source's: "claim ≈ $245 bn · source $244.8 bn · gap +0.1 %"."""
+        if not obj.pk or obj.source_value is None:
+            return "—"
+        claim = obj.claim
+        gap = obj.gap_percent()
+        claimed = claim.display_quantity or "no figure"
+        stated = format_quantity(obj.source_value, claim.unit)
+        severity = gap_severity(gap)
+        return format_html(
+            '<span class="gap-compare">claim {} · source {} · <strong class="gap gap-{}" title="{}">{}</strong></span>',
+            claimed,
+            stated,
+            severity,
+            GAP_TITLES[severity],
+            "gap —" if gap is None else f"gap {gap:+} %",
+        )
 
     @admin.display(description="excerpt on page")
     def excerpt_check(self, obj):
         if obj.pk and obj.excerpt_missing_since:
             return format_html(
-                '<strong style="color:#b91c1c">not found since {}</strong>', f"{obj.excerpt_missing_since:%Y-%m-%d}"
+                '<strong class="excerpt-missing">not found since {}</strong>', f"{obj.excerpt_missing_since:%Y-%m-%d}"
             )
-        return "—"
+        return "—" if not obj.pk else "found at the last check" if obj.source.last_checked_at else "not checked yet"
 
     @admin.display(description="source link")
     def source_health(self, obj):
-        return health_badge_html(obj.source) if obj.pk else "—"
+        if not obj.pk:
+            return "—"
+        source = obj.source
+        if not source.url:
+            return format_html("{} (no URL)", health_badge_html(source))
+        host = urlsplit(source.url).hostname or source.url
+        return format_html(
+            '{} <a href="{}" target="_blank" rel="noopener noreferrer">{} ↗</a>',
+            health_badge_html(source),
+            source.url,
+            host,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source__publisher").defer("source__text")
@@ -63,17 +123,9 @@ class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
     form = ClaimAdminForm
     change_form_template = "admin/claims/claim/change_form.html"
     change_list_template = "admin/claims/claim/change_list.html"
-    list_display = (
-        "short_quote",
-        "figure",
-        "subject",
-        "status_badge",
-        "first_source",
-        "evidence_count",
-        "assignee",
-        "updated_at",
-    )
-    list_display_links = ("short_quote", "figure")
+    # The subject and the quote share a column, so that at 1280 px every column stays on the screen.
+    list_display = ("claim_column", "figure", "status_badge", "first_source", "evidence_column", "assignee", "updated")
+    list_display_links = ("claim_column", "figure")
     list_filter = (
         "status",
         filters.AssigneeFilter,
@@ -91,7 +143,7 @@ class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
     list_per_page = 50
     search_fields = ("subject", "key", "appearances__quote", "appearances__source__title")
     search_help_text = "Search the subject, the quotes and the titles of the sources they appear in."
-    sortable_by = ("figure", "subject", "status_badge", "evidence_count", "assignee", "updated_at")
+    sortable_by = ("claim_column", "figure", "status_badge", "evidence_column", "assignee", "updated")
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     inlines = (AppearanceInline, EvidenceInline)
@@ -173,6 +225,10 @@ class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return can_delete_claim(claim=obj, user=request.user)
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "takes_claims": takes_claims(request.user)}
+        return super().changelist_view(request, extra_context=extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = self.get_object(request, object_id)
         if claim and request.method == "GET" and claim.evidence.filter(excerpt_missing_since__isnull=False).exists():
@@ -181,10 +237,11 @@ class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
     # --- columns -------------------------------------------------------------------------------------------
-    @admin.display(description="quote")
-    def short_quote(self, obj):
+    @admin.display(description="claim", ordering="subject")
+    def claim_column(self, obj):
         first = first_appearance_of(obj.appearances.all())
-        return Truncator(first.quote).chars(90) if first else "(no appearance)"
+        quote = Truncator(first.quote).chars(110) if first else "(no appearance)"
+        return format_html('<strong>{}</strong><br><span class="claim-list-quote">“{}”</span>', obj.subject, quote)
 
     @admin.display(description="figure", ordering="value")
     def figure(self, obj):
@@ -203,12 +260,17 @@ class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
         first = first_appearance_of(obj.appearances.all())
         if first is None:
             return "—"
-        publisher = first.source.publisher.name if first.source.publisher_id else ""
-        return f"{Truncator(str(first.source)).chars(50)}" + (f" — {publisher}" if publisher else "")
+        source = first.source
+        publisher = source.publisher.name if source.publisher_id and source.is_named else ""
+        return Truncator(str(source)).chars(60) + (f" — {publisher}" if publisher else "")
 
     @admin.display(description="evidence", ordering="evidence_count")
-    def evidence_count(self, obj):
+    def evidence_column(self, obj):
         return obj.evidence_count
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj):
+        return date_format(localtime(obj.updated_at), "j M Y, H:i")
 
     @admin.display(description="withdrawn")
     def withdrawal(self, obj):

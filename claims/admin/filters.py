@@ -15,7 +15,8 @@ from sources.models import Publisher, Source
 
 from ..filters import ClaimFilter
 from ..models import Claim, Evidence
-from ..roles import FACT_CHECKER
+from ..roles import takes_claims
+from ..selectors import assignable_users
 
 EARLIEST_DECADE = 1950
 
@@ -79,9 +80,13 @@ class AssigneeFilter(admin.SimpleListFilter):
     parameter_name = "assignee"
 
     def lookups(self, request, model_admin):
-        checkers = get_user_model().objects.filter(Q(groups__name=FACT_CHECKER) | Q(assigned_claims__isnull=False))
-        names = checkers.distinct().order_by("username").values_list("pk", "username")
-        return [("me", "Me"), ("none", "Nobody"), *((str(pk), name) for pk, name in names)]
+        # Whoever can take claims, and whoever still holds some (a former fact-checker's claims can be found).
+        users = get_user_model().objects.filter(
+            Q(pk__in=assignable_users().values("pk")) | Q(assigned_claims__isnull=False)
+        )
+        names = users.distinct().order_by("username").values_list("pk", "username")
+        me = [("me", "Me")] if takes_claims(request.user) else []
+        return [*me, ("none", "Nobody"), *((str(pk), name) for pk, name in names)]
 
     def queryset(self, request, queryset):
         value = self.value()

@@ -10,14 +10,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 
 from ..choices import RATING_BEST, RATING_WORST
 from ..models import Appearance, Claim, Evidence
 from ..periods import InvalidPeriod, parse_period
 from ..quotes import QuoteNotFound, locate_quote
-from ..roles import ADMIN, FACT_CHECKER
+from ..selectors import assignable_users
 from ..services import StaleVersion, child_lock_problem, claim_lock, verdict_lock_problem
 from ..services.verdicts import Part
 
@@ -54,12 +53,7 @@ class ClaimAdminForm(forms.ModelForm):
             self.fields["expected_version"].initial = self.instance.version
         assignee = self.fields.get("assignee")
         if isinstance(assignee, forms.ModelChoiceField):
-            assignee.queryset = (
-                get_user_model()
-                .objects.filter(Q(groups__name__in=[FACT_CHECKER, ADMIN]) | Q(is_superuser=True), is_active=True)
-                .distinct()
-                .order_by("username")
-            )
+            assignee.queryset = assignable_users()
 
     def clean_period(self) -> str:
         text = self.cleaned_data.get("period", "")
@@ -201,12 +195,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         assignee = self.fields["assignee"]
         assert isinstance(assignee, forms.ModelChoiceField)
-        assignee.queryset = (
-            get_user_model()
-            .objects.filter(Q(groups__name__in=[FACT_CHECKER, ADMIN]) | Q(is_superuser=True), is_active=True)
-            .distinct()
-            .order_by("username")
-        )
+        assignee.queryset = assignable_users()
 
 
 class WithdrawForm(forms.Form):

@@ -34,15 +34,15 @@ def test_fact_checker_verifies_a_seed_claim(browser, live_server):
 
     # Add evidence in the inline: pick the source through the autocomplete widget.
     page.click("#evidence-group .add-row a")
-    page.click("#evidence-group tr.dynamic-evidence:not(.has_original) .select2-selection")
+    page.click("#evidence-group .dynamic-evidence:not(.has_original) .select2-selection")
     page.fill(".select2-search__field", "prospect")
-    page.click(".select2-results__option:has-text('prospectmagazine')")
-    page.select_option("#evidence-group tr.dynamic-evidence:not(.has_original) select[name$='-relation']", "supports")
+    page.click(".select2-results__option:has-text('Prospect Magazine')")
+    page.select_option("#evidence-group .dynamic-evidence:not(.has_original) select[name$='-relation']", "supports")
     page.fill(
-        "#evidence-group tr.dynamic-evidence:not(.has_original) textarea[name$='-excerpt']",
+        "#evidence-group .dynamic-evidence:not(.has_original) textarea[name$='-excerpt']",
         "Trade between China and Russia reached $245bn in 2024.",
     )
-    page.fill("#evidence-group tr.dynamic-evidence:not(.has_original) input[name$='-source_value']", "245000000000")
+    page.fill("#evidence-group .dynamic-evidence:not(.has_original) input[name$='-source_value']", "245000000000")
     page.click("input[name=_continue]")
     page.wait_for_selector("#status-panel")
     assert "was changed successfully" in page.inner_text(".messagelist")
