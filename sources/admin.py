@@ -183,7 +183,10 @@ class SourceAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "authors":
             return db_field.formfield(form_class=AuthorNamesField, **kwargs)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("title", "key") and field is not None:
+            field.widget.attrs["class"] = "vLargeTextField"  # the admin's wide input: titles run long
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
