@@ -127,19 +127,6 @@ class ClaimSerializer(serializers.Serializer):
     links = ClaimLinksSerializer(required=False)
 
 
-class FacetValueSerializer(serializers.Serializer):
-    value = serializers.JSONField(help_text="The value filtered on (a choice, or a publisher id).")
-    label = serializers.CharField()  # type: ignore[assignment]
-    count = serializers.IntegerField()
-
-
-class FacetsSerializer(serializers.Serializer):
-    status = FacetValueSerializer(many=True, required=False)
-    unit = FacetValueSerializer(many=True, required=False)
-    claim_type = FacetValueSerializer(many=True, required=False)
-    publisher = FacetValueSerializer(many=True, required=False)
-
-
 class HistoryChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
     old = serializers.JSONField(allow_null=True)

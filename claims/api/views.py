@@ -100,10 +100,26 @@ def _facets(request) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+FACET_VALUE_SCHEMA = {
+    "type": "object",
+    "required": ["value", "label", "count"],
+    "properties": {
+        "value": {"description": "The value to filter on (a choice, or a publisher id)."},
+        "label": {"type": "string"},
+        "count": {"type": "integer"},
+    },
+}
+FACETS_SCHEMA = {
+    "type": "object",
+    "description": "With `facet=`: counts per value under the same filters.",
+    "properties": {name: {"type": "array", "items": FACET_VALUE_SCHEMA} for name in FACETS},
+}
+
+
 class ClaimPagination(PagePagination):
     def get_paginated_response_schema(self, schema):
         result = super().get_paginated_response_schema(schema)
-        result["properties"]["facets"] = {"$ref": "#/components/schemas/Facets"}
+        result["properties"]["facets"] = FACETS_SCHEMA
         return result
 
 
