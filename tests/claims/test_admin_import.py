@@ -199,3 +199,11 @@ def test_the_preview_s_queries_do_not_grow_with_its_rows(client, desk_admin, set
         return len(executed)
 
     assert queries(3) == queries(25)
+
+
+def test_a_file_that_can_t_be_read_is_reported_as_the_file_s_error(client, desk_admin):
+    client.force_login(desk_admin)
+    page = html.unescape(upload(client, "broken.json", '{"claims": [').content.decode())
+    assert "broken.json can't be imported" in page
+    assert "is not valid JSON" in table(page, "import-file-errors")
+    assert 'id="import-claim"' not in page and 'id="confirm-import"' not in page
