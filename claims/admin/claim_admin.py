@@ -200,6 +200,13 @@ class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(views.ImportView.as_view(model_admin=self)), name="claims_claim_import"),
+            path("import/format/", wrap(views.import_format_view(self)), name="claims_claim_import_format"),
+            path(
+                f"import/format/{views.FORMAT_SCHEMA}",
+                wrap(views.import_schema_view),
+                name="claims_claim_import_schema",
+            ),
+            path("import/template.csv", wrap(views.import_template_view), name="claims_claim_import_template"),
             path("<path:object_id>/transition/", wrap(views.transition_view(self)), name="claims_claim_transition"),
             path("<path:object_id>/withdraw/", wrap(views.withdraw_view(self)), name="claims_claim_withdraw"),
             *super().get_urls(),

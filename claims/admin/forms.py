@@ -213,4 +213,4 @@ class WithdrawForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(help_text="JSON, JSONL or CSV in the import format (docs/import-format.md).")
+    file = forms.FileField(help_text="JSON, JSONL or CSV in the import format (linked above).")

@@ -6,15 +6,17 @@ from itertools import chain
 from pathlib import Path
 from urllib.parse import urlencode
 
+import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from factcheck.errors import DeskError
@@ -23,7 +25,7 @@ from ..choices import VERDICTS, Status
 from ..history import HistoryEntry, history_entry
 from ..importers import import_files
 from ..importers.engine import KINDS
-from ..importers.readers import import_endings, is_import_file
+from ..importers.readers import KIND_OF_SECTION, clean_file_name, csv_template, import_endings, is_import_file
 from ..models import Appearance, Claim, Evidence
 from ..quotes import paragraph_around
 from ..roles import IMPORT_PERMISSION, STATUS_PERMISSION
@@ -183,8 +185,14 @@ def upload_dir() -> Path:
     return folder
 
 
+# Each kind's heading in the preview: the import format's name of its section.
+SECTION_OF_KIND = {kind: section for section, kind in KIND_OF_SECTION.items()}
+
+
 class ImportView(View):
-    """Upload a file, see the dry run (counts and per-record errors), then confirm: the command's importer."""
+    """Upload a file, see the dry run (per kind: counts, the first records created, updated or left unchanged with
+    an update's changed fields, and the records with errors), then confirm: the command's importer. The file is
+    named by its own (cleaned) name in the page and in the audit trail, not by the token it is stored under."""
 
     model_admin = None
     template = "admin/claims/claim/import.html"
@@ -195,6 +203,11 @@ class ImportView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, request, **context):
+        if context.get("result") is not None:
+            # The importer's own report of its run: per kind, its records and errors, under the section's name.
+            report = context["result"].report()
+            context["report"] = report
+            context["sections"] = [(SECTION_OF_KIND[kind.kind], kind) for kind in report.kinds]
         return TemplateResponse(
             request,
             self.template,
@@ -203,6 +216,9 @@ class ImportView(View):
                 "title": "Import claims",
                 "opts": Claim._meta,
                 "kinds": KINDS,
+                "format_url": reverse("admin:claims_claim_import_format"),
+                "template_url": reverse("admin:claims_claim_import_template"),
+                "schema_url": reverse("admin:claims_claim_import_schema"),
                 **context,
             },
         )
@@ -218,21 +234,22 @@ class ImportView(View):
         if not form.is_valid():
             return self.render(request, form=form)
         upload = form.cleaned_data["file"]
-        if not is_import_file(upload.name):
-            form.add_error("file", f"{upload.name}: expected a file ending in {import_endings()}")
+        name = clean_file_name(upload.name)
+        if not is_import_file(name):
+            form.add_error("file", f"{name}: expected a file ending in {import_endings()}")
             return self.render(request, form=form)
-        token = f"{secrets.token_hex(16)}{Path(upload.name).suffix.lower()}"
+        token = f"{secrets.token_hex(16)}{Path(name).suffix.lower()}"
         path = upload_dir() / token
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        request.session[f"import:{token}"] = upload.name
-        result = import_files([path], dry_run=True, actor=request.user)
+        request.session[f"import:{token}"] = name
+        result = import_files([path], dry_run=True, actor=request.user, names=[name])
         return self.render(
             request,
             result=result,
             token=token if result.ok else "",
-            name=upload.name,
+            name=name,
             rows=self.rows(result),
             form=ImportUploadForm(),
         )
@@ -244,15 +261,75 @@ class ImportView(View):
             messages.error(request, "That upload has expired or was already imported; upload the file again.")
             return HttpResponseRedirect(reverse("admin:claims_claim_import"))
         try:
-            result = import_files([path], actor=request.user)
+            result = import_files([path], actor=request.user, names=[name])
         finally:
             path.unlink(missing_ok=True)
         if result.ok:
             messages.success(request, f"Imported {name}.")
         return self.render(
-            request, result=result, name=name, rows=self.rows(result), imported=result.ok, form=ImportUploadForm()
+            request,
+            result=result,
+            name=name,
+            rows=self.rows(result),
+            imported=result.ok,
+            form=ImportUploadForm(),
         )
 
     @staticmethod
     def rows(result):
         return [(kind, result.counts[kind]) for kind in KINDS]
+
+
+# --- the import format, in the admin -----------------------------------------------------------------------------
+FORMAT_DOC = "import-format.md"
+FORMAT_SCHEMA = "import-format.schema.json"  # the name docs/import-format.md links to, beside it
+TEMPLATE_NAME = "claims-import-template.csv"
+
+
+def docs_dir() -> Path:
+    return Path(settings.BASE_DIR) / "docs"
+
+
+def format_html_of(text: str) -> str:
+    """docs/import-format.md as HTML: Python-Markdown with tables, fenced code and heading anchors. The text is the
+    project's own (not a user's), so its HTML is kept."""
+    return markdown.markdown(text, extensions=["tables", "fenced_code", "toc"], output_format="html")
+
+
+def import_format_view(model_admin):
+    """The import format's documentation, rendered from docs/import-format.md: one text, in the repository and here."""
+
+    def view(request):
+        path = docs_dir() / FORMAT_DOC
+        if not path.is_file():
+            raise Http404("The import format's documentation isn't installed.")
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/import_format.html",
+            {
+                **model_admin.admin_site.each_context(request),
+                "title": "The import format",
+                "opts": Claim._meta,
+                "document": mark_safe(format_html_of(path.read_text(encoding="utf-8"))),  # the project's own text
+                "import_url": reverse("admin:claims_claim_import"),
+                "template_url": reverse("admin:claims_claim_import_template"),
+                "schema_url": reverse("admin:claims_claim_import_schema"),
+            },
+        )
+
+    return view
+
+
+def import_schema_view(request):
+    """docs/import-format.schema.json, to download (and to validate a JSON file against in an editor)."""
+    path = docs_dir() / FORMAT_SCHEMA
+    if not path.is_file():
+        raise Http404("The import format's JSON Schema isn't installed.")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=FORMAT_SCHEMA, content_type="application/json")
+
+
+def import_template_view(request):
+    """A CSV file to fill in: the CSV reader's own columns and rows that import as they are."""
+    response = HttpResponse(csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAME}"'
+    return response

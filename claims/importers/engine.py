@@ -23,6 +23,7 @@ from django.db import DatabaseError, IntegrityError, connection, reset_queries, 
 from ..services import Actor
 from . import writers
 from .errors import FieldError, FileProblem, ImportProblem, TooManyErrors
+from .preview import PREVIEW_ROWS, ImportReport, RecordsShown, build_report, raw_key
 from .readers import Reader, open_reader
 from .records import (
     appearance_record,
@@ -53,12 +54,18 @@ WRITERS: dict[str, Callable[["Importer", list["Pending"]], None]] = {
 
 @dataclass
 class ImportResult:
-    """Counts per kind (created / updated / unchanged) and the problems found; nothing is written unless ok."""
+    """Counts per kind (created / updated / unchanged), the first records of each (preview.RecordsShown) and the
+    problems found; nothing is written unless ok. report() puts them together, errors with their records."""
 
     counts: dict[str, Counter[str]] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
     errors: list[ImportProblem] = field(default_factory=list)
     dry_run: bool = False
     truncated: bool = False
+    shown: RecordsShown = field(default_factory=RecordsShown)
+
+    def report(self) -> ImportReport:
+        """Per kind: the counts, the first records of each outcome, and the records with errors."""
+        return build_report(KINDS, self.counts, self.shown, self.errors)
 
     @property
     def ok(self) -> bool:
@@ -193,6 +200,7 @@ class Importer:
         advance: Callable[[int], None],
         stage: Stage,
         actor: Actor = None,
+        shown_rows: int = PREVIEW_ROWS,
     ) -> None:
         self.actor = actor
         self.reason = "import"
@@ -202,7 +210,7 @@ class Importer:
         self.max_errors = max_errors
         self.advance = advance
         self.stage = stage
-        self.result = ImportResult()
+        self.result = ImportResult(shown=RecordsShown(limit=shown_rows))
         self.buffers: dict[str, list[Pending]] = {kind: [] for kind in FLUSH_ORDER}
         self.publisher_ids: LRU[str, int] = LRU(10_000)
         self.source_info: LRU[tuple[Any, ...], tuple[int, bool]] = LRU(50_000)  # reference tuple -> (id, has text)
@@ -214,10 +222,30 @@ class Importer:
         self.claims_bumped: set[int] = set()
         self.file = ""
         self.claims_may_exist: bool | None = None
+        # The records being written, by place in the file, and their kind: an error names its record's key.
+        self.places: dict[str, Pending] = {}
+        self.place_kind = ""
 
     # --- errors -------------------------------------------------------------------------------------------
-    def error(self, where: str, field_name: str, message: str, *, file: str | None = None) -> None:
-        self.result.errors.append(ImportProblem(file if file is not None else self.file, where, field_name, message))
+    def error(
+        self,
+        where: str,
+        field_name: str,
+        message: str,
+        *,
+        file: str | None = None,
+        kind: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        """Report a problem with a record (`where`), or with the file (`where` empty). The record's kind and key are
+        found among the records being written when not given."""
+        pending = self.places.get(where) if where else None
+        if kind is None:
+            kind = self.place_kind if where else ""
+        if key is None:
+            key = writers.pending_key(kind, pending) if pending is not None else ""
+        problem = ImportProblem(file if file is not None else self.file, where, field_name, message, kind, key)
+        self.result.errors.append(problem)
         if len(self.result.errors) >= self.max_errors:
             self.result.truncated = True
             raise TooManyErrors
@@ -226,14 +254,15 @@ class Importer:
         self.result.counts[kind][outcome] += n
 
     # --- run ----------------------------------------------------------------------------------------------
-    def run(self, paths: list[Path], *, dry_run: bool) -> ImportResult:
+    def run(self, paths: list[Path], *, dry_run: bool, names: Sequence[str] | None = None) -> ImportResult:
+        """`names`: the files' names to report and record (an upload's own name, not where it was stored)."""
         self.result.dry_run = dry_run
         with transaction.atomic():
             self.seen = SeenKeys()
             self.imported_claims = ImportedClaims()
             try:
-                for path in paths:
-                    self.import_file(path)
+                for index, path in enumerate(paths):
+                    self.import_file(path, names[index] if names else None)
             except TooManyErrors:
                 pass
             self.seen.drop()
@@ -242,9 +271,9 @@ class Importer:
                 transaction.set_rollback(True)
         return self.result
 
-    def import_file(self, path: Path) -> None:
-        self.file = str(path)
-        self.reason = f"import {path.name}"
+    def import_file(self, path: Path, name: str | None = None) -> None:
+        self.file = name or str(path)
+        self.reason = f"import {name or path.name}"
         self.seen.reset()
         self.claims_may_exist = None  # known at the file's first claims batch (see writers.write_claims)
         base_dir = path.parent
@@ -254,14 +283,14 @@ class Importer:
             for kind, where, outcome in validated_items(reader, base_dir, queue_size=2 * self.batch_size):
                 self.accept(kind, where, outcome)
         except FileProblem as problem:
-            self.error(problem.record, problem.field, problem.message)
+            self.error(problem.record, problem.field, problem.message, kind="", key="")
         except OSError as exc:
             self.error("", "", f"can't be read: {exc.strerror or exc}")
         self.flush()
 
     def accept(self, kind: str, where: str, outcome: Outcome) -> None:
         if isinstance(outcome, FieldError):
-            self.error(where, outcome.field, outcome.message)
+            self.error(where, outcome.field, outcome.message, kind=kind, key=outcome.record_key)
             return
         self.buffers[kind].append(Pending(self.file, where, outcome))
         if len(self.buffers[kind]) >= self.batch_size:
@@ -273,6 +302,7 @@ class Importer:
             batch, self.buffers[kind] = self.buffers[kind], []
             if not batch:
                 continue
+            self.places, self.place_kind = {pending.where: pending for pending in batch}, kind
             try:
                 with transaction.atomic():
                     WRITERS[kind](self, batch)
@@ -280,6 +310,7 @@ class Importer:
                 first, last = batch[0].where, batch[-1].where
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 self.error(f"{first}…{last}", "", f"the database refused this batch: {reason}")
+        self.places, self.place_kind = {}, ""
         writers.bump_claims(self)
         self.apply_status_changes()
         # With DEBUG on, Django keeps the last 9,000 queries; an import's multi-row statements are large.
@@ -289,7 +320,9 @@ class Importer:
         """Move imported claims to the status their record gives, step by step through the workflow."""
         changes, self.status_changes = self.status_changes, []
         if changes:
+            self.places, self.place_kind = {pending.where: pending for pending, _id, _status in changes}, "claim"
             writers.move_statuses(self, changes)
+            self.places, self.place_kind = {}, ""
 
     def nested_children(self, pending: Pending) -> list[tuple[str, Pending]]:
         """A claim's valid nested appearances and evidence, [(kind, Pending)]; their errors reported (once)."""
@@ -299,7 +332,7 @@ class Importer:
                 pending.record, pending.where
             ):
                 if isinstance(outcome, FieldError):
-                    self.error(where, outcome.field, outcome.message)
+                    self.error(where, outcome.field, outcome.message, kind=kind, key=pending.record["key"])
                     continue
                 pending.children.append(
                     (kind, Pending(pending.file, where, outcome, claim_key=pending.record["key"], nested=True))
@@ -371,6 +404,7 @@ def validate_children(record: Record, where: str) -> list[tuple[str, str, Outcom
             try:
                 outcome = validator(raw, nested=True)
             except FieldError as exc:
+                exc.record_key = record["key"]  # the claim's: its nested records have no key of their own
                 outcome = exc
             children.append((kind, f"{where}.{nested}[{index}]", outcome))
     return children
@@ -408,6 +442,7 @@ def validated_items(reader: Reader, base_dir: Path, *, queue_size: int) -> Itera
                     if item.kind == "claim":
                         outcome[CHILDREN] = validate_children(outcome, item.where)
                 except FieldError as exc:
+                    exc.record_key = raw_key(item.kind, item.raw)
                     outcome = exc
                 if not put((item.kind, item.where, outcome)):
                     return
@@ -440,17 +475,25 @@ def import_files(
     batch_size: int | None = None,
     max_errors: int | None = None,
     actor: Actor = None,
+    names: Sequence[str] | None = None,
+    shown_rows: int = PREVIEW_ROWS,
 ) -> ImportResult:
     """Import the files, all or nothing. `advance(n)` is told of bytes read; `stage(file, reader)` of each file.
 
     `actor` is the user the audit trail names (None: the system, e.g. an operator's command). Status changes
-    go through the verification workflow with that actor's rights.
+    go through the verification workflow with that actor's rights. `names`, one per path, are the names errors
+    and the audit trail's reason ("import a.csv") give the files, when they aren't the paths' own (an upload
+    stored under a token); readers.clean_file_name makes one of an uploaded file's name. The result keeps the
+    first `shown_rows` records of each kind and outcome (result.report()).
     """
+    if names is not None and len(names) != len(paths):
+        raise ValueError("names: one per path")
     importer = Importer(
         batch_size=batch_size or settings.IMPORT_BATCH_SIZE,
         max_errors=max_errors or settings.IMPORT_MAX_ERRORS,
         advance=advance or (lambda n: None),
         stage=stage or (lambda file, reader: None),
         actor=actor,
+        shown_rows=shown_rows,
     )
-    return importer.run([Path(path) for path in paths], dry_run=dry_run)
+    return importer.run([Path(path) for path in paths], dry_run=dry_run, names=names)

@@ -5,12 +5,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """One error: which file, which record (JSON `claims[12]`, CSV/JSONL `line 14`), which field, what's wrong."""
+    """One error: which file, which record (JSON `claims[12]`, CSV/JSONL `line 14`), which field, what's wrong;
+    and, where known, the record's kind and natural key, so that a preview shows the error with its record."""
 
     file: str
     record: str
     field: str
     message: str
+    kind: str = ""
+    key: str = ""
 
     def __str__(self) -> str:
         where = ": ".join(part for part in (self.file, self.record) if part)
@@ -19,12 +22,14 @@ class ImportProblem:
 
 
 class FieldError(Exception):
-    """Raised by record validation for one field."""
+    """Raised by record validation for one field. `record_key` is the natural key the raw record gives, if any
+    (set by the engine, for the report)."""
 
     def __init__(self, field: str, message: str):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.record_key = ""
 
 
 class FileProblem(Exception):

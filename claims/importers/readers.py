@@ -8,6 +8,8 @@ import codecs
 import csv
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from itertools import compress, tee
 from operator import itemgetter
@@ -309,6 +311,63 @@ def is_import_file(name: str | Path) -> bool:
 def import_endings() -> str:
     """The endings for a message: ".json, .jsonl, .ndjson or .csv"."""
     return f"{', '.join(IMPORT_SUFFIXES[:-1])} or {IMPORT_SUFFIXES[-1]}"
+
+
+FILE_NAME_LENGTH = 100
+
+
+def clean_file_name(name: str) -> str:
+    """An uploaded file's name as an import reports it and the audit trail records it ("import claims.csv"): its
+    last path part, without control or format characters, spaces collapsed, at most FILE_NAME_LENGTH characters
+    with its ending kept; "upload" when nothing is left. (HTML is escaped where it is shown, not here.)"""
+    base = re.split(r"[\\/]", name)[-1]
+    base = "".join(" " if unicodedata.category(char)[0] in "CZ" else char for char in base)
+    base = " ".join(base.split()).strip(" .") or "upload"
+    if len(base) > FILE_NAME_LENGTH:
+        suffix = Path(base).suffix[:16]
+        base = base[: FILE_NAME_LENGTH - len(suffix) - 1].rstrip() + "…" + suffix
+    return base
+
+
+# A CSV file that imports as it is: the header is CSV_COLUMNS, in order; each example gives some of them (a column
+# an example names that isn't one is an error when the template is written, so that the two can't drift apart).
+CSV_EXAMPLES: tuple[dict[str, str], ...] = (
+    {
+        "key": "example-china-russia-trade-2024",
+        "subject": "China–Russia bilateral trade",
+        "claim_type": "current_value",
+        "quantity": "approximately $245 billion",
+        "period": "2024",
+        "quote": "trade between the two countries reached approximately $245 billion in 2024",
+        "source_url": "https://example.org/news/china-russia-trade",
+        "source_title": "China and Russia: a partnership in numbers",
+        "source_publisher": "Example News",
+        "date": "2025-01-15",
+    },
+    {
+        "key": "example-summit-meetings",
+        "subject": "Meetings between the two leaders",
+        "claim_type": "current_value",
+        "value": "42",
+        "unit": "count",
+        "qualifier": "over",
+        "period": "2013/2024",
+        "status": "unverified",
+        "quote": "the two leaders have met over 42 times",
+        "source_key": "example-interview-2024",
+        "source_title": "Interview with a foreign-policy adviser",
+        "claimant": "a foreign-policy adviser",
+    },
+)
+
+
+def csv_template() -> str:
+    """A CSV file to fill in: the header (every column the CSV reader takes) and the example rows."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="raise", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(CSV_EXAMPLES)
+    return out.getvalue()
 
 
 def open_reader(path: Path, advance: Callable[[int], None]) -> Reader:

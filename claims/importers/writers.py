@@ -19,6 +19,7 @@ from sources.models import Publisher, Source
 from ..audit import insert_rows, record_created_history, record_history, update_rows
 from ..choices import VERDICT_BASIS_FIELDS, Status
 from ..models import Appearance, Claim, Evidence
+from ..quantities import format_quantity
 from ..quotes import QuoteNotFound, locate_quote
 from ..services import (
     child_lock_problem,
@@ -31,6 +32,7 @@ from ..services import (
 )
 from ..services.verdicts import BASIS, Part
 from .keys import derived_source_key
+from .preview import FieldChange, RecordRow, field_changes, figure_of, shown
 from .records import SourceRef
 
 if TYPE_CHECKING:
@@ -75,8 +77,11 @@ DERIVED_PREFIXES = ("url:", "title:")
 UNVERIFIED = str(Status.UNVERIFIED)  # a plain str: an enum member's attribute look-up costs, a million times
 
 
-# The import format's name of a model field, for errors that point at the record's field.
+# The import format's name of a model field, for errors that point at the record's field and changes in the report.
 RECORD_FIELD = {
+    "publisher_id": "publisher",
+    "published_on": "published",
+    "accessed_on": "accessed",
     "lower_bound": "lower",
     "upper_bound": "upper",
     "period_start": "period",
@@ -95,11 +100,14 @@ RefuseChange = Callable[[N, Any, list[str]], bool]
 
 @dataclass
 class Upserted(Generic[N]):
-    """What upsert() did: every record's object by natural key, and the keys it created and changed."""
+    """What upsert() did: every record's object by natural key, the keys it created, changed and left unchanged,
+    and the changed fields' old values."""
 
     objects: dict[N, Any] = field(default_factory=dict)  # instances, or SimpleNamespace rows when created
     created: list[N] = field(default_factory=list)
     changed: list[N] = field(default_factory=list)
+    unchanged: list[N] = field(default_factory=list)
+    before: dict[N, dict[str, Any]] = field(default_factory=dict)  # changed key -> {model field: old value}
 
 
 def upsert(
@@ -135,6 +143,7 @@ def upsert(
         if diff and refuse is not None and refuse(key, current, diff):
             continue
         if diff:
+            done.before[key] = {name: getattr(current, name) for name in diff}
             for name in diff:
                 setattr(current, name, present[name])
             current.updated_at = now
@@ -142,6 +151,7 @@ def upsert(
             changed_fields.update(diff)
             done.changed.append(key)
         else:
+            done.unchanged.append(key)
             importer.count(kind, "unchanged")
     # Bulk writes bypass the save signals the audit trail listens to, so history rows are written alongside.
     user_id = importer.actor.pk if importer.actor else None
@@ -168,18 +178,77 @@ def upsert(
     return done
 
 
+# --- the report's records -------------------------------------------------------------------------------------
+# (natural key, the row as written) -> (its record, its key, subject and figure as the report shows them)
+Describe = Callable[[N, Any], tuple["Pending", str, str, str]]
+# (natural key, the row as written) -> {model field: (old, new) as people read them}, for fields shown otherwise
+Labels = Callable[[N, Any], Mapping[str, tuple[str, str]]]
+
+
+def show_written(
+    importer: "Importer", kind: str, written: Upserted[N], describe: Describe[N], labels: Labels[N] | None = None
+) -> None:
+    """Keep the first records of each outcome for the import's report (preview.RecordsShown), an update's changed
+    fields with them."""
+    kept = importer.result.shown
+    for outcome, naturals in (
+        ("created", written.created),
+        ("updated", written.changed),
+        ("unchanged", written.unchanged),
+    ):
+        for natural in naturals[: kept.room(kind, outcome)]:
+            row = written.objects[natural]
+            pending, key, subject, figure = describe(natural, row)
+            changes: tuple[FieldChange, ...] = ()
+            if outcome == "updated":
+                changes = field_changes(
+                    written.before[natural], row, names=RECORD_FIELD, labels=labels(natural, row) if labels else None
+                )
+            kept.add(RecordRow(kind, outcome, pending.file, pending.where, key, subject, figure, changes))
+
+
+def pending_key(kind: str, pending: "Pending") -> str:
+    """A record's natural key as the report shows it: a name, a source's or claim's key, "claim · source" for an
+    appearance, "claim · source · relation" for evidence."""
+    record = pending.record
+    if kind == "publisher":
+        return str(record.get("name", ""))
+    if kind in ("source", "source_ref"):
+        return str(
+            record.get("key")
+            or derived_source_key(record.get("normalized_url"), record.get("publisher"), record.get("title", ""))
+        )
+    if kind == "claim":
+        return str(record.get("key", ""))
+    source = record.get("source")
+    parts = [pending.claim_key or record.get("claim") or "", ref_text(source) if source else ""]
+    if kind == "evidence":
+        parts.append(record.get("relation", ""))
+    return " · ".join(str(part) for part in parts)
+
+
 # --- publishers ----------------------------------------------------------------------------------------------
 def write_publishers(importer: "Importer", batch: list["Pending"]) -> None:
     batch = importer.duplicates("publisher", batch, lambda p: p.record["name"])
     names = [p.record["name"] for p in batch]
     existing = {pub.name: pub for pub in Publisher.objects.filter(name__in=names)}
     rows = [(p.record["name"], p.record, p.record) for p in batch]
-    for name, obj in upsert(importer, "publisher", Publisher, rows, existing, ("website",)).objects.items():
+    written = upsert(importer, "publisher", Publisher, rows, existing, ("website",))
+    for name, obj in written.objects.items():
         importer.publisher_ids.put(name, obj.id)
+    by_name = {p.record["name"]: p for p in batch}
+    show_written(importer, "publisher", written, lambda name, row: (by_name[name], name, shown(row.website), ""))
 
 
-def publisher_ids(importer: "Importer", names: set[str], *, create_missing: bool = False) -> dict[str, int]:
-    """Ids of publishers by name, from the cache or one query; missing ones created only when asked."""
+def publisher_ids(
+    importer: "Importer",
+    names: set[str],
+    *,
+    create_missing: bool = False,
+    named_by: Mapping[str, "Pending"] | None = None,
+) -> dict[str, int]:
+    """Ids of publishers by name, from the cache or one query; missing ones created only when asked (`named_by`:
+    the record that names each, for the report)."""
     found = {name: importer.publisher_ids.get(name) for name in names}
     missing = [name for name, pid in found.items() if pid is None]
     if missing:
@@ -190,6 +259,9 @@ def publisher_ids(importer: "Importer", names: set[str], *, create_missing: bool
         for name in [name for name, pid in found.items() if pid is None]:
             publisher = Publisher.objects.create(name=name)
             importer.count("publisher", "created")
+            pending = (named_by or {}).get(name)
+            if pending is not None and importer.result.shown.room("publisher", "created"):
+                importer.result.shown.add(RecordRow("publisher", "created", pending.file, pending.where, name, ""))
             found[name] = publisher.id
             importer.publisher_ids.put(name, publisher.id)
     return {name: pid for name, pid in found.items() if pid is not None}
@@ -297,8 +369,8 @@ def write_source_refs(importer: "Importer", batch: list["Pending"]) -> None:
 
 
 def _write_sources(importer: "Importer", batch: list["Pending"], *, soft: bool) -> None:
-    names = {p.record["publisher"] for p in batch if p.record.get("publisher")}
-    pids = publisher_ids(importer, names, create_missing=soft)
+    named_by = {p.record["publisher"]: p for p in reversed(batch) if p.record.get("publisher")}  # the first naming it
+    pids = publisher_ids(importer, set(named_by), create_missing=soft, named_by=named_by)
     keys = [p.record["key"] for p in batch if p.record["key"]]
     urls = [p.record["normalized_url"] for p in batch if p.record["normalized_url"]]
     titled = [p.record for p in batch if not p.record["key"] and not p.record["normalized_url"]]
@@ -364,11 +436,25 @@ def _write_sources(importer: "Importer", batch: list["Pending"], *, soft: bool) 
         rows.append((natural, values, present))
     if changed_texts and not _texts_keep_quotes(importer, changed_texts):
         return
+    publisher_names: dict[int | None, str] = {pid: name for name, pid in pids.items()}
+    publisher_names.update((s.publisher_id, s.publisher.name) for s in found if s.publisher is not None)
     written = upsert(importer, "source", Source, rows, existing, SOURCE_FIELDS + ("key",))
     by_where = {p.where: p for p in batch}
     for natural, source in written.objects.items():
         _remember(importer, source, by_where[natural].record.get("publisher"))
         importer.texts.pop(source.id, None)
+
+    def publisher_change(natural: str, row: Any) -> dict[str, tuple[str, str]]:
+        old = written.before[natural].get("publisher_id", row.publisher_id)
+        return {"publisher_id": (publisher_names.get(old, ""), publisher_names.get(row.publisher_id, ""))}
+
+    show_written(
+        importer,
+        "source",
+        written,
+        lambda where, row: (by_where[where], row.key, shown(row.title or row.url), ""),
+        publisher_change,
+    )
 
 
 def _texts_keep_quotes(importer: "Importer", changed_texts: list[tuple["Pending", int, str]]) -> bool:
@@ -453,6 +539,7 @@ def write_claims(importer: "Importer", batch: list["Pending"]) -> None:
     )
     importer.imported_claims.add([written.objects[key].id for key in written.created])
     importer.claims_bumped.update(written.objects[key].id for key in written.changed)
+    show_written(importer, "claim", written, lambda key, row: (by_key[key], key, shown(row.subject), figure_of(row)))
     if given_status:
         importer.count("claim", "status changed", len(given_status))
     for pending in batch:
@@ -599,6 +686,17 @@ def write_appearances(importer: "Importer", batch: list["Pending"]) -> None:
 
     written = upsert(importer, "appearance", Appearance, rows, existing, APPEARANCE_FIELDS, refuse=verdict_stands)
     _touched(importer, [*written.created, *written.changed], statuses)
+    show_written(
+        importer,
+        "appearance",
+        written,
+        lambda natural, row: (
+            by_natural[natural],
+            pending_key("appearance", by_natural[natural]),
+            shown(row.quote),
+            "",
+        ),
+    )
 
 
 def _claim_of(pending: "Pending") -> int:
@@ -662,6 +760,37 @@ def write_evidences(importer: "Importer", batch: list["Pending"]) -> None:
 
     written = upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS, refuse=verdict_stands)
     _touched(importer, [*written.created, *written.changed], statuses)
+    units = _units_of_shown_figures(importer, written)
+
+    def describe(natural: EvidenceKey, row: Any) -> tuple["Pending", str, str, str]:
+        pending = by_natural[natural]
+        said = row.excerpt or row.locator
+        figure = "" if row.source_value is None else format_quantity(row.source_value, units.get(natural[0], ""))
+        return (
+            pending,
+            pending_key("evidence", pending),
+            shown(f"{row.relation}: {said}" if said else row.relation),
+            figure,
+        )
+
+    show_written(importer, "evidence", written, describe)
+
+
+def _units_of_shown_figures(importer: "Importer", written: Upserted[EvidenceKey]) -> dict[int, str]:
+    """{claim id: unit} for the evidence figures the report will show (a source's figure is in its claim's unit):
+    one query, and none once the report holds its evidence."""
+    kept = importer.result.shown
+    ids = {
+        natural[0]
+        for outcome, naturals in (
+            ("created", written.created),
+            ("updated", written.changed),
+            ("unchanged", written.unchanged),
+        )
+        for natural in naturals[: kept.room("evidence", outcome)]
+        if written.objects[natural].source_value is not None
+    }
+    return dict(Claim.objects.filter(id__in=ids).order_by().values_list("id", "unit")) if ids else {}
 
 
 # --- statuses ------------------------------------------------------------------------------------------------

@@ -54,6 +54,8 @@ class Command(BaseCommand):
         finally:
             bar.close()
         self.report(result)
+        if dry_run and result.ok and options.get("verbosity", 1) >= 1:
+            self.records(result)
         if not result.ok:
             raise CommandError(
                 f"import rejected: {len(result.errors)}{'+' if result.truncated else ''} error(s); nothing was written"
@@ -74,6 +76,20 @@ class Command(BaseCommand):
                     f"{counts['unchanged']:>9,} unchanged"
                     + (f" {counts['status changed']:>9,} status changed" if counts["status changed"] else "")
                 )
+
+    def records(self, result: ImportResult) -> None:
+        """The dry run's records, as the admin's preview shows them: the first of each kind and outcome, with their
+        key, subject and figure, and an update's changed fields."""
+        self.stdout.write(f"Records (the first {result.shown.limit} of each kind and outcome):")
+        for kind in result.report().kinds:
+            for outcome in kind.outcomes:
+                for row in outcome.rows:
+                    what = "  ".join(part for part in (row.key, row.subject, row.figure) if part)
+                    self.stdout.write(f"  {kind.kind:<11} {outcome.outcome:<9} {row.file}: {row.record}  {what}")
+                    for change in row.changes:
+                        self.stdout.write(f"      {change.field}: {change.old or '—'} → {change.new or '—'}")
+                if outcome.more:
+                    self.stdout.write(f"  {kind.kind:<11} {outcome.outcome:<9} … and {outcome.more:,} more")
 
 
 def expand(paths: list[str]) -> list[Path]:
