@@ -277,9 +277,14 @@ def source_record(raw: Raw, *, base_dir: Path | None) -> dict[str, Any]:
 
 def _read_text_file(raw: Raw, base_dir: Path | None) -> str:
     name = _text(raw, "text_file", required=True)
-    path = Path(name)
-    if not path.is_absolute():
-        path = (base_dir or Path.cwd()) / path
+    # Only a file beside the import file, or in a folder below it: an import must not read whatever the server's
+    # account can (an absolute path, "../", or a link leading out of the folder).
+    folder = (base_dir or Path.cwd()).resolve()
+    if Path(name).is_absolute():
+        raise FieldError("text_file", f"{name!r} is an absolute path; give a path relative to the import file's folder")
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder):
+        raise FieldError("text_file", f"{name!r} leads out of the import file's folder; keep text files beside it")
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:

@@ -439,6 +439,22 @@ def test_text_file_must_exist_and_be_utf8(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [("/etc/hostname", "is an absolute path"), ("../secret.txt", "leads out of the import file's folder"),
+     ("articles/../../secret.txt", "leads out of the import file's folder"), ("link.txt", "leads out of")],
+)  # fmt: skip
+def test_text_file_stays_inside_the_import_files_folder(tmp_path, name, fragment):
+    """An import reads text files beside it, never what else the server's account can read."""
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    (tmp_path / "secret.txt").write_text("the server's secret")
+    (folder / "link.txt").symlink_to(tmp_path / "secret.txt")
+    result = import_files([write(folder, "a.json", {"sources": [{"key": "s", "text_file": name}]})])
+    only_error(result, "field 'text_file'", fragment)
+    assert not Source.objects.exists()
+
+
 def test_changing_a_source_text_under_its_quotes_is_refused(tmp_path):
     doc = document([claim(1, appearances=[{"source": "article", "quote": "$245 billion"}])])
     assert import_files([write(tmp_path, "a.json", doc)]).ok
