@@ -20,6 +20,7 @@ from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subqu
 from django.http import QueryDict
 from django_filters import rest_framework as filters
 
+from factcheck.api.filtering import BooleanFilter, IsoDateTimeFilter
 from sources.partial_dates import InvalidDate, parse_partial_date, period_end
 
 from .choices import ClaimType, Status, Unit
@@ -129,9 +130,9 @@ class ClaimFilter(filters.FilterSet):
     evidence_publisher = IdInFilter(
         method="filter_evidence_publisher", label="Cites (has evidence from) a source of these publisher ids."
     )
-    has_evidence = filters.BooleanFilter(method="filter_has_evidence", label="Has (true) or lacks (false) evidence.")
+    has_evidence = BooleanFilter(method="filter_has_evidence", label="Has (true) or lacks (false) evidence.")
     assignee = IdInFilter(field_name="assignee_id", label="Assigned to these user ids.")
-    updated_after = filters.IsoDateTimeFilter(
+    updated_after = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gt", label="Changed after this ISO 8601 time (for syncing)."
     )
     ordering = ClaimOrdering(

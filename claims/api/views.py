@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from django.db import router
 from django.db.models import Model
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -47,11 +46,12 @@ from claims.services import (
     evidence_save,
 )
 from factcheck.api.conditional import etag, expected_version
-from factcheck.api.filtering import FilteredBackend, SelectorFilterBackend
+from factcheck.api.filtering import FilteredBackend, KnownQueryParameters, SelectorFilterBackend
 from factcheck.api.pagination import PagePagination
 from factcheck.api.permissions import Authenticated
 from factcheck.api.renderers import CSVRenderer, FastJSONRenderer, JSONLDRenderer, NDJSONRenderer
 from factcheck.api.response_cache import cached_answer, store_answer
+from factcheck.api.streaming import ndjson_failure_line, streamed_response
 
 from .claimreview import claim_review
 from .exports import claimreview_feed, csv_lines, ndjson_lines
@@ -123,7 +123,7 @@ IF_MATCH = OpenApiParameter(
 
 
 @extend_schema(tags=["claims"])
-class ClaimViewSet(viewsets.GenericViewSet):
+class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
     """Claims: read by anyone (anonymous: published verdicts only), written by fact-checkers and admins."""
 
     queryset = Claim.objects.all()
@@ -133,6 +133,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
     lookup_value_regex = ID
     write_permission = None  # the model's add / change permission; the transition action needs STATUS_PERMISSION
+    query_parameters = {"list": [FIELDS_PARAM, FACET_PARAM, FORMAT_PARAM], "retrieve": [FIELDS_PARAM]}
 
     def get_queryset(self):
         return claim_list(user=getattr(self.request, "user", None))
@@ -161,7 +162,6 @@ class ClaimViewSet(viewsets.GenericViewSet):
         return response
 
     @extend_schema(
-        parameters=[FIELDS_PARAM, FACET_PARAM, FORMAT_PARAM],
         responses={
             (200, "application/json"): ClaimSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
@@ -178,17 +178,17 @@ class ClaimViewSet(viewsets.GenericViewSet):
         fields, facets = _fields(request), _facets(request)
         links, staff = Links(request), can_read_all_claims(request.user)
         export = request.accepted_renderer.format
-        if export in ("csv", "ndjson"):
-            if export == "csv":
-                lines, media = csv_lines(claims, links=links), "text/csv; charset=utf-8"
-            else:
-                lines, media = (
-                    ndjson_lines(claims, links=links, show_staff=staff, fields=fields),
-                    NDJSONRenderer.media_type,
-                )
-            response = StreamingHttpResponse(lines, content_type=media)
-            response["Content-Disposition"] = f'attachment; filename="claims.{export}"'
-            return response
+        if export == "csv":
+            return streamed_response(
+                csv_lines(claims, links=links), content_type="text/csv; charset=utf-8", filename="claims.csv"
+            )
+        if export == "ndjson":
+            return streamed_response(
+                ndjson_lines(claims, links=links, show_staff=staff, fields=fields),
+                content_type=NDJSONRenderer.media_type,
+                filename="claims.ndjson",
+                failure_line=ndjson_failure_line,
+            )
         rows = self.paginate_queryset(claim_rows(claims))
         wants = fields or set(CLAIM_FIELDS)
         appearances, evidence = related_rows(
@@ -203,7 +203,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
         extra = {"facets": claim_facets(claims, facets)} if facets else None
         return store_answer(request, self, self.paginator.get_paginated_response(data, extra), conditional=True)
 
-    @extend_schema(parameters=[FIELDS_PARAM], responses=ClaimSerializer)
+    @extend_schema(responses=ClaimSerializer)
     def retrieve(self, request, pk=None):
         """One claim with its appearances, evidence and verdict. The ETag header carries its version."""
         cached = cached_answer(request, scope=_answer_scope(request), using=router.db_for_read(Claim))
@@ -275,7 +275,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
 
 
 @extend_schema(tags=["claims"])
-class ClaimReviewFeedView(viewsets.GenericViewSet):
+class ClaimReviewFeedView(KnownQueryParameters, viewsets.GenericViewSet):
     queryset = Claim.objects.all()
     filter_backends = [SelectorFilterBackend]
     filterset_class = ClaimFilter
@@ -295,7 +295,7 @@ class ClaimReviewFeedView(viewsets.GenericViewSet):
 
         claims = claim_list(user=request.user, filters=request.query_params).filter(status__in=VERDICTS)
         media = request.accepted_renderer.media_type
-        return StreamingHttpResponse(claimreview_feed(claims, links=Links(request)), content_type=media)
+        return streamed_response(claimreview_feed(claims, links=Links(request)), content_type=media)
 
 
 def _child_answer(row: dict, build, version: int, *, status_code: int = 200) -> Response:
@@ -304,7 +304,11 @@ def _child_answer(row: dict, build, version: int, *, status_code: int = 200) -> 
 
 
 class _ChildViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    KnownQueryParameters,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Appearances and evidence: read like claims (visibility of their claim), written under the claim's If-Match."""
 

@@ -1,5 +1,20 @@
-"""OpenAPI post-processing: every operation documents the API's error responses (one JSON shape, see
-factcheck.api.exceptions), so that clients and the schema-driven tests know every status they may meet."""
+"""The OpenAPI schema: the query parameters each view declares (factcheck.api.filtering, the same list that decides
+which parameters a request may carry), and post-processing so that every operation documents the API's error
+responses (one JSON shape, see factcheck.api.exceptions) and clients and the schema-driven tests know every status
+they may meet."""
+
+from drf_spectacular.openapi import AutoSchema
+
+from .filtering import declared_parameters
+
+
+class DeskAutoSchema(AutoSchema):
+    """drf-spectacular's schema, with the query parameters of the view's `query_parameters` for the operation."""
+
+    def get_override_parameters(self):
+        operation = getattr(self.view, "action", None) or self.method.lower()
+        return [*super().get_override_parameters(), *declared_parameters(self.view, operation)]
+
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -16,7 +31,8 @@ ERROR_SCHEMA = {
     },
 }
 DESCRIPTIONS = {
-    "400": "Invalid parameters or body; `fields` says which.",
+    "400": "Invalid or unknown query parameters (the message lists the valid ones), or an invalid body; `fields` "
+    "names each.",
     "401": "Authentication required (or the token is invalid).",
     "403": "Your role doesn't allow this.",
     "404": "Not found, or not visible to you.",

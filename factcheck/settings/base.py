@@ -157,7 +157,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_THROTTLE_USER", "5000/hour"),
         "anon": os.environ.get("API_THROTTLE_ANON", "1000/hour"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "factcheck.api.schema.DeskAutoSchema",
     "EXCEPTION_HANDLER": "factcheck.api.exceptions.api_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "PAGE_SIZE": 50,
