@@ -48,7 +48,6 @@ from claims.services import (
 from factcheck.api.conditional import etag, expected_version
 from factcheck.api.filtering import FilteredBackend, KnownQueryParameters, SelectorFilterBackend
 from factcheck.api.pagination import PagePagination
-from factcheck.api.permissions import Authenticated
 from factcheck.api.renderers import CSVRenderer, FastJSONRenderer, JSONLDRenderer, NDJSONRenderer
 from factcheck.api.response_cache import cached_answer, store_answer
 from factcheck.api.streaming import ndjson_failure_line, streamed_response
@@ -250,12 +249,14 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         return self._answer(claim.pk)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"], permission_classes=[Authenticated], pagination_class=PagePagination,
-            filter_backends=[], renderer_classes=[FastJSONRenderer, BrowsableAPIRenderer])  # fmt: skip
+    @action(detail=True, methods=["get"], pagination_class=PagePagination, filter_backends=[],
+            renderer_classes=[FastJSONRenderer, BrowsableAPIRenderer])  # fmt: skip
     def history(self, request, pk=None):
-        """The audit trail: who changed what and when, field by field, with the transition notes."""
+        """The audit trail: who changed what and when, field by field, with the transition notes. Anyone who may
+        see the claim reads it (a 404 otherwise); without a desk role, who made each change and the assignee and
+        reviewer fields are left out, as on the claim itself."""
         claim = self._visible_claim()
-        entries = self.paginate_queryset(claim_history(claim))
+        entries = self.paginate_queryset(claim_history(claim, show_staff=can_read_all_claims(request.user)))
         return self.paginator.get_paginated_response(entries)
 
     @extend_schema(responses={(200, "application/ld+json"): ClaimReviewSerializer,
@@ -356,7 +357,9 @@ class _ChildViewSet(
         return claim_list(user=self.request.user)
 
     def create(self, request):
-        return self._save(request, self.queryset.model(), partial=False, version=None, status_code=201)
+        # Adding one changes its claim: the claim's ETag in If-Match, as for every other write to it.
+        version = expected_version(request)
+        return self._save(request, self.queryset.model(), partial=False, version=version, status_code=201)
 
     def _object(self, pk):
         return self.queryset.model.objects.filter(pk=pk, claim__in=self.get_claims()).first()
@@ -386,7 +389,9 @@ def _child_schema(read, write, noun):
     return {
         "list": extend_schema(responses=read(many=True), summary=f"List {noun}"),
         "retrieve": extend_schema(responses=read, summary=f"One {noun}; ETag is its claim's"),
-        "create": extend_schema(request=write, responses={201: read}, summary=f"Add {noun} to a claim"),
+        "create": extend_schema(
+            parameters=[IF_MATCH], request=write, responses={201: read}, summary=f"Add {noun} to a claim"
+        ),
         "update": extend_schema(parameters=[IF_MATCH], request=write, responses=read),
         "partial_update": extend_schema(parameters=[IF_MATCH], request=write, responses=read),
         "destroy": extend_schema(parameters=[IF_MATCH], responses={204: OpenApiResponse(description="Deleted.")}),
