@@ -2,9 +2,10 @@
 
 Several values at once are comma-separated (`?status=verified,false`). `q` is a full-text search over the
 subject, the appearances' quotes and their sources' titles: PostgreSQL full-text search (English stemming,
-websearch syntax: "exact phrase", OR, -word), with `ordering=relevance` ranking the matches (ts_rank of the
-claim's search document, where the subject weighs most). Matches come newest change first unless ordered
-otherwise, like every list.
+websearch syntax: "exact phrase", OR, -word), the matches ranked by relevance (ts_rank of the claim's search
+document, where the subject weighs most, then the quotes, then the titles): best match first unless `ordering`
+asks for another order (`ordering=relevance` is the default with `q`, `-relevance` the worst match first). Without
+`q` a list comes newest change first.
 """
 
 import functools
@@ -19,6 +20,7 @@ from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subqu
 from django.http import QueryDict
 from django_filters import rest_framework as filters
 
+from factcheck.api.filtering import BooleanFilter, IsoDateTimeFilter
 from sources.partial_dates import InvalidDate, parse_partial_date, period_end
 
 from .choices import ClaimType, Status, Unit
@@ -50,7 +52,8 @@ def _partial_date(value: str, field: str):
 
 
 class ClaimOrdering(filters.OrderingFilter):
-    """`value`, `period`, `updated`, `status`; `-` for descending; `relevance` (most relevant first) with `q`."""
+    """`value`, `period`, `updated`, `status`; `-` for descending; `relevance` (most relevant first, the default)
+    with `q`, ignored without it."""
 
     def filter(self, qs, value):
         if not value:
@@ -127,15 +130,15 @@ class ClaimFilter(filters.FilterSet):
     evidence_publisher = IdInFilter(
         method="filter_evidence_publisher", label="Cites (has evidence from) a source of these publisher ids."
     )
-    has_evidence = filters.BooleanFilter(method="filter_has_evidence", label="Has (true) or lacks (false) evidence.")
+    has_evidence = BooleanFilter(method="filter_has_evidence", label="Has (true) or lacks (false) evidence.")
     assignee = IdInFilter(field_name="assignee_id", label="Assigned to these user ids.")
-    updated_after = filters.IsoDateTimeFilter(
+    updated_after = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gt", label="Changed after this ISO 8601 time (for syncing)."
     )
     ordering = ClaimOrdering(
         fields=(("value", "value"), ("period_start", "period"), ("updated_at", "updated"), ("status", "status"),
                 ("id", "relevance")),
-        label="Sort by value, period, updated, status or relevance (with q); '-' for descending.",
+        label="Sort by value, period, updated, status or relevance (with q, its default order); '-' for descending.",
     )  # fmt: skip
 
     class Meta:
@@ -175,11 +178,14 @@ class ClaimFilter(filters.FilterSet):
         # common word) or fetch the few matches through the GIN index and sort them (a rare one).
         query = search_query(text)
         queryset = queryset.filter(id__in=ClaimSearch.objects.filter(document=query).values("claim_id"))
-        if any(name.lstrip("-") == "relevance" for name in self.form.cleaned_data.get("ordering") or ()):
-            # ts_rank over the stored document (subject weighs most, then quotes, then titles): only when asked for.
-            rank = ClaimSearch.objects.filter(claim_id=OuterRef("pk")).annotate(r=SearchRank(F("document"), query))
-            queryset = queryset.annotate(rank=Subquery(rank.values("r")[:1], output_field=FloatField()))
-        return queryset
+        ordering = self.form.cleaned_data.get("ordering") or ()
+        if ordering and not any(name.lstrip("-") == "relevance" for name in ordering):
+            return queryset  # ordered otherwise: no rank to compute
+        # ts_rank over the stored document (subject weighs most, then quotes, then titles): the order of a search
+        # unless another is asked for (ClaimOrdering then orders by it; ties newest change first).
+        rank = ClaimSearch.objects.filter(claim_id=OuterRef("pk")).annotate(r=SearchRank(F("document"), query))
+        queryset = queryset.annotate(rank=Subquery(rank.values("r")[:1], output_field=FloatField()))
+        return queryset if ordering else queryset.order_by(F("rank").desc(), "-updated_at", "-id")
 
     def filter_period_from(self, queryset, name, value):
         start, _ = _partial_date(value, name)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -27,6 +28,19 @@ AMOUNT: dict[str, Any] = {
 }
 
 
+# The longest texts a claim, appearance or piece of evidence holds (characters). A TextField's max_length alone only
+# sizes the admin's textarea: the validator makes every writer's full_clean() (claims.services) refuse more, and the
+# API's serializers take the limit from the field (their schema shows it as maxLength).
+VERDICT_NOTE_MAX_LENGTH = 5000
+WITHDRAWAL_REASON_MAX_LENGTH = 5000
+QUOTE_MAX_LENGTH = 2000
+EXCERPT_MAX_LENGTH = 5000
+
+
+def _limited_text(limit: int, **kwargs: Any) -> "models.TextField[str, str]":
+    return models.TextField(max_length=limit, validators=[MaxLengthValidator(limit)], **kwargs)
+
+
 def _within(field: str, low: int, high: int) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
@@ -43,7 +57,11 @@ class Claim(models.Model):
     "2013/", "as of 2024"); period_start / period_end / period_precision / period_as_of are its parsed parts.
     """
 
-    key = models.CharField(max_length=300, unique=True)
+    key = models.CharField(
+        max_length=300,
+        unique=True,
+        error_messages={"unique": "Another claim has this key already: give another, or none to have one derived."},
+    )
     subject = models.CharField(max_length=200)
     claim_type = models.CharField(max_length=20, choices=ClaimType.choices)
     value = models.DecimalField(**AMOUNT)
@@ -57,8 +75,10 @@ class Claim(models.Model):
     period_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
     period_as_of = models.BooleanField(default=False)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.UNVERIFIED)
-    verdict_note = models.TextField(
-        blank=True, help_text="The verdict's explanation in one or two sentences, as readers will see it."
+    verdict_note = _limited_text(
+        VERDICT_NOTE_MAX_LENGTH,
+        blank=True,
+        help_text="The verdict's explanation in one or two sentences, as readers will see it.",
     )
     textual_rating = models.CharField(
         max_length=100, blank=True, help_text='The verdict in a few words, as readers see it ("False", "Misleading").'
@@ -74,7 +94,7 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True)
+    withdrawal_reason = _limited_text(WITHDRAWAL_REASON_MAX_LENGTH, blank=True)
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
     )
@@ -219,7 +239,7 @@ class Appearance(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="appearances")
-    quote = models.TextField()
+    quote = _limited_text(QUOTE_MAX_LENGTH, help_text="Verbatim, as in the source's text.")
     start_offset = models.PositiveIntegerField(null=True, blank=True)
     end_offset = models.PositiveIntegerField(null=True, blank=True)
     claimant = models.CharField(max_length=200, blank=True, help_text="Who made the claim, if not the author.")
@@ -231,7 +251,12 @@ class Appearance(models.Model):
     class Meta:
         ordering = ["claim_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["claim", "source"], name="appearance_one_per_claim_and_source"),
+            models.UniqueConstraint(
+                fields=["claim", "source"],
+                name="appearance_one_per_claim_and_source",
+                violation_error_code="duplicate",
+                violation_error_message="This claim already has an appearance in this source: change that one.",
+            ),
             models.CheckConstraint(condition=~Q(quote=""), name="appearance_quote_not_empty"),
             models.CheckConstraint(
                 condition=Q(start_offset__isnull=True, end_offset__isnull=True)
@@ -255,7 +280,7 @@ class Evidence(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
     relation = models.CharField(max_length=12, choices=EvidenceRelation.choices)
-    excerpt = models.TextField(blank=True)
+    excerpt = _limited_text(EXCERPT_MAX_LENGTH, blank=True)
     locator = models.CharField(max_length=200, blank=True, help_text="Page, section or reference number.")
     source_value = models.DecimalField(**AMOUNT)
     excerpt_missing_since = models.DateTimeField(
@@ -269,7 +294,13 @@ class Evidence(models.Model):
         verbose_name_plural = "evidence"
         ordering = ["claim_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["claim", "source", "relation"], name="evidence_one_per_relation"),
+            models.UniqueConstraint(
+                fields=["claim", "source", "relation"],
+                name="evidence_one_per_relation",
+                violation_error_code="duplicate",
+                violation_error_message="This claim already has evidence from this source with this relation: "
+                "change that one.",
+            ),
             models.CheckConstraint(condition=Q(relation__in=EvidenceRelation.values), name="evidence_relation_valid"),
         ]
 

@@ -1,9 +1,11 @@
 """FilterSets of sources and publishers (the API's /api/v1/sources/ and /api/v1/publishers/)."""
 
+from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
 
 from .choices import SourceKind
 from .models import Publisher, Source
+from .urlnorm import InvalidURL, normalize_url
 
 BIGINT = 2**63 - 1
 
@@ -26,10 +28,23 @@ class SourceFilter(filters.FilterSet):
     kind = KindInFilter(choices=SourceKind.choices, label="Kind(s) of document.")
     published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte", label="Published on or after.")
     published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte", label="Published on or before.")
+    url = filters.CharFilter(
+        method="filter_url",
+        max_length=2000,
+        label="The source at this URL, compared normalised (scheme and host case, default port, trailing slash, "
+        "fragment, tracking parameters and the query's order don't count).",
+    )
 
     class Meta:
         model = Source
         fields: list[str] = []
+
+    def filter_url(self, queryset, name, value):
+        try:
+            normalized = normalize_url(value)
+        except InvalidURL as exc:
+            raise ValidationError({name: [f"{value[:100]!r} {exc}"]}) from exc
+        return queryset.filter(normalized_url=normalized)
 
 
 class PublisherFilter(filters.FilterSet):

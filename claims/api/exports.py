@@ -95,8 +95,8 @@ def claimreview_feed(claims, *, links: Links) -> Iterator[bytes]:
     """A schema.org DataFeed of the ClaimReviews of the given claims (those with a verdict), streamed."""
     from factcheck.api.renderers import dumps
 
-    yield b'{"@context":"https://schema.org","@type":"DataFeed","dataFeedElement":['
-    first = True
+    # The opening comes with the first reviews (factcheck.api.streaming starts the response after the first part).
+    opening, separator = b'{"@context":"https://schema.org","@type":"DataFeed","dataFeedElement":[', b""
     for batch, appearances, _ in _chunks(claims):
         parts = []
         for row in batch:
@@ -105,6 +105,6 @@ def claimreview_feed(claims, *, links: Links) -> Iterator[bytes]:
                 continue
             parts.append(dumps(review))
         if parts:
-            yield (b"" if first else b",") + b",".join(parts)
-            first = False
-    yield b"]}"
+            yield opening + separator + b",".join(parts)
+            opening, separator = b"", b","
+    yield opening + b"]}"

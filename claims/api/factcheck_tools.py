@@ -16,10 +16,10 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from claims.choices import VERDICTS, textual_rating_of
 from claims.selectors import claim_list, claim_rows, related_rows
+from factcheck.api.filtering import KnownQueryParameters
 
 from .claimreview import claim_reviewed, organisation
 from .representation import Links, appearance_row_claimant, appearance_row_date, first_appearance_row
@@ -86,15 +86,15 @@ RESPONSE = inline_serializer(
 )
 
 
-class ClaimSearchView(APIView):
+class ClaimSearchView(KnownQueryParameters):
     """Search the desk's published fact-checks, answered in the shape of Google's Fact Check Tools claims:search."""
 
     pagination_class = None
+    query_parameters = {"get": [SearchParameters]}
 
     @extend_schema(
         tags=["compatibility"],
         operation_id="claims_search",
-        parameters=[SearchParameters],
         responses={200: RESPONSE},
     )
     def get(self, request):

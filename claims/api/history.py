@@ -1,7 +1,8 @@
 """A claim's audit trail (django-simple-history) as API entries: who, when, what changed field by field, why.
 
 The entries are claims.history's, as the admin's claim page shows them; this module pages them and writes them as
-JSON."""
+JSON. Readers without a desk role (claims.selectors.can_read_all_claims) read the history of the claims they may
+see without the people: no user, and no change of the assignee or reviewer (as the claim's own answer hides them)."""
 
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,8 @@ from claims.history import HistoryEntry, history_entry
 from claims.models import Claim
 
 from .representation import decimal_text
+
+STAFF_FIELDS = frozenset({"assignee", "reviewer"})  # who works on a claim: shown to the desk only
 
 
 def _plain(value: Any) -> Any:
@@ -27,8 +30,9 @@ class ClaimHistory:
     (HistoricalRecord.diff_against) in a constant number of queries per page.
     """
 
-    def __init__(self, claim: Claim):
+    def __init__(self, claim: Claim, *, show_staff: bool = True):
         self.records = claim.history.select_related("history_user").order_by("-history_date", "-history_id")
+        self.show_staff = show_staff
 
     def count(self) -> int:
         return self.records.count()
@@ -42,26 +46,26 @@ class ClaimHistory:
         entries = []
         for index, record in enumerate(records[:wanted]):
             previous = records[index + 1] if index + 1 < len(records) else None
-            entries.append(self.entry(record, previous))
+            entries.append(entry_json(history_entry(record, previous), show_staff=self.show_staff))
         return entries
 
-    @staticmethod
-    def entry(record: Any, previous: Any | None) -> dict[str, Any]:
-        return entry_json(history_entry(record, previous))
 
-
-def entry_json(entry: HistoryEntry) -> dict[str, Any]:
+def entry_json(entry: HistoryEntry, *, show_staff: bool = True) -> dict[str, Any]:
     """An entry as the API writes it (HistoryEntrySerializer): values as JSON text, no reason as null."""
-    user = entry.user
+    user = entry.user if show_staff else None
     return {
         "id": entry.id,
         "date": entry.date,
         "user": None if user is None else {"id": user.pk, "username": user.get_username()},
         "type": entry.type,
         "reason": entry.reason or None,
-        "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in entry.changes],
+        "changes": [
+            {"field": c.field, "old": _plain(c.old), "new": _plain(c.new)}
+            for c in entry.changes
+            if show_staff or c.field not in STAFF_FIELDS
+        ],
     }
 
 
-def claim_history(claim: Claim) -> ClaimHistory:
-    return ClaimHistory(claim)
+def claim_history(claim: Claim, *, show_staff: bool = True) -> ClaimHistory:
+    return ClaimHistory(claim, show_staff=show_staff)

@@ -8,9 +8,10 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from claims.choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
-from claims.models import Appearance, Claim, Evidence
+from claims.models import VERDICT_NOTE_MAX_LENGTH, Appearance, Claim, Evidence
 from claims.periods import InvalidPeriod, parse_period
 from claims.quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, amount_problem
+from factcheck.api.serializers import KnownFieldsMixin
 from sources.api.serializers import PublisherBriefSerializer
 from sources.models import Source
 
@@ -149,7 +150,7 @@ READ_ONLY_HINTS = {name: ": change it with POST /api/v1/claims/{id}/transition/"
     "status", "textual_rating", "rating_value", "reviewer", "reviewed_at", "verdict")}  # fmt: skip
 
 
-class ClaimWriteSerializer(serializers.ModelSerializer):
+class ClaimWriteSerializer(KnownFieldsMixin, serializers.ModelSerializer):
     """Create or edit a claim. Status, verdict, reviewer, version and timestamps are not writable here."""
 
     key = serializers.CharField(
@@ -175,17 +176,13 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
         except InvalidPeriod as exc:
             raise serializers.ValidationError(str(exc)) from exc
 
-    def validate(self, attrs):
-        given = set(self.initial_data) if isinstance(self.initial_data, dict) else set()
-        refused = sorted(given & READ_ONLY)
-        if refused:
-            raise serializers.ValidationError(
-                {name: [f"is read-only here{READ_ONLY_HINTS.get(name, '')}"] for name in refused}
-            )
-        return attrs
+    def unknown_field_message(self, name: str) -> str:
+        if name in READ_ONLY:
+            return f"is read-only here{READ_ONLY_HINTS.get(name, '')}"
+        return super().unknown_field_message(name)
 
 
-class AppearanceWriteSerializer(serializers.ModelSerializer):
+class AppearanceWriteSerializer(KnownFieldsMixin, serializers.ModelSerializer):
     """An appearance; its offsets are computed from the quote (and `start`, if given) in the source's text."""
 
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
@@ -198,9 +195,10 @@ class AppearanceWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Appearance
         fields = ["claim", "source", "quote", "start", "claimant", "stated_on"]
+        validators: list = []  # one appearance per claim and source: the model's constraint, as a 409 (services)
 
 
-class EvidenceWriteSerializer(serializers.ModelSerializer):
+class EvidenceWriteSerializer(KnownFieldsMixin, serializers.ModelSerializer):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.defer("text"))  # type: ignore[assignment]
     source_value = AmountField()
@@ -208,15 +206,16 @@ class EvidenceWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
         fields = ["claim", "source", "relation", "excerpt", "locator", "source_value"]
+        validators: list = []  # one per claim, source and relation: the model's constraint, as a 409 (services)
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(KnownFieldsMixin, serializers.Serializer):
     to = serializers.ChoiceField(choices=Status.choices, help_text="The status to move to.")
     note = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
-        max_length=5000,
+        max_length=VERDICT_NOTE_MAX_LENGTH,
         help_text="Why: the verdict's explanation, recorded in the audit trail.",
     )
     textual_rating = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)

@@ -7,14 +7,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from claims.selectors import publisher_list, source_list
-from factcheck.api.filtering import FilteredBackend
+from factcheck.api.filtering import FilteredBackend, KnownQueryParameters
 from sources.api.serializers import PublisherSerializer, SourceSerializer
 from sources.filters import PublisherFilter, SourceFilter
 from sources.models import Publisher, Source
 
 
 @extend_schema(tags=["sources"])
-class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(KnownQueryParameters, viewsets.ReadOnlyModelViewSet):
     """Documents that claims appear in or that serve as evidence."""
 
     queryset = Source.objects.all()
@@ -28,7 +28,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["sources"])
-class PublisherViewSet(viewsets.ReadOnlyModelViewSet):
+class PublisherViewSet(KnownQueryParameters, viewsets.ReadOnlyModelViewSet):
     """Outlets and institutions that publish sources."""
 
     queryset = Publisher.objects.all()

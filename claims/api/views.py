@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from django.db import router
 from django.db.models import Model
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -47,11 +46,11 @@ from claims.services import (
     evidence_save,
 )
 from factcheck.api.conditional import etag, expected_version
-from factcheck.api.filtering import FilteredBackend, SelectorFilterBackend
+from factcheck.api.filtering import FilteredBackend, KnownQueryParameters, SelectorFilterBackend
 from factcheck.api.pagination import PagePagination
-from factcheck.api.permissions import Authenticated
 from factcheck.api.renderers import CSVRenderer, FastJSONRenderer, JSONLDRenderer, NDJSONRenderer
 from factcheck.api.response_cache import cached_answer, store_answer
+from factcheck.api.streaming import ndjson_failure_line, streamed_response
 
 from .claimreview import claim_review
 from .exports import claimreview_feed, csv_lines, ndjson_lines
@@ -139,7 +138,7 @@ IF_MATCH = OpenApiParameter(
 
 
 @extend_schema(tags=["claims"])
-class ClaimViewSet(viewsets.GenericViewSet):
+class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
     """Claims: read by anyone (anonymous: published verdicts only), written by fact-checkers and admins."""
 
     queryset = Claim.objects.all()
@@ -149,6 +148,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
     lookup_value_regex = ID
     write_permission = None  # the model's add / change permission; the transition action needs STATUS_PERMISSION
+    query_parameters = {"list": [FIELDS_PARAM, FACET_PARAM, FORMAT_PARAM], "retrieve": [FIELDS_PARAM]}
 
     def get_queryset(self):
         return claim_list(user=getattr(self.request, "user", None))
@@ -177,7 +177,6 @@ class ClaimViewSet(viewsets.GenericViewSet):
         return response
 
     @extend_schema(
-        parameters=[FIELDS_PARAM, FACET_PARAM, FORMAT_PARAM],
         responses={
             (200, "application/json"): ClaimSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
@@ -194,17 +193,17 @@ class ClaimViewSet(viewsets.GenericViewSet):
         fields, facets = _fields(request), _facets(request)
         links, staff = Links(request), can_read_all_claims(request.user)
         export = request.accepted_renderer.format
-        if export in ("csv", "ndjson"):
-            if export == "csv":
-                lines, media = csv_lines(claims, links=links), "text/csv; charset=utf-8"
-            else:
-                lines, media = (
-                    ndjson_lines(claims, links=links, show_staff=staff, fields=fields),
-                    NDJSONRenderer.media_type,
-                )
-            response = StreamingHttpResponse(lines, content_type=media)
-            response["Content-Disposition"] = f'attachment; filename="claims.{export}"'
-            return response
+        if export == "csv":
+            return streamed_response(
+                csv_lines(claims, links=links), content_type="text/csv; charset=utf-8", filename="claims.csv"
+            )
+        if export == "ndjson":
+            return streamed_response(
+                ndjson_lines(claims, links=links, show_staff=staff, fields=fields),
+                content_type=NDJSONRenderer.media_type,
+                filename="claims.ndjson",
+                failure_line=ndjson_failure_line,
+            )
         rows = self.paginate_queryset(claim_rows(claims))
         wants = fields or set(CLAIM_FIELDS)
         appearances, evidence = related_rows(
@@ -219,7 +218,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
         extra = {"facets": claim_facets(claims, facets)} if facets else None
         return store_answer(request, self, self.paginator.get_paginated_response(data, extra), conditional=True)
 
-    @extend_schema(parameters=[FIELDS_PARAM], responses=ClaimSerializer)
+    @extend_schema(responses=ClaimSerializer)
     def retrieve(self, request, pk=None):
         """One claim with its appearances, evidence and verdict. The ETag header carries its version."""
         cached = cached_answer(request, scope=_answer_scope(request), using=router.db_for_read(Claim))
@@ -266,12 +265,14 @@ class ClaimViewSet(viewsets.GenericViewSet):
         return self._answer(claim.pk)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"], permission_classes=[Authenticated], pagination_class=PagePagination,
-            filter_backends=[], renderer_classes=[FastJSONRenderer, BrowsableAPIRenderer])  # fmt: skip
+    @action(detail=True, methods=["get"], pagination_class=PagePagination, filter_backends=[],
+            renderer_classes=[FastJSONRenderer, BrowsableAPIRenderer])  # fmt: skip
     def history(self, request, pk=None):
-        """The audit trail: who changed what and when, field by field, with the transition notes."""
+        """The audit trail: who changed what and when, field by field, with the transition notes. Anyone who may
+        see the claim reads it (a 404 otherwise); without a desk role, who made each change and the assignee and
+        reviewer fields are left out, as on the claim itself."""
         claim = self._visible_claim()
-        entries = self.paginate_queryset(claim_history(claim))
+        entries = self.paginate_queryset(claim_history(claim, show_staff=can_read_all_claims(request.user)))
         return self.paginator.get_paginated_response(entries)
 
     @extend_schema(responses={(200, "application/ld+json"): ClaimReviewSerializer,
@@ -291,7 +292,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
 
 
 @extend_schema(tags=["claims"])
-class ClaimReviewFeedView(viewsets.GenericViewSet):
+class ClaimReviewFeedView(KnownQueryParameters, viewsets.GenericViewSet):
     queryset = Claim.objects.all()
     filter_backends = [SelectorFilterBackend]
     filterset_class = ClaimFilter
@@ -311,7 +312,7 @@ class ClaimReviewFeedView(viewsets.GenericViewSet):
 
         claims = claim_list(user=request.user, filters=request.query_params).filter(status__in=VERDICTS)
         media = request.accepted_renderer.media_type
-        return StreamingHttpResponse(claimreview_feed(claims, links=Links(request)), content_type=media)
+        return streamed_response(claimreview_feed(claims, links=Links(request)), content_type=media)
 
 
 def _child_answer(row: dict, build, version: int, *, status_code: int = 200) -> Response:
@@ -320,7 +321,11 @@ def _child_answer(row: dict, build, version: int, *, status_code: int = 200) -> 
 
 
 class _ChildViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    KnownQueryParameters,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Appearances and evidence: read like claims (visibility of their claim), written under the claim's If-Match."""
 
@@ -368,7 +373,9 @@ class _ChildViewSet(
         return claim_list(user=self.request.user)
 
     def create(self, request):
-        return self._save(request, self.queryset.model(), partial=False, version=None, status_code=201)
+        # Adding one changes its claim: the claim's ETag in If-Match, as for every other write to it.
+        version = expected_version(request)
+        return self._save(request, self.queryset.model(), partial=False, version=version, status_code=201)
 
     def _object(self, pk):
         return self.queryset.model.objects.filter(pk=pk, claim__in=self.get_claims()).first()
@@ -398,7 +405,9 @@ def _child_schema(read, write, noun):
     return {
         "list": extend_schema(responses=read(many=True), summary=f"List {noun}"),
         "retrieve": extend_schema(responses=read, summary=f"One {noun}; ETag is its claim's"),
-        "create": extend_schema(request=write, responses={201: read}, summary=f"Add {noun} to a claim"),
+        "create": extend_schema(
+            parameters=[IF_MATCH], request=write, responses={201: read}, summary=f"Add {noun} to a claim"
+        ),
         "update": extend_schema(parameters=[IF_MATCH], request=write, responses=read),
         "partial_update": extend_schema(parameters=[IF_MATCH], request=write, responses=read),
         "destroy": extend_schema(parameters=[IF_MATCH], responses={204: OpenApiResponse(description="Deleted.")}),

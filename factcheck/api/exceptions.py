@@ -10,7 +10,9 @@ app that raised it; Django's ValidationError, IntegrityError, Http404 and Permis
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404
@@ -27,6 +29,20 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class Duplicate(Conflict):
+    """A write that would duplicate an existing record (a unique field or constraint): the model's own message."""
+
+    default_code = "duplicate"
+
+    def __init__(self, fields: dict[str, list[str]]) -> None:
+        super().__init__(next(iter(fields.values()))[0])
+        self.code = "duplicate"
+        self.fields = fields
+
+
+DUPLICATE_CODES = frozenset({"unique", "unique_together", "duplicate"})  # Django's, and the desk's constraints'
+
+
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_detail = (
@@ -34,6 +50,25 @@ class PreconditionRequired(exceptions.APIException):
         "someone else's change."
     )
     default_code = "if_match_required"
+
+
+class BodyTooLarge(exceptions.APIException):
+    """A request body over settings.API_MAX_BODY_BYTES (factcheck.api.parsers)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "body_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The request body is larger than the {limit} bytes the API accepts.")
+
+
+class BodyTooDeep(exceptions.ParseError):
+    """A JSON body nested deeper than settings.API_MAX_BODY_DEPTH (factcheck.api.parsers)."""
+
+    default_code = "too_deep"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The request body nests objects and arrays deeper than the {limit} levels the API accepts.")
 
 
 class ServiceRefusal(exceptions.APIException):
@@ -49,12 +84,16 @@ class ServiceRefusal(exceptions.APIException):
 def _translate(exc: Exception) -> Exception:
     if isinstance(exc, DeskError):
         return ServiceRefusal(exc)
+    if isinstance(exc, RequestDataTooBig):  # request.body read past DATA_UPLOAD_MAX_MEMORY_SIZE
+        return BodyTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             fields = {
                 ("non_field_errors" if name == "__all__" else name): [str(m) for e in errors for m in e.messages]
                 for name, errors in exc.error_dict.items()
             }
+            if all(e.code in DUPLICATE_CODES for errors in exc.error_dict.values() for e in errors):
+                return Duplicate(fields)  # the data is fine; it conflicts with a record that exists: 409
             return exceptions.ValidationError(fields)
         return exceptions.ValidationError({"non_field_errors": exc.messages})
     if isinstance(exc, IntegrityError):
@@ -89,6 +128,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             "detail": _invalid_fields(detail),
             "fields": {str(name): _messages(value) for name, value in detail.items()},
         }
+    elif isinstance(exc, Duplicate):
+        body = {"status": response.status_code, "code": exc.code, "detail": str(exc.detail), "fields": exc.fields}
     elif isinstance(exc, ServiceRefusal):
         body = {
             "status": response.status_code,

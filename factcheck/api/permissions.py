@@ -46,12 +46,3 @@ class DeskPermission(BasePermission):
             model = view.get_queryset().model
             perm = f"{model._meta.app_label}.{ACTIONS.get(request.method, 'change')}_{model._meta.model_name}"
         return request.user.has_perm(perm)
-
-
-class Authenticated(BasePermission):
-    """For resources that are never public (the audit trail)."""
-
-    message = "Sign in (or send a token) to read the audit trail."
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and reads_everything(request.user))

@@ -5,10 +5,11 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
+
+from .filtering import KnownQueryParameters
 
 
-class APIRootView(APIView):
+class APIRootView(KnownQueryParameters):
     """Where to start: the collections and the documentation."""
 
     @extend_schema(

@@ -149,7 +149,7 @@ REST_FRAMEWORK = {
         "factcheck.api.renderers.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["factcheck.api.parsers.LimitedJSONParser"],  # API_MAX_BODY_* below
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "factcheck.api.pagination.PagePagination",
     "DEFAULT_THROTTLE_CLASSES": ["factcheck.api.throttling.UserThrottle", "factcheck.api.throttling.AnonThrottle"],
@@ -157,7 +157,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_THROTTLE_USER", "5000/hour"),
         "anon": os.environ.get("API_THROTTLE_ANON", "1000/hour"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "factcheck.api.schema.DeskAutoSchema",
     "EXCEPTION_HANDLER": "factcheck.api.exceptions.api_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "PAGE_SIZE": 50,
@@ -167,6 +167,11 @@ REST_FRAMEWORK = {
     # that the client's own address is taken from X-Forwarded-For (and a client can't forge it otherwise).
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
 }
+# Request bodies of the API (factcheck.api.parsers.LimitedJSONParser): JSON of at most API_MAX_BODY_BYTES (a 413
+# above), objects and arrays nested at most API_MAX_BODY_DEPTH levels (a 400 deeper). The largest body the write
+# serializers accept with every text at its maximum length is well under 100 KB.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(256 * 1024)))
+API_MAX_BODY_DEPTH = 16
 # Who reads every record rather than the published ones: the claims app's rule, named here so that the API's
 # framework pieces (permissions, the token cache) ask it without importing the app.
 API_READS_EVERYTHING = "claims.selectors.can_read_all_claims"

@@ -144,14 +144,20 @@ def test_history_shows_who_what_and_why(checker_client, journalist_client, api_c
     assert latest["user"]["username"] == "checker" and latest["type"] == "changed"
     assert latest["reason"] == "In review → Verified: Matches customs."
     assert {"field": "status", "old": "in_review", "new": "verified"} in latest["changes"]
-    assert api_client.get(f"{URL}{claim.id}/history/").status_code == 401
+    # anyone who may see the claim reads its trail, without the people (who changed it, assignee, reviewer)
+    public = api_client.get(f"{URL}{claim.id}/history/")
+    assert public.status_code == 200 and public.json()["results"][0]["user"] is None
+    assert public.json()["results"][0]["reason"] == latest["reason"]
+    assert not {c["field"] for e in public.json()["results"] for c in e["changes"]} & {"assignee", "reviewer"}
+    assert api_client.get(f"{URL}{claims['unverified'].id}/history/").status_code == 404
 
 
 def test_appearance_offsets_are_placed_in_the_source_text(checker_client, claims):
     claim = claims["unverified"]
     source = SourceFactory(text="Officials said trade reached $245 billion in 2024. Later: trade reached $245 billion.")
     data = {"claim": claim.id, "source": source.id, "quote": "trade reached $245 billion"}
-    response = checker_client.post("/api/v1/appearances/", data, format="json")
+    assert checker_client.post("/api/v1/appearances/", data, format="json").status_code == 428  # the claim's If-Match
+    response = checker_client.post("/api/v1/appearances/", data, format="json", HTTP_IF_MATCH='W/"1"')
     assert response.status_code == 201, response.json()
     assert (response.json()["start_offset"], response.json()["end_offset"]) == (15, 41)
     appearance = Appearance.objects.get(pk=response.json()["id"])
@@ -160,10 +166,11 @@ def test_appearance_offsets_are_placed_in_the_source_text(checker_client, claims
     assert claim.version == 2 and response["ETag"] == 'W/"2"'
     # the second occurrence, by start; then a quote that isn't there
     other = SourceFactory(text=source.text)
-    second = checker_client.post("/api/v1/appearances/", data | {"source": other.id, "start": 58}, format="json")
+    second = checker_client.post("/api/v1/appearances/", data | {"source": other.id, "start": 58}, format="json",
+                                 HTTP_IF_MATCH=response["ETag"])  # fmt: skip
     assert second.status_code == 201 and second.json()["start_offset"] == 58
     missing = checker_client.post("/api/v1/appearances/", data | {"source": SourceFactory(text="Nothing here.").id},
-                                  format="json")  # fmt: skip
+                                  format="json", HTTP_IF_MATCH=second["ETag"])  # fmt: skip
     assert missing.status_code == 400 and "not found verbatim" in missing.json()["fields"]["quote"][0]
     assert claim.appearances.count() == 3
 
@@ -188,13 +195,14 @@ def test_evidence_create_and_edit(checker_client, journalist_client, claims):
     data = {"claim": claim.id, "source": source.id, "relation": "contradicts", "excerpt": "Only $200 billion.",
             "source_value": "200000000000"}  # fmt: skip
     assert journalist_client.post("/api/v1/evidence/", data, format="json").status_code == 403
-    response = checker_client.post("/api/v1/evidence/", data, format="json")
+    assert checker_client.post("/api/v1/evidence/", data, format="json").status_code == 428
+    response = checker_client.post("/api/v1/evidence/", data, format="json", HTTP_IF_MATCH='W/"1"')
     assert response.status_code == 201, response.json()
     assert response.json()["gap_percent"] == "22.5"
     evidence = Evidence.objects.get(pk=response.json()["id"])
     assert evidence.relation == EvidenceRelation.CONTRADICTS
-    duplicate = checker_client.post("/api/v1/evidence/", data, format="json")
-    assert duplicate.status_code == 400 and Evidence.objects.filter(claim=claim).count() == 2
+    duplicate = checker_client.post("/api/v1/evidence/", data, format="json", HTTP_IF_MATCH=response["ETag"])
+    assert duplicate.status_code == 409 and Evidence.objects.filter(claim=claim).count() == 2
     url = f"/api/v1/evidence/{evidence.id}/"
     moved = checker_client.patch(url, {"claim": claims["in_review"].id}, format="json", HTTP_IF_MATCH=response["ETag"])
     assert moved.status_code == 400
@@ -209,7 +217,7 @@ def test_verify_through_the_api_end_to_end(checker_client):
     review = checker_client.post(f"{URL}{claim_id}/transition/", {"to": "in_review"}, format="json", HTTP_IF_MATCH=tag)
     assert review.status_code == 200
     data = {"claim": claim_id, "source": SourceFactory().id, "relation": "supports", "excerpt": "Over $86bn."}
-    evidence = checker_client.post("/api/v1/evidence/", data, format="json")
+    evidence = checker_client.post("/api/v1/evidence/", data, format="json", HTTP_IF_MATCH=review["ETag"])
     assert evidence.status_code == 201
     verified = checker_client.post(f"{URL}{claim_id}/transition/", {"to": "verified", "note": "Budget law."},
                                    format="json", HTTP_IF_MATCH=evidence["ETag"])  # fmt: skip

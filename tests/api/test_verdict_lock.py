@@ -82,7 +82,7 @@ def test_decisive_evidence_of_a_verdict_stays_but_evidence_may_be_added(checker_
     located = checker_client.patch(url, {"locator": "table 3"}, format="json", HTTP_IF_MATCH='W/"1"')
     assert located.status_code == 200 and located["ETag"] == 'W/"2"'
     data = {"claim": claim.id, "source": SourceFactory().id, "relation": "contradicts", "excerpt": "Only $190 bn."}
-    added = checker_client.post("/api/v1/evidence/", data, format="json")
+    added = checker_client.post("/api/v1/evidence/", data, format="json", HTTP_IF_MATCH=located["ETag"])
     assert added.status_code == 201 and added["ETag"] == 'W/"3"'
     record = Evidence.objects.get(pk=added.json()["id"]).history.get()
     assert record.history_user == fact_checker and record.history_change_reason == "added through the API"
