@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-* headers from peers outside TRUSTED_PROXIES are deleted before anything reads them.
+    "factcheck.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves STATIC_ROOT from the app server in production (no separate web server needed for /static/).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -213,3 +215,9 @@ CLAIMREVIEW_AUTHOR = {
     "name": os.environ.get("CLAIMREVIEW_AUTHOR_NAME", "Fact-checking desk"),
     "url": os.environ.get("CLAIMREVIEW_AUTHOR_URL", "https://factcheck.example.org/"),
 }
+
+# --- accounts: proxies, logins, tokens -----------------------------------------------------------------------------
+# The reverse proxies (IPs or CIDR networks, comma-separated) whose X-Forwarded-Proto / -For headers are believed;
+# every other peer's are deleted by factcheck.proxies.TrustedProxyMiddleware. Production trusts X-Forwarded-Proto
+# for HTTPS only when this is set.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
