@@ -4,6 +4,7 @@ The database is PostgreSQL: DATABASE_URL, or the project's embedded server (fact
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -221,3 +222,18 @@ CLAIMREVIEW_AUTHOR = {
 # every other peer's are deleted by factcheck.proxies.TrustedProxyMiddleware. Production trusts X-Forwarded-Proto
 # for HTTPS only when this is set.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures of one username from one client address, that pair
+# is refused for LOGIN_COOLOFF_MINUTES, the right password included (factcheck.logins shows why). The address is
+# factcheck.proxies.client_ip's. Axes needs `request` in every authenticate() call; the tests sign in with
+# force_login, and prove the lockout through the login page.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks: it turns a lockout into the lockout page
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "factcheck.proxies.client_ip"
+AXES_LOCKOUT_CALLABLE = "factcheck.logins.lockout_response"
