@@ -1,4 +1,4 @@
-"""The desk's user accounts in the admin: what a desk admin may change, and what only a superuser may.
+"""The desk's user accounts and API tokens in the admin: what a desk admin may change, and what only a superuser may.
 
 Superusers see Django's own user admin. A desk admin (the admin role: auth.add_user / change_user / view_user)
 creates users, gives them roles among the desk's three groups, activates and deactivates them and resets their
@@ -6,11 +6,20 @@ passwords, but never touches the superuser flag, user permissions, groups outsid
 that holds admin powers (claims.roles.may_manage_account): those pages are read-only to them, and a POST to them,
 or to their password page, is refused (403). Fields a desk admin is not shown are not in the form, so a crafted
 POST of them is ignored.
+
+API tokens (django-rest-knox) are kept as digests: the page that creates one shows the token once, on the page itself
+(never in a message, which may travel in a cookie), and a token is never edited, only created or deleted.
 """
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+from knox.admin import AuthTokenAdmin
+from knox.models import AuthToken
+
+import factcheck.api.authentication  # noqa: F401 - a token deleted here leaves the API's cache too
 
 from ..roles import ROLES, may_manage_account
 
@@ -64,3 +73,39 @@ class DeskUserAdmin(UserAdmin):
         super().save_related(request, form, formsets, change)
         if kept:
             form.instance.groups.add(*kept)
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(AuthTokenAdmin):
+    list_display = ("token_key", "user", "created", "expiry")
+    list_select_related = ("user",)
+    search_fields = ("token_key", "user__username")
+    shown_fields = ("token_key", "user", "created", "expiry")
+
+    def get_fields(self, request, obj=None):
+        return ("user", "expiry") if obj is None else self.shown_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.shown_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a token is created or deleted, never edited
+
+    def save_model(self, request, obj, form, change):
+        super(AuthTokenAdmin, self).save_model(request, obj, form, change)  # knox's would put the token in a message
+        request.created_api_token = form.token
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "API token created",
+            "opts": self.opts,
+            "token_user": obj.user,
+            "token": request.created_api_token,
+        }
+        response = TemplateResponse(request, "admin/knox/authtoken/created.html", context)
+        add_never_cache_headers(response)
+        return response

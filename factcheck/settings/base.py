@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -237,3 +236,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "factcheck.proxies.client_ip"
 AXES_LOCKOUT_CALLABLE = "factcheck.logins.lockout_response"
+
+# API tokens (django-rest-knox): the database keeps a SHA-512 digest and the first 15 characters for lookup; the token
+# itself is shown once, by `manage.py api_token` or the admin. Scripts' tokens don't expire (TOKEN_TTL None): they
+# are rotated or revoked. Migration claims 0011 turned the plain tokens of DRF's authtoken into digests.
+INSTALLED_APPS += ["knox"]
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
