@@ -242,3 +242,26 @@ AXES_LOCKOUT_CALLABLE = "factcheck.logins.lockout_response"
 # are rotated or revoked. Migration claims 0011 turned the plain tokens of DRF's authtoken into digests.
 INSTALLED_APPS += ["knox"]
 REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+
+# Content-Security-Policy (django-csp): scripts, style sheets, images, fonts and fetches from the site itself only; no
+# inline script anywhere (Django's admin and DRF's pages have none; Swagger UI loads its start-up script from a URL)
+# and no <style> element (the project's CSS is in static files). style="" attributes are allowed (style-src-attr):
+# the status and link-health badges draw their colours with them, and unlike a <style> element an attribute styles
+# its own element only (no selectors to read the page with). The API's documentation pages loosen style elements
+# for Swagger UI and Redoc alone (factcheck/api/urls.py), which build theirs at run time; scripts stay 'self' there.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
