@@ -105,8 +105,8 @@ def prepare(url: str, env: dict) -> str:
             "u, _ = User.objects.get_or_create(username='bench-journalist'); "
             "u.groups.add(Group.objects.get(name='journalist'))")  # fmt: skip
     sh([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    out = sh([sys.executable, "manage.py", "api_token", "bench-journalist"], cwd=ROOT, env=env, capture_output=True,
-             text=True)  # fmt: skip
+    out = sh([sys.executable, "manage.py", "api_token", "bench-journalist", "--rotate"], cwd=ROOT, env=env,
+             capture_output=True, text=True)  # fmt: skip
     return out.stdout.strip()
 
 

@@ -21,3 +21,22 @@ def takes_claims(user) -> bool:
     return bool(
         user and user.is_active and (user.is_superuser or user.groups.filter(name__in=ASSIGNABLE_ROLES).exists())
     )
+
+
+def holds_admin_powers(account) -> bool:
+    """A superuser or a member of the admin group, active or not: an account only a superuser manages."""
+    return bool(account.is_superuser or account.groups.filter(name=ADMIN).exists())
+
+
+def may_manage_account(actor, account) -> bool:
+    """Whether `actor` may change `account`: its details, roles, active flag and password.
+
+    Superusers manage every account. Desk admins manage the desk's other users (create them, give them roles among
+    ROLES, activate and deactivate them, reset their passwords) but no account that holds admin powers, their own
+    included: a desk admin changes their own password on the password-change page, which asks for the old one.
+    """
+    if not (actor and actor.is_active):
+        return False
+    if actor.is_superuser:
+        return True
+    return actor.has_perm("auth.change_user") and not holds_admin_powers(account)

@@ -4,6 +4,7 @@ The database is PostgreSQL: DATABASE_URL, or the project's embedded server (fact
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-* headers from peers outside TRUSTED_PROXIES are deleted before anything reads them.
+    "factcheck.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves STATIC_ROOT from the app server in production (no separate web server needed for /static/).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -217,4 +219,54 @@ SPECTACULAR_SETTINGS = {
 CLAIMREVIEW_AUTHOR = {
     "name": os.environ.get("CLAIMREVIEW_AUTHOR_NAME", "Fact-checking desk"),
     "url": os.environ.get("CLAIMREVIEW_AUTHOR_URL", "https://factcheck.example.org/"),
+}
+
+# --- accounts: proxies, logins, tokens -----------------------------------------------------------------------------
+# The reverse proxies (IPs or CIDR networks, comma-separated) whose X-Forwarded-Proto / -For headers are believed;
+# every other peer's are deleted by factcheck.proxies.TrustedProxyMiddleware. Production trusts X-Forwarded-Proto
+# for HTTPS only when this is set.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures of one username from one client address, that pair
+# is refused for LOGIN_COOLOFF_MINUTES, the right password included (factcheck.logins shows why). The address is
+# factcheck.proxies.client_ip's. Axes needs `request` in every authenticate() call; the tests sign in with
+# force_login, and prove the lockout through the login page.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks: it turns a lockout into the lockout page
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "factcheck.proxies.client_ip"
+AXES_LOCKOUT_CALLABLE = "factcheck.logins.lockout_response"
+
+# API tokens (django-rest-knox): the database keeps a SHA-512 digest and the first 15 characters for lookup; the token
+# itself is shown once, by `manage.py api_token` or the admin. Scripts' tokens don't expire (TOKEN_TTL None): they
+# are rotated or revoked. Migration claims 0011 turned the plain tokens of DRF's authtoken into digests.
+INSTALLED_APPS += ["knox"]
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+
+# Content-Security-Policy (django-csp): scripts, style sheets, images, fonts and fetches from the site itself only; no
+# inline script anywhere (Django's admin and DRF's pages have none; Swagger UI loads its start-up script from a URL)
+# and no <style> element (the project's CSS is in static files). style="" attributes are allowed (style-src-attr):
+# the status and link-health badges draw their colours with them, and unlike a <style> element an attribute styles
+# its own element only (no selectors to read the page with). The API's documentation pages loosen style elements
+# for Swagger UI and Redoc alone (factcheck/api/urls.py), which build theirs at run time; scripts stay 'self' there.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }

@@ -8,6 +8,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from factcheck.proxies import parse_networks
+
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
@@ -29,7 +31,14 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# "The client came over HTTPS" is the proxy's word (X-Forwarded-Proto), believed only from TRUSTED_PROXIES: the
+# middleware deletes the header from any other peer, and without trusted proxies there is no such header to read.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if parse_networks(TRUSTED_PROXIES) else None  # noqa: F405
+if REST_FRAMEWORK["NUM_PROXIES"] and not TRUSTED_PROXIES:  # noqa: F405
+    raise ImproperlyConfigured(
+        "API_NUM_PROXIES is set but TRUSTED_PROXIES is empty: X-Forwarded-For is deleted from requests that don't come "
+        "from a trusted proxy, so set TRUSTED_PROXIES to the proxies' addresses (e.g. TRUSTED_PROXIES=10.0.0.2)."
+    )
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

@@ -4,8 +4,6 @@ import time
 
 import pytest
 from django.core.cache import cache
-from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
 
 from tests.factories import UserFactory
 
@@ -95,29 +93,6 @@ def test_user_throttle_is_per_user(journalist_client, checker_client, settings):
     _rates(settings, "2/day", "100/day")
     assert [journalist_client.get("/api/v1/claims/").status_code for _ in range(3)] == [200, 200, 429]
     assert checker_client.get("/api/v1/claims/").status_code == 200
-
-
-def test_api_token_command_creates_rotates_and_revokes(journalist, capsys):
-    call_command("api_token", "reporter")
-    first = capsys.readouterr().out.strip()
-    assert Token.objects.get(user=journalist).key == first
-    call_command("api_token", "reporter")
-    assert capsys.readouterr().out.strip() == first
-    call_command("api_token", "reporter", "--rotate")
-    second = capsys.readouterr().out.strip()
-    assert second != first and Token.objects.get(user=journalist).key == second
-    call_command("api_token", "reporter", "--revoke")
-    assert not Token.objects.filter(user=journalist).exists()
-    with pytest.raises(CommandError, match="no user named"):
-        call_command("api_token", "ghost")
-
-
-def test_revoked_token_stops_working_at_once(journalist, api_client):
-    call_command("api_token", "reporter")
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=journalist).key}")
-    assert api_client.get("/api/v1/claims/").status_code == 200  # the token is now in the cache
-    call_command("api_token", "reporter", "--revoke")
-    assert api_client.get("/api/v1/claims/").status_code == 401
 
 
 def _redis_reachable() -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.db import connections
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from claims.importers import import_files
@@ -103,7 +103,7 @@ class Worker(threading.Thread):
 
 def checker_client(fact_checker: AbstractUser) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=fact_checker).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=fact_checker)[1]}")
     return client
 
 
