@@ -21,7 +21,7 @@ from django.http import QueryDict
 
 from sources.models import Publisher, Source
 
-from .choices import VERDICTS
+from .choices import NO_UNIT, NO_UNIT_LABEL, VERDICTS
 from .models import Appearance, Claim, Evidence
 from .roles import ASSIGNABLE_ROLES
 
@@ -174,10 +174,15 @@ def claim_facets(claims: QuerySet[Claim], names: Iterable[str]) -> dict[str, lis
         field = Claim._meta.get_field(name)
         labels = dict((field.choices if isinstance(field, Field) else None) or ())
         rows = claims.values(name).annotate(count=Count("id")).order_by("-count", name)[:FACET_LIMIT]
-        facets[name] = [
-            {"value": r[name], "label": str(labels.get(r[name], r[name])), "count": r["count"]} for r in rows
-        ]
+        facets[name] = [_facet_value(name, r[name], labels, r["count"]) for r in rows]
     return facets
+
+
+def _facet_value(name: str, value: Any, labels: dict[Any, Any], count: int) -> Row:
+    """A facet's entry, whose value filters to exactly its count: claims without a unit are `unit=none`."""
+    if name == "unit" and value == "":
+        return {"value": NO_UNIT, "label": NO_UNIT_LABEL, "count": count}
+    return {"value": value, "label": str(labels.get(value, value)), "count": count}
 
 
 def visible_claims_exist(user: Reader, **link: Any) -> Exists | None:

@@ -53,7 +53,7 @@ from factcheck.api.response_cache import cached_answer, store_answer
 from factcheck.api.streaming import ndjson_failure_line, streamed_response
 
 from .claimreview import claim_review
-from .exports import claimreview_feed, csv_lines, ndjson_lines
+from .exports import EXPANSIONS, claimreview_feed, csv_columns, csv_lines, ndjson_lines
 from .history import claim_history
 from .representation import CLAIM_FIELDS, Links, appearance_brief, claim_representation, evidence_brief
 from .serializers import (
@@ -77,15 +77,37 @@ def _answer_scope(request: Request) -> str:
     return "all" if can_read_all_claims(request.user) else "published"
 
 
-def _fields(request) -> set[str] | None:
-    raw = request.query_params.get("fields")
-    if not raw:
+def _names(request, parameter: str) -> list[str] | None:
+    """A comma-separated parameter's names, in order, each once; None when absent or empty."""
+    raw = request.query_params.get(parameter)
+    names = list(dict.fromkeys(name.strip() for name in (raw or "").split(",") if name.strip()))
+    return names or None
+
+
+def _fields(request) -> list[str] | None:
+    names = _names(request, "fields")
+    if names is None:
         return None
-    names = {name.strip() for name in raw.split(",") if name.strip()}
-    unknown = names - set(CLAIM_FIELDS)
+    unknown = [name for name in names if name not in CLAIM_FIELDS]
     if unknown:
-        raise ValidationError({"fields": [f"unknown: {', '.join(sorted(unknown))}; known: {', '.join(CLAIM_FIELDS)}"]})
+        raise ValidationError({"fields": [f"unknown: {', '.join(unknown)}; known: {', '.join(CLAIM_FIELDS)}"]})
     return names
+
+
+def _expand(request, export: str) -> tuple[str, ...]:
+    """`expand=appearances,evidence`: the CSV export's links, a row each (JSON and NDJSON nest them already)."""
+    names = _names(request, "expand")
+    if names is None:
+        return ()
+    unknown = [name for name in names if name not in EXPANSIONS]
+    if unknown:
+        raise ValidationError({"expand": [f"unknown: {', '.join(unknown)}; known: {', '.join(EXPANSIONS)}"]})
+    if export != "csv":
+        raise ValidationError({"expand": [
+            "is for format=csv: JSON and NDJSON carry every appearance and piece of evidence in each claim's "
+            "`appearances` and `evidence` lists"
+        ]})  # fmt: skip
+    return tuple(name for name in EXPANSIONS if name in names)
 
 
 def _facets(request) -> list[str]:
@@ -123,8 +145,18 @@ class ClaimPagination(PagePagination):
 
 
 FIELDS_PARAM = OpenApiParameter(
-    "fields", str, description=f"Only these top-level fields, comma-separated: {', '.join(CLAIM_FIELDS)}."
+    "fields", str, description=f"Only these top-level fields, in this order, comma-separated: {', '.join(CLAIM_FIELDS)}"
 )
+LIST_FIELDS_PARAM = OpenApiParameter(
+    "fields", str,
+    description=f"Only these top-level fields, comma-separated, in this order: {', '.join(CLAIM_FIELDS)}. With "
+    "format=csv: CSV columns (see docs/api.md) or these field names, each selecting its columns, in this order.",
+)  # fmt: skip
+EXPAND_PARAM = OpenApiParameter(
+    "expand", str, enum=["appearances", "evidence", "appearances,evidence", "evidence,appearances"],
+    description="format=csv only: one row per appearance and / or evidence link, the claim's columns repeated "
+    "(a claim without links keeps one row). A 400 with json or ndjson, which nest them already.",
+)  # fmt: skip
 FACET_PARAM = OpenApiParameter(
     "facet", str, description=f"Counts per value under the same filters: {', '.join(FACETS)} (comma-separated)."
 )
@@ -148,7 +180,10 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
     renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
     lookup_value_regex = ID
     write_permission = None  # the model's add / change permission; the transition action needs STATUS_PERMISSION
-    query_parameters = {"list": [FIELDS_PARAM, FACET_PARAM, FORMAT_PARAM], "retrieve": [FIELDS_PARAM]}
+    query_parameters = {
+        "list": [LIST_FIELDS_PARAM, FACET_PARAM, FORMAT_PARAM, EXPAND_PARAM],
+        "retrieve": [FIELDS_PARAM],
+    }
 
     def get_queryset(self):
         return claim_list(user=getattr(self.request, "user", None))
@@ -190,12 +225,17 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         if cached is not None:
             return cached
         claims = claim_list(user=request.user, filters=request.query_params)
-        fields, facets = _fields(request), _facets(request)
-        links, staff = Links(request), can_read_all_claims(request.user)
         export = request.accepted_renderer.format
+        expand = _expand(request, export)
+        fields = None if export == "csv" else _fields(request)
+        facets = _facets(request)
+        links, staff = Links(request), can_read_all_claims(request.user)
         if export == "csv":
+            columns = csv_columns(_names(request, "fields"))
             return streamed_response(
-                csv_lines(claims, links=links), content_type="text/csv; charset=utf-8", filename="claims.csv"
+                csv_lines(claims, links=links, columns=columns, expand=expand, show_staff=staff),
+                content_type="text/csv; charset=utf-8",
+                filename="claims.csv",
             )
         if export == "ndjson":
             return streamed_response(
