@@ -10,7 +10,7 @@ cell starting with = + - @ or a tab / carriage return gets a leading apostrophe,
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rest_framework.exceptions import ValidationError
 
@@ -218,8 +218,18 @@ def csv_lines(
     yield buffer.getvalue()
 
 
-def claimreview_feed(claims, *, links: Links) -> Iterator[bytes]:
-    """A schema.org DataFeed of the ClaimReviews of the given claims (those with a verdict), streamed."""
+def feed_tombstone(removed: dict, links: Links) -> dict:
+    """A review taken down (claims.selectors.removed_claims) as a schema.org DataFeedItem with dateDeleted."""
+    return {
+        "@type": "DataFeedItem",
+        "dateDeleted": removed["removed_at"],
+        "item": {"@type": "ClaimReview", "url": f"{links.claim(removed['id'])}claimreview/"},
+    }
+
+
+def claimreview_feed(claims, *, links: Links, removed: Sequence[dict] = ()) -> Iterator[bytes]:
+    """A schema.org DataFeed of the ClaimReviews of the given claims (those with a verdict), streamed; then the
+    tombstones of the `removed` reviews."""
     from factcheck.api.renderers import dumps
 
     # The opening comes with the first reviews (factcheck.api.streaming starts the response after the first part).
@@ -234,4 +244,7 @@ def claimreview_feed(claims, *, links: Links) -> Iterator[bytes]:
         if parts:
             yield opening + separator + b",".join(parts)
             opening, separator = b"", b","
+    if removed:
+        yield opening + separator + b",".join(dumps(feed_tombstone(r, links)) for r in removed)
+        opening = b""
     yield opening + b"]}"

@@ -4,6 +4,7 @@ Views parse the request, call claims.selectors (reads) or the services (writes) 
 representation.py. Who sees what is the selectors' business: an invisible claim is a 404 everywhere.
 """
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.db import router
@@ -36,6 +37,7 @@ from claims.selectors import (
     claim_rows,
     evidence_list,
     related_rows,
+    removed_claims,
 )
 from claims.services import (
     appearance_save,
@@ -94,6 +96,12 @@ def _fields(request) -> list[str] | None:
     return names
 
 
+def _updated_after(request) -> dt.datetime | None:
+    """`updated_after` as the claims' filter reads it (claim_list has refused a malformed one already)."""
+    raw = request.query_params.get("updated_after")
+    return ClaimFilter.base_filters["updated_after"].field.clean(raw) if raw else None
+
+
 def _expand(request, export: str) -> tuple[str, ...]:
     """`expand=appearances,evidence`: the CSV export's links, a row each (JSON and NDJSON nest them already)."""
     names = _names(request, "expand")
@@ -137,10 +145,27 @@ FACETS_SCHEMA = {
 }
 
 
+REMOVED_SCHEMA = {
+    "type": "array",
+    "description": "With `updated_after`: the claims you could see that have left your sight since then (verdict "
+    "reopened or moved off a verdict: `unpublished`; `deleted`), oldest first, on every page: drop them from a copy.",
+    "items": {
+        "type": "object",
+        "required": ["id", "removed_at", "reason"],
+        "properties": {
+            "id": {"type": "integer"},
+            "removed_at": {"type": "string", "format": "date-time"},
+            "reason": {"type": "string", "enum": ["unpublished", "deleted"]},
+        },
+    },
+}
+
+
 class ClaimPagination(PagePagination):
     def get_paginated_response_schema(self, schema):
         result = super().get_paginated_response_schema(schema)
         result["properties"]["facets"] = FACETS_SCHEMA
+        result["properties"]["removed"] = REMOVED_SCHEMA
         return result
 
 
@@ -255,7 +280,10 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
             )
             for row in rows
         ]
-        extra = {"facets": claim_facets(claims, facets)} if facets else None
+        extra: dict = {"facets": claim_facets(claims, facets)} if facets else {}
+        since = _updated_after(request)
+        if since is not None:
+            extra["removed"] = removed_claims(user=request.user, since=since)
         return store_answer(request, self, self.paginator.get_paginated_response(data, extra), conditional=True)
 
     @extend_schema(responses=ClaimSerializer)
@@ -347,12 +375,17 @@ class ClaimReviewFeedView(KnownQueryParameters, viewsets.GenericViewSet):
                    (200, "application/json"): ClaimReviewFeedSerializer}
     )  # fmt: skip
     def list(self, request):
-        """Every ClaimReview (claims with a verdict) as a schema.org DataFeed, streamed; the claims' filters apply."""
+        """Every ClaimReview (claims with a verdict) as a schema.org DataFeed, streamed; the claims' filters apply.
+
+        With `updated_after`, the reviews taken down since then (verdict reopened or moved off, claim deleted) follow
+        as DataFeedItems with `dateDeleted` and the review's `url`."""
         from claims.choices import VERDICTS
 
         claims = claim_list(user=request.user, filters=request.query_params).filter(status__in=VERDICTS)
-        media = request.accepted_renderer.media_type
-        return streamed_response(claimreview_feed(claims, links=Links(request)), content_type=media)
+        since = _updated_after(request)
+        removed = [] if since is None else removed_claims(user=request.user, since=since, verdicts_only=True)
+        lines = claimreview_feed(claims, links=Links(request), removed=removed)
+        return streamed_response(lines, content_type=request.accepted_renderer.media_type)
 
 
 def _child_answer(row: dict, build, version: int, *, status_code: int = 200) -> Response:
