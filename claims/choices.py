@@ -39,6 +39,11 @@ class Unit(models.TextChoices):
     DAYS = "days", "Days (duration)"
 
 
+# The unit filter's and the unit facet's word for claims without a unit (claims without a figure, whose unit is
+# blank): `?unit=none`, and the facet's value for them, so that a facet's value always filters to its count.
+NO_UNIT = "none"
+NO_UNIT_LABEL = "No unit"
+
 CURRENCIES = frozenset({Unit.USD, Unit.EUR, Unit.GBP, Unit.CNY, Unit.RUB, Unit.JPY})
 
 

@@ -23,7 +23,7 @@ from django_filters import rest_framework as filters
 from factcheck.api.filtering import BooleanFilter, IsoDateTimeFilter
 from sources.partial_dates import InvalidDate, parse_partial_date, period_end
 
-from .choices import ClaimType, Status, Unit
+from .choices import NO_UNIT, NO_UNIT_LABEL, ClaimType, Status, Unit
 from .models import Appearance, Claim, ClaimSearch, Evidence
 from .quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
@@ -110,7 +110,11 @@ class ClaimFilter(filters.FilterSet):
         label='Full-text search in the subject, the quotes and the sources\' titles: words, "a phrase", OR, -word.',
     )
     status = ChoiceInFilter(choices=Status.choices, label="Status; several comma-separated.")
-    unit = ChoiceInFilter(choices=Unit.choices, label="Unit; several comma-separated.")
+    unit = ChoiceInFilter(
+        choices=[*Unit.choices, (NO_UNIT, NO_UNIT_LABEL)],
+        method="filter_unit",
+        label=f"Unit; several comma-separated; `{NO_UNIT}`: claims without a unit (no figure).",
+    )
     claim_type = ChoiceInFilter(choices=ClaimType.choices, label="Claim type; several comma-separated.")
     value_min = filters.NumberFilter(
         field_name="value", lookup_expr="gte", **AMOUNT_LIMITS, label="Value ≥ this (in the unit)."
@@ -195,6 +199,9 @@ class ClaimFilter(filters.FilterSet):
         start, precision = _partial_date(value, name)
         end = period_end(start, precision)
         return queryset.filter(Q(period_start__lte=end) | Q(period_start__isnull=True, period_end__isnull=False))
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(unit__in=["" if unit == NO_UNIT else unit for unit in value])
 
     def filter_publisher(self, queryset, name, value):
         return queryset.filter(

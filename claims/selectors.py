@@ -8,6 +8,7 @@ in a constant number of queries per page whatever its size: the claims, then the
 evidence, each with its source and publisher joined.
 """
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -16,12 +17,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import Count, Exists, Field, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Field, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 
 from sources.models import Publisher, Source
 
-from .choices import VERDICTS
+from .choices import NO_UNIT, NO_UNIT_LABEL, VERDICTS
 from .models import Appearance, Claim, Evidence
 from .roles import ASSIGNABLE_ROLES
 
@@ -83,6 +84,44 @@ def claim_list(*, user: Reader, filters: QueryDict | dict[str, Any] | None = Non
 
         claims = ClaimFilter.apply(filters, claims)
     return claims
+
+
+def removed_claims(*, user: Reader, since: dt.datetime, verdicts_only: bool = False) -> list[Row]:
+    """The claims `user` could see that have left their sight after `since`, for a sync by `updated_after`:
+    [{"id", "removed_at", "reason"}], oldest first. `reason` is "unpublished" (its verdict reopened or moved off a
+    verdict: anonymous readers, and with `verdicts_only` every reader, see verdicts only) or "deleted".
+
+    Read from the audit trail (the simple-history rows, claims.history): a row after `since` that takes the claim out
+    of sight, whose row before it had it in sight, for a claim out of sight now (one back in sight is in the feed
+    itself); the latest such row per claim. One query.
+    """
+    history = Claim.history.model
+    published_only = verdicts_only or not can_read_all_claims(user)
+    leaving = history.objects.filter(history_date__gt=since, history_type__in=("~", "-"))
+    leaving = (
+        leaving.filter(Q(history_type="-") | ~Q(status__in=VERDICTS))
+        if published_only
+        else leaving.filter(history_type="-")
+    )
+    before = history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by("-history_id")
+    leaving = leaving.annotate(
+        before_type=Subquery(before.values("history_type")[:1]), before_status=Subquery(before.values("status")[:1])
+    ).filter(before_type__in=("+", "~"))
+    if published_only:
+        leaving = leaving.filter(before_status__in=VERDICTS)
+    in_sight = claim_list(user=user)
+    if verdicts_only:
+        in_sight = in_sight.filter(status__in=VERDICTS)
+    rows = (
+        leaving.exclude(id__in=in_sight.values("id"))
+        .order_by("id", "-history_id")
+        .distinct("id")
+        .values_list("id", "history_date", "history_type")
+    )
+    removed = [
+        {"id": pk, "removed_at": when, "reason": "deleted" if kind == "-" else "unpublished"} for pk, when, kind in rows
+    ]
+    return sorted(removed, key=lambda row: (row["removed_at"], row["id"]))
 
 
 def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, Row]:
@@ -174,10 +213,15 @@ def claim_facets(claims: QuerySet[Claim], names: Iterable[str]) -> dict[str, lis
         field = Claim._meta.get_field(name)
         labels = dict((field.choices if isinstance(field, Field) else None) or ())
         rows = claims.values(name).annotate(count=Count("id")).order_by("-count", name)[:FACET_LIMIT]
-        facets[name] = [
-            {"value": r[name], "label": str(labels.get(r[name], r[name])), "count": r["count"]} for r in rows
-        ]
+        facets[name] = [_facet_value(name, r[name], labels, r["count"]) for r in rows]
     return facets
+
+
+def _facet_value(name: str, value: Any, labels: dict[Any, Any], count: int) -> Row:
+    """A facet's entry, whose value filters to exactly its count: claims without a unit are `unit=none`."""
+    if name == "unit" and value == "":
+        return {"value": NO_UNIT, "label": NO_UNIT_LABEL, "count": count}
+    return {"value": value, "label": str(labels.get(value, value)), "count": count}
 
 
 def visible_claims_exist(user: Reader, **link: Any) -> Exists | None:

@@ -13,5 +13,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("factcheck.api.urls", "api"), namespace="api")),
+    # Google's Fact Check Tools API's path, for its own client (claims.api.factchecktools_urls)
+    path("factchecktools/", include("claims.api.factchecktools_urls")),
 ]
 handler500 = "factcheck.api.views.server_error_or_page"

@@ -1,4 +1,5 @@
-"""Streamed exports of every matching claim: CSV (one row a claim) and NDJSON (one claim object a line).
+"""Streamed exports of every matching claim: CSV (one row a claim, or one per appearance / evidence link with
+`expand=`; the columns chosen and ordered by `fields=`) and NDJSON (one claim object a line).
 
 Rows are read with a server-side cursor in chunks and their appearances and evidence fetched per chunk, so memory
 stays flat however many claims match. CSV cells are neutralised against spreadsheet formula injection: a text
@@ -9,22 +10,77 @@ cell starting with = + - @ or a tab / carriage return gets a leading apostrophe,
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from rest_framework.exceptions import ValidationError
+
+from claims.quantities import format_quantity, gap_percent
 from claims.selectors import claim_rows, related_rows
 
 from .claimreview import claim_review
-from .representation import Links, claim_representation, decimal_text, first_appearance_row
+from .representation import (
+    CLAIM_FIELDS,
+    Links,
+    appearance_row_date,
+    claim_representation,
+    decimal_text,
+    first_appearance_row,
+)
 
 CHUNK = 1000
+# The default columns, one row a claim (their names and order are stable: spreadsheets and scripts read them).
 CSV_COLUMNS = (
     "id", "key", "subject", "claim_type", "value", "unit", "qualifier", "lower_bound", "upper_bound", "display",
     "period", "period_start", "period_end", "status", "textual_rating", "rating_value", "explanation", "reviewed_at",
     "first_quote", "first_claimant", "first_source_id", "first_source_title", "first_source_url", "first_publisher",
     "appearance_count", "evidence_count", "updated_at", "url",
 )  # fmt: skip
+# Columns only there when `fields=` names them (or their JSON field): the rest of the JSON list's fields.
+OPTIONAL_CSV_COLUMNS = ("version", "created_at", "assignee", "withdrawn_at", "withdrawal_reason", "superseded_by")
+# `fields=` takes the JSON list's field names too: each selects its columns, in place. A CSV column's own name wins
+# (`period` is the period's label column; `quantity` is value, unit, qualifier, bounds and display).
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "quantity": ("value", "unit", "qualifier", "lower_bound", "upper_bound", "display"),
+    "verdict": ("textual_rating", "rating_value", "explanation", "reviewed_at"),
+    "withdrawal": ("withdrawn_at", "withdrawal_reason", "superseded_by"),
+    "appearances": ("first_quote", "first_claimant", "first_source_id", "first_source_title", "first_source_url",
+                    "first_publisher", "appearance_count"),
+    "evidence": ("evidence_count",),
+    "links": ("url",),
+}  # fmt: skip
+# `expand=`: one row per appearance and / or evidence link, the claim's columns repeated, these columns after them.
+APPEARANCE_CSV_COLUMNS = (
+    "appearance_id", "appearance_quote", "appearance_claimant", "appearance_date", "appearance_source_id",
+    "appearance_source_title", "appearance_source_url", "appearance_publisher", "appearance_start_offset",
+    "appearance_end_offset",
+)  # fmt: skip
+EVIDENCE_CSV_COLUMNS = (
+    "evidence_id", "evidence_relation", "evidence_excerpt", "evidence_locator", "evidence_source_value",
+    "evidence_gap_percent", "evidence_source_id", "evidence_source_title", "evidence_source_url", "evidence_publisher",
+    "evidence_excerpt_missing_since",
+)  # fmt: skip
+LINK_COLUMN = "link"  # with both expansions: which kind of link the row is ("appearance" or "evidence")
+EXPANSIONS = ("appearances", "evidence")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_columns(names: list[str] | None) -> tuple[str, ...]:
+    """The claim's columns for `fields=` (CSV column names or the JSON list's field names), in the order asked;
+    ValidationError naming the unknown names and the valid ones."""
+    if names is None:
+        return CSV_COLUMNS
+    known = (*CSV_COLUMNS, *OPTIONAL_CSV_COLUMNS)
+    unknown = [name for name in names if name not in known and name not in FIELD_COLUMNS and name not in CLAIM_FIELDS]
+    if unknown:
+        raise ValidationError({"fields": [
+            f"unknown: {', '.join(unknown)}; CSV columns: {', '.join(known)}; or a field of the JSON list, which "
+            f"selects its columns: {', '.join(name for name in CLAIM_FIELDS if name not in known)}"
+        ]})  # fmt: skip
+    columns: list[str] = []
+    for name in names:
+        columns += (name,) if name in known else FIELD_COLUMNS.get(name, (name,))
+    return tuple(dict.fromkeys(columns))
 
 
 def neutralise(cell):
@@ -34,21 +90,24 @@ def neutralise(cell):
     return cell
 
 
-def _chunks(claims) -> Iterator[tuple[list[dict], dict, dict]]:
+def _chunks(claims, *, appearances: bool = True, evidence: bool = True) -> Iterator[tuple[list[dict], dict, dict]]:
     batch = []
     for row in claim_rows(claims).iterator(chunk_size=CHUNK):
         batch.append(row)
         if len(batch) == CHUNK:
-            yield batch, *related_rows(r["id"] for r in batch)
+            yield batch, *related_rows((r["id"] for r in batch), appearances=appearances, evidence=evidence)
             batch = []
     if batch:
-        yield batch, *related_rows(r["id"] for r in batch)
+        yield batch, *related_rows((r["id"] for r in batch), appearances=appearances, evidence=evidence)
 
 
 def ndjson_lines(claims, *, links: Links, show_staff: bool, fields) -> Iterator[bytes]:
     from factcheck.api.renderers import dumps
 
-    for batch, appearances, evidence in _chunks(claims):
+    wants = fields or CLAIM_FIELDS
+    for batch, appearances, evidence in _chunks(
+        claims, appearances="appearances" in wants, evidence="evidence" in wants
+    ):
         yield b"".join(
             dumps(
                 claim_representation(
@@ -60,44 +119,122 @@ def ndjson_lines(claims, *, links: Links, show_staff: bool, fields) -> Iterator[
         )
 
 
-def _csv_row(row: dict, appearances: list[dict], evidence: list[dict], links: Links) -> list:
-    from claims.quantities import format_quantity
+def _stamp(value) -> str:
+    return value.isoformat() if value else ""
 
+
+def _claim_cells(row: dict, appearances: list[dict], evidence: list[dict], links: Links, show_staff: bool) -> dict:
     first = first_appearance_row(appearances) or {}
-    publisher = first.get("source__publisher__name") if first else ""
+    return {
+        "id": row["id"], "key": row["key"], "subject": row["subject"], "claim_type": row["claim_type"],
+        "value": decimal_text(row["value"]), "unit": row["unit"], "qualifier": row["qualifier"],
+        "lower_bound": decimal_text(row["lower_bound"]), "upper_bound": decimal_text(row["upper_bound"]),
+        "display": format_quantity(row["value"], row["unit"], row["qualifier"], row["lower_bound"], row["upper_bound"]),
+        "period": row["period"], "period_start": row["period_start"] or "", "period_end": row["period_end"] or "",
+        "status": row["status"], "textual_rating": row["textual_rating"],
+        "rating_value": row["rating_value"] if row["rating_value"] is not None else "",
+        "explanation": row["verdict_note"], "reviewed_at": _stamp(row["reviewed_at"]),
+        "first_quote": first.get("quote", ""), "first_claimant": first.get("claimant", ""),
+        "first_source_id": first.get("source_id", ""), "first_source_title": first.get("source__title", ""),
+        "first_source_url": first.get("source__url", ""), "first_publisher": first.get("source__publisher__name") or "",
+        "appearance_count": len(appearances), "evidence_count": len(evidence), "updated_at": _stamp(row["updated_at"]),
+        "url": links.claim(row["id"]), "version": row["version"], "created_at": _stamp(row["created_at"]),
+        "assignee": (row["assignee__username"] or "") if show_staff else "",
+        "withdrawn_at": _stamp(row["withdrawn_at"]), "withdrawal_reason": row["withdrawal_reason"],
+        "superseded_by": row["superseded_by_id"] or "",
+    }  # fmt: skip
+
+
+def _appearance_cells(a: dict) -> list:
+    start, end = a["start_offset"], a["end_offset"]
     return [
-        row["id"], row["key"], row["subject"], row["claim_type"], decimal_text(row["value"]), row["unit"],
-        row["qualifier"], decimal_text(row["lower_bound"]), decimal_text(row["upper_bound"]),
-        format_quantity(row["value"], row["unit"], row["qualifier"], row["lower_bound"], row["upper_bound"]),
-        row["period"], row["period_start"] or "", row["period_end"] or "", row["status"], row["textual_rating"],
-        row["rating_value"] if row["rating_value"] is not None else "", row["verdict_note"],
-        row["reviewed_at"].isoformat() if row["reviewed_at"] else "", first.get("quote", ""),
-        first.get("claimant", ""), first.get("source_id", ""), first.get("source__title", ""),
-        first.get("source__url", ""), publisher or "", len(appearances), len(evidence), row["updated_at"].isoformat(),
-        links.claim(row["id"]),
+        a["id"], a["quote"], a["claimant"], _stamp(appearance_row_date(a)), a["source_id"], a["source__title"],
+        a["source__url"], a["source__publisher__name"] or "", "" if start is None else start,
+        "" if end is None else end,
     ]  # fmt: skip
 
 
-def csv_lines(claims, *, links: Links) -> Iterator[str]:
+def _evidence_cells(e: dict, claimed_value) -> list:
+    return [
+        e["id"], e["relation"], e["excerpt"], e["locator"], decimal_text(e["source_value"]),
+        decimal_text(gap_percent(claimed_value, e["source_value"])), e["source_id"], e["source__title"],
+        e["source__url"], e["source__publisher__name"] or "", _stamp(e["excerpt_missing_since"]),
+    ]  # fmt: skip
+
+
+def csv_header(columns: tuple[str, ...], expand: tuple[str, ...]) -> list[str]:
+    header = list(columns)
+    if len(expand) == 2:
+        header.append(LINK_COLUMN)
+    if "appearances" in expand:
+        header += APPEARANCE_CSV_COLUMNS
+    if "evidence" in expand:
+        header += EVIDENCE_CSV_COLUMNS
+    return header
+
+
+def _csv_rows(row, appearances, evidence, links, *, columns, expand, show_staff) -> Iterator[list]:
+    cells = _claim_cells(row, appearances, evidence, links, show_staff)
+    claim = [cells[column] for column in columns]
+    if not expand:
+        yield claim
+        return
+    both = len(expand) == 2
+    no_appearance = [""] * len(APPEARANCE_CSV_COLUMNS) if "appearances" in expand else []
+    no_evidence = [""] * len(EVIDENCE_CSV_COLUMNS) if "evidence" in expand else []
+    linked = False
+    if "appearances" in expand:
+        for a in appearances:
+            linked = True
+            yield [*claim, *(["appearance"] if both else []), *_appearance_cells(a), *no_evidence]
+    if "evidence" in expand:
+        for e in evidence:
+            linked = True
+            yield [*claim, *(["evidence"] if both else []), *no_appearance, *_evidence_cells(e, row["value"])]
+    if not linked:  # a claim without links keeps its row
+        yield [*claim, *([""] if both else []), *no_appearance, *no_evidence]
+
+
+def csv_lines(
+    claims,
+    *,
+    links: Links,
+    columns: tuple[str, ...] = CSV_COLUMNS,
+    expand: tuple[str, ...] = (),
+    show_staff: bool = False,
+) -> Iterator[str]:
+    """The claims as CSV: a header, then a row per claim, or per appearance / evidence link with `expand`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_header(columns, expand))
     for batch, appearances, evidence in _chunks(claims):
         for row in batch:
-            writer.writerow([neutralise(c) for c in _csv_row(row, appearances[row["id"]], evidence[row["id"]], links)])
+            for cells in _csv_rows(row, appearances[row["id"]], evidence[row["id"]], links, columns=columns,
+                                   expand=expand, show_staff=show_staff):  # fmt: skip
+                writer.writerow([neutralise(c) for c in cells])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
 
 
-def claimreview_feed(claims, *, links: Links) -> Iterator[bytes]:
-    """A schema.org DataFeed of the ClaimReviews of the given claims (those with a verdict), streamed."""
+def feed_tombstone(removed: dict, links: Links) -> dict:
+    """A review taken down (claims.selectors.removed_claims) as a schema.org DataFeedItem with dateDeleted."""
+    return {
+        "@type": "DataFeedItem",
+        "dateDeleted": removed["removed_at"],
+        "item": {"@type": "ClaimReview", "url": f"{links.claim(removed['id'])}claimreview/"},
+    }
+
+
+def claimreview_feed(claims, *, links: Links, removed: Sequence[dict] = ()) -> Iterator[bytes]:
+    """A schema.org DataFeed of the ClaimReviews of the given claims (those with a verdict), streamed; then the
+    tombstones of the `removed` reviews."""
     from factcheck.api.renderers import dumps
 
     # The opening comes with the first reviews (factcheck.api.streaming starts the response after the first part).
     opening, separator = b'{"@context":"https://schema.org","@type":"DataFeed","dataFeedElement":[', b""
-    for batch, appearances, _ in _chunks(claims):
+    for batch, appearances, _ in _chunks(claims, evidence=False):
         parts = []
         for row in batch:
             review = claim_review(row, appearances[row["id"]], links=links)
@@ -107,4 +244,7 @@ def claimreview_feed(claims, *, links: Links) -> Iterator[bytes]:
         if parts:
             yield opening + separator + b",".join(parts)
             opening, separator = b"", b","
+    if removed:
+        yield opening + separator + b",".join(dumps(feed_tombstone(r, links)) for r in removed)
+        opening = b""
     yield opening + b"]}"

@@ -77,8 +77,8 @@ def evidence_brief(row: dict, claimed_value: Decimal | None) -> dict:
 def claim_representation(
     row: dict, appearances: list[dict], evidence: list[dict], *, links: Links, show_staff: bool, fields=None
 ) -> dict:
-    """The claim's JSON object; `fields` (a set of top-level names) keeps only those."""
-    want = (lambda name: True) if fields is None else fields.__contains__
+    """The claim's JSON object; `fields` (top-level names, in the order wanted) keeps only those, in that order."""
+    want = (lambda name: True) if fields is None else frozenset(fields).__contains__
     value = row["value"]
     out = {}
     if want("id"):
@@ -149,6 +149,8 @@ def claim_representation(
         out["updated_at"] = row["updated_at"]
     if want("links"):
         out["links"] = links.claims(row)
+    if fields is not None:
+        out = {name: out[name] for name in fields}
     return out
 
 

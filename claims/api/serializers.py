@@ -255,13 +255,38 @@ class ClaimReviewSerializer(serializers.Serializer):
         return fields
 
 
+FEED_TOMBSTONE_SCHEMA = {
+    "type": "object",
+    "description": "With `updated_after`: a review taken down since then (its verdict reopened or moved off, or the "
+    "claim deleted).",
+    "required": ["@type", "dateDeleted", "item"],
+    "properties": {
+        "@type": {"type": "string", "enum": ["DataFeedItem"]},
+        "dateDeleted": {"type": "string", "format": "date-time"},
+        "item": {
+            "type": "object",
+            "required": ["@type", "url"],
+            "properties": {"@type": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+        },
+    },
+}
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"oneOf": [{"$ref": "#/components/schemas/ClaimReview"}, FEED_TOMBSTONE_SCHEMA]}}
+)
+class FeedElementsField(serializers.ListField):
+    pass
+
+
 @extend_schema_serializer(many=False)
 class ClaimReviewFeedSerializer(serializers.Serializer):
-    """A schema.org DataFeed whose elements are ClaimReviews."""
+    """A schema.org DataFeed whose elements are ClaimReviews (and, with `updated_after`, the tombstones of the reviews
+    taken down since then)."""
 
     context = serializers.CharField(help_text='"https://schema.org"')  # type: ignore[assignment]
     type = serializers.CharField(help_text='"DataFeed"')
-    dataFeedElement = ClaimReviewSerializer(many=True)  # noqa: N815
+    dataFeedElement = FeedElementsField()  # noqa: N815
 
     def get_fields(self):
         fields = super().get_fields()

@@ -4,6 +4,7 @@ Views parse the request, call claims.selectors (reads) or the services (writes) 
 representation.py. Who sees what is the selectors' business: an invisible claim is a 404 everywhere.
 """
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.db import router
@@ -36,6 +37,7 @@ from claims.selectors import (
     claim_rows,
     evidence_list,
     related_rows,
+    removed_claims,
 )
 from claims.services import (
     appearance_save,
@@ -53,7 +55,7 @@ from factcheck.api.response_cache import cached_answer, store_answer
 from factcheck.api.streaming import ndjson_failure_line, streamed_response
 
 from .claimreview import claim_review
-from .exports import claimreview_feed, csv_lines, ndjson_lines
+from .exports import EXPANSIONS, claimreview_feed, csv_columns, csv_lines, ndjson_lines
 from .history import claim_history
 from .representation import CLAIM_FIELDS, Links, appearance_brief, claim_representation, evidence_brief
 from .serializers import (
@@ -77,15 +79,43 @@ def _answer_scope(request: Request) -> str:
     return "all" if can_read_all_claims(request.user) else "published"
 
 
-def _fields(request) -> set[str] | None:
-    raw = request.query_params.get("fields")
-    if not raw:
+def _names(request, parameter: str) -> list[str] | None:
+    """A comma-separated parameter's names, in order, each once; None when absent or empty."""
+    raw = request.query_params.get(parameter)
+    names = list(dict.fromkeys(name.strip() for name in (raw or "").split(",") if name.strip()))
+    return names or None
+
+
+def _fields(request) -> list[str] | None:
+    names = _names(request, "fields")
+    if names is None:
         return None
-    names = {name.strip() for name in raw.split(",") if name.strip()}
-    unknown = names - set(CLAIM_FIELDS)
+    unknown = [name for name in names if name not in CLAIM_FIELDS]
     if unknown:
-        raise ValidationError({"fields": [f"unknown: {', '.join(sorted(unknown))}; known: {', '.join(CLAIM_FIELDS)}"]})
+        raise ValidationError({"fields": [f"unknown: {', '.join(unknown)}; known: {', '.join(CLAIM_FIELDS)}"]})
     return names
+
+
+def _updated_after(request) -> dt.datetime | None:
+    """`updated_after` as the claims' filter reads it (claim_list has refused a malformed one already)."""
+    raw = request.query_params.get("updated_after")
+    return ClaimFilter.base_filters["updated_after"].field.clean(raw) if raw else None
+
+
+def _expand(request, export: str) -> tuple[str, ...]:
+    """`expand=appearances,evidence`: the CSV export's links, a row each (JSON and NDJSON nest them already)."""
+    names = _names(request, "expand")
+    if names is None:
+        return ()
+    unknown = [name for name in names if name not in EXPANSIONS]
+    if unknown:
+        raise ValidationError({"expand": [f"unknown: {', '.join(unknown)}; known: {', '.join(EXPANSIONS)}"]})
+    if export != "csv":
+        raise ValidationError({"expand": [
+            "is for format=csv: JSON and NDJSON carry every appearance and piece of evidence in each claim's "
+            "`appearances` and `evidence` lists"
+        ]})  # fmt: skip
+    return tuple(name for name in EXPANSIONS if name in names)
 
 
 def _facets(request) -> list[str]:
@@ -115,16 +145,43 @@ FACETS_SCHEMA = {
 }
 
 
+REMOVED_SCHEMA = {
+    "type": "array",
+    "description": "With `updated_after`: the claims you could see that have left your sight since then (verdict "
+    "reopened or moved off a verdict: `unpublished`; `deleted`), oldest first, on every page: drop them from a copy.",
+    "items": {
+        "type": "object",
+        "required": ["id", "removed_at", "reason"],
+        "properties": {
+            "id": {"type": "integer"},
+            "removed_at": {"type": "string", "format": "date-time"},
+            "reason": {"type": "string", "enum": ["unpublished", "deleted"]},
+        },
+    },
+}
+
+
 class ClaimPagination(PagePagination):
     def get_paginated_response_schema(self, schema):
         result = super().get_paginated_response_schema(schema)
         result["properties"]["facets"] = FACETS_SCHEMA
+        result["properties"]["removed"] = REMOVED_SCHEMA
         return result
 
 
 FIELDS_PARAM = OpenApiParameter(
-    "fields", str, description=f"Only these top-level fields, comma-separated: {', '.join(CLAIM_FIELDS)}."
+    "fields", str, description=f"Only these top-level fields, in this order, comma-separated: {', '.join(CLAIM_FIELDS)}"
 )
+LIST_FIELDS_PARAM = OpenApiParameter(
+    "fields", str,
+    description=f"Only these top-level fields, comma-separated, in this order: {', '.join(CLAIM_FIELDS)}. With "
+    "format=csv: CSV columns (see docs/api.md) or these field names, each selecting its columns, in this order.",
+)  # fmt: skip
+EXPAND_PARAM = OpenApiParameter(
+    "expand", str, enum=["appearances", "evidence", "appearances,evidence", "evidence,appearances"],
+    description="format=csv only: one row per appearance and / or evidence link, the claim's columns repeated "
+    "(a claim without links keeps one row). A 400 with json or ndjson, which nest them already.",
+)  # fmt: skip
 FACET_PARAM = OpenApiParameter(
     "facet", str, description=f"Counts per value under the same filters: {', '.join(FACETS)} (comma-separated)."
 )
@@ -148,7 +205,10 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
     renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
     lookup_value_regex = ID
     write_permission = None  # the model's add / change permission; the transition action needs STATUS_PERMISSION
-    query_parameters = {"list": [FIELDS_PARAM, FACET_PARAM, FORMAT_PARAM], "retrieve": [FIELDS_PARAM]}
+    query_parameters = {
+        "list": [LIST_FIELDS_PARAM, FACET_PARAM, FORMAT_PARAM, EXPAND_PARAM],
+        "retrieve": [FIELDS_PARAM],
+    }
 
     def get_queryset(self):
         return claim_list(user=getattr(self.request, "user", None))
@@ -190,12 +250,17 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         if cached is not None:
             return cached
         claims = claim_list(user=request.user, filters=request.query_params)
-        fields, facets = _fields(request), _facets(request)
-        links, staff = Links(request), can_read_all_claims(request.user)
         export = request.accepted_renderer.format
+        expand = _expand(request, export)
+        fields = None if export == "csv" else _fields(request)
+        facets = _facets(request)
+        links, staff = Links(request), can_read_all_claims(request.user)
         if export == "csv":
+            columns = csv_columns(_names(request, "fields"))
             return streamed_response(
-                csv_lines(claims, links=links), content_type="text/csv; charset=utf-8", filename="claims.csv"
+                csv_lines(claims, links=links, columns=columns, expand=expand, show_staff=staff),
+                content_type="text/csv; charset=utf-8",
+                filename="claims.csv",
             )
         if export == "ndjson":
             return streamed_response(
@@ -215,7 +280,10 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
             )
             for row in rows
         ]
-        extra = {"facets": claim_facets(claims, facets)} if facets else None
+        extra: dict = {"facets": claim_facets(claims, facets)} if facets else {}
+        since = _updated_after(request)
+        if since is not None:
+            extra["removed"] = removed_claims(user=request.user, since=since)
         return store_answer(request, self, self.paginator.get_paginated_response(data, extra), conditional=True)
 
     @extend_schema(responses=ClaimSerializer)
@@ -307,12 +375,17 @@ class ClaimReviewFeedView(KnownQueryParameters, viewsets.GenericViewSet):
                    (200, "application/json"): ClaimReviewFeedSerializer}
     )  # fmt: skip
     def list(self, request):
-        """Every ClaimReview (claims with a verdict) as a schema.org DataFeed, streamed; the claims' filters apply."""
+        """Every ClaimReview (claims with a verdict) as a schema.org DataFeed, streamed; the claims' filters apply.
+
+        With `updated_after`, the reviews taken down since then (verdict reopened or moved off, claim deleted) follow
+        as DataFeedItems with `dateDeleted` and the review's `url`."""
         from claims.choices import VERDICTS
 
         claims = claim_list(user=request.user, filters=request.query_params).filter(status__in=VERDICTS)
-        media = request.accepted_renderer.media_type
-        return streamed_response(claimreview_feed(claims, links=Links(request)), content_type=media)
+        since = _updated_after(request)
+        removed = [] if since is None else removed_claims(user=request.user, since=since, verdicts_only=True)
+        lines = claimreview_feed(claims, links=Links(request), removed=removed)
+        return streamed_response(lines, content_type=request.accepted_renderer.media_type)
 
 
 def _child_answer(row: dict, build, version: int, *, status_code: int = 200) -> Response:

@@ -38,6 +38,8 @@ class FastJSONRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
+        if (renderer_context or {}).get("indent"):  # a view that offers indented JSON puts it in the context
+            return orjson.dumps(data, default=_default, option=OPTIONS | orjson.OPT_INDENT_2)
         return dumps(data)
 
 

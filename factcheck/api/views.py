@@ -45,7 +45,7 @@ def server_error(request, *args, **kwargs):
 
 def server_error_or_page(request, *args, **kwargs):
     """Django's handler500: the API's JSON error under /api/, Django's page elsewhere."""
-    if request.path.startswith("/api/"):
+    if request.path.startswith(("/api/", "/factchecktools/")):
         return server_error(request)
     from django.views.defaults import server_error as page
 

@@ -121,7 +121,7 @@ def test_claims_search_is_shaped_like_googles(api_client, claims):
     assert review["publisher"] == {"name": "The Desk", "site": "desk.example.org"}
     assert set(review) == {"publisher", "url", "title", "reviewDate", "textualRating", "languageCode"}
     assert review["reviewDate"].endswith("Z")
-    rest = api_client.get("/api/v1/claims:search", {"query": "bilateral", "pageSize": 2,
+    rest = api_client.get("/api/v1/claims:search", {"query": "bilateral", "pageSize": 2, "languageCode": "en-US",
                                                     "pageToken": body["nextPageToken"]}).json()  # fmt: skip
     assert len(rest["claims"]) == 2 and "nextPageToken" not in rest
     assert api_client.get("/api/v1/claims:search", {"query": "bilateral", "languageCode": "fr"}).json() == {
