@@ -65,4 +65,6 @@ def test_pages_load_everything_under_the_policy(browser, live_server, django_use
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "claim_page_under_csp.png"), full_page=True)
     page.close()
-    assert blocked == []
+    # Redoc's bundle shows its vendor's logo from a CDN; the policy keeps that request from leaving (no CDN), which is
+    # what it is for: that one refusal is expected, any other is a page that doesn't work.
+    assert [line for line in blocked if "cdn.redoc.ly" not in line] == []
