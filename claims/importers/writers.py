@@ -21,7 +21,10 @@ from ..choices import VERDICT_BASIS_FIELDS, Status
 from ..models import Appearance, Claim, Evidence
 from ..quotes import QuoteNotFound, locate_quote
 from ..services import (
+    DECISIVE_RELATIONS,
     child_lock_problem,
+    circular_appearance_problem,
+    circular_evidence_problem,
     claim_version_bump,
     claims_move_for_import,
     decisive_evidence_record,
@@ -585,6 +588,7 @@ def write_appearances(importer: "Importer", batch: list["Pending"]) -> None:
     existing: dict[AppearanceKey, Appearance] = {
         (a.claim_id, a.source_id): a for a in _existing(Appearance, [p for p in batch if not p.claim_new])
     }
+    batch = _refuse_circular_appearances(importer, batch, existing)
     rows: list[tuple[AppearanceKey, Record, Record]] = []
     by_natural: dict[AppearanceKey, Pending] = {}
     for pending in batch:
@@ -643,6 +647,7 @@ def write_evidences(importer: "Importer", batch: list["Pending"]) -> None:
         "evidence", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}|{p.record['relation']}"
     )
     statuses = lock_children_claims(importer, batch)
+    batch = _refuse_circular_evidence(importer, batch)
     existing: dict[EvidenceKey, Evidence] = {
         (e.claim_id, e.source_id, e.relation): e for e in _existing(Evidence, [p for p in batch if not p.claim_new])
     }
@@ -662,6 +667,65 @@ def write_evidences(importer: "Importer", batch: list["Pending"]) -> None:
 
     written = upsert(importer, "evidence", Evidence, rows, existing, EVIDENCE_FIELDS, refuse=verdict_stands)
     _touched(importer, [*written.created, *written.changed], statuses)
+
+
+# --- circular evidence ---------------------------------------------------------------------------------------
+# The rule is claims.services.circular's: evidence from a source the claim appears in can't support or contradict
+# it. A flush writes appearances before evidence, so each side is judged against what is written before it.
+def _sources_named(source_ids: set[int]) -> dict[int, Source]:
+    """The sources a refusal names (asked only when there is one)."""
+    named = Source.objects.filter(pk__in=source_ids).select_related("publisher").defer("text")
+    return {source.pk: source for source in named}
+
+
+def _refuse_circular_evidence(importer: "Importer", batch: list["Pending"]) -> list["Pending"]:
+    """Report (and leave out) each record of evidence that supports or contradicts its claim from a source the
+    claim appears in; every such record is refused, whether it adds, changes or repeats the link."""
+    judging = [p for p in batch if p.record["relation"] in DECISIVE_RELATIONS]
+    if not judging:
+        return batch
+    appearances = set(
+        Appearance.objects.filter(
+            claim_id__in={_claim_of(p) for p in judging}, source_id__in={p.record["source_id"] for p in judging}
+        ).values_list("claim_id", "source_id")
+    )
+    circular = [p for p in judging if (_claim_of(p), p.record["source_id"]) in appearances]
+    if not circular:
+        return batch
+    sources = _sources_named({p.record["source_id"] for p in circular})
+    for pending in circular:
+        problem = circular_evidence_problem(
+            relation=pending.record["relation"], source=sources[pending.record["source_id"]], appears_in_source=True
+        )
+        importer.error(pending.where, "relation", problem or "", file=pending.file)
+    refused = {id(p) for p in circular}
+    return [p for p in batch if id(p) not in refused]
+
+
+def _refuse_circular_appearances(
+    importer: "Importer", batch: list["Pending"], existing: Mapping[AppearanceKey, Appearance]
+) -> list["Pending"]:
+    """Report (and leave out) each new appearance in a source that already supports or contradicts its claim."""
+    new = [p for p in batch if not p.claim_new and (_claim_of(p), p.record["source_id"]) not in existing]
+    if not new:
+        return batch
+    judging: dict[AppearanceKey, list[str]] = {}
+    for claim_id, source_id, relation in Evidence.objects.filter(
+        claim_id__in={_claim_of(p) for p in new},
+        source_id__in={p.record["source_id"] for p in new},
+        relation__in=DECISIVE_RELATIONS,
+    ).values_list("claim_id", "source_id", "relation"):
+        judging.setdefault((claim_id, source_id), []).append(relation)
+    circular = [p for p in new if (_claim_of(p), p.record["source_id"]) in judging]
+    if not circular:
+        return batch
+    sources = _sources_named({p.record["source_id"] for p in circular})
+    for pending in circular:
+        natural = (_claim_of(pending), pending.record["source_id"])
+        problem = circular_appearance_problem(source=sources[natural[1]], relations=judging[natural])
+        importer.error(pending.where, "source", problem or "", file=pending.file)
+    refused = {id(p) for p in circular}
+    return [p for p in batch if id(p) not in refused]
 
 
 # --- statuses ------------------------------------------------------------------------------------------------
