@@ -15,6 +15,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from sources.models import Publisher, Source
+from sources.selectors import sources_with_urls
 
 from ..audit import insert_rows, record_created_history, record_history, update_rows
 from ..choices import VERDICT_BASIS_FIELDS, Status
@@ -305,7 +306,7 @@ def _write_sources(importer: "Importer", batch: list["Pending"], *, soft: bool) 
     keys = [p.record["key"] for p in batch if p.record["key"]]
     urls = [p.record["normalized_url"] for p in batch if p.record["normalized_url"]]
     titled = [p.record for p in batch if not p.record["key"] and not p.record["normalized_url"]]
-    condition = Q(key__in=keys) | Q(normalized_url__in=urls)
+    condition = Q(key__in=keys)
     for record in titled:
         of_publisher = (
             Q(publisher_id=pids.get(record["publisher"])) if record.get("publisher") else Q(publisher__isnull=True)
@@ -313,7 +314,8 @@ def _write_sources(importer: "Importer", batch: list["Pending"], *, soft: bool) 
         condition |= Q(title=record["title"]) & of_publisher
     found = list(Source.objects.filter(condition).select_related("publisher"))
     by_key = {s.key: s for s in found}
-    by_url = {s.normalized_url: s for s in found if s.normalized_url}
+    by_url = sources_with_urls(urls)  # sources' own look-up: one source per normalised URL
+    written_urls: dict[str, str] = {}  # normalised URL -> the record of this batch that writes it
     by_title: dict[tuple[str | None, str], list[Source]] = {}
     for s in found:
         by_title.setdefault((s.publisher.name if s.publisher is not None else None, s.title), []).append(s)
@@ -354,6 +356,23 @@ def _write_sources(importer: "Importer", batch: list["Pending"], *, soft: bool) 
                 )
                 continue
             present["key"] = record["key"]
+        url = record["normalized_url"]
+        if url and not (soft and current is not None) and (current is None or "normalized_url" in present):
+            holder = by_url.get(url)
+            if holder is not None and current is not None and holder.pk != current.pk:
+                importer.error(
+                    pending.where, "url", f"this URL already belongs to the source {holder.key!r}", file=pending.file
+                )
+                continue
+            if url in written_urls:
+                importer.error(
+                    pending.where,
+                    "url",
+                    f"{written_urls[url]} has the same URL (after normalisation): one source per address",
+                    file=pending.file,
+                )
+                continue
+            written_urls[url] = pending.where
         if current is not None and not soft and "text" in present and present["text"] != current.text:
             changed_texts.append((pending, current.id, present["text"]))
         natural = pending.where

@@ -326,6 +326,31 @@ def test_duplicate_natural_keys_in_one_file(tmp_path):
     only_error(import_files([write(tmp_path, "c.json", doc)]), "sources[1]", "duplicate source")
 
 
+def test_a_source_cant_take_another_sources_url(tmp_path):
+    two = [{"key": "first", "title": "First", "url": "https://x.org/a"}, {"key": "second", "url": "https://x.org/b"}]
+    assert import_files([write(tmp_path, "a.json", document(sources=two))]).ok
+    # an existing source moved to the address of another: refused on its url, naming the other
+    moved = document(sources=[{"key": "second", "url": "HTTPS://X.ORG/a/?utm_source=feed"}])
+    error = only_error_kept(import_files([write(tmp_path, "b.json", moved)]), "sources[0]", "field 'url'")
+    assert "this URL already belongs to the source 'first'" in error.message
+    # two new sources of one file with the same address (after normalisation)
+    same = document(sources=[{"key": "third", "url": "https://x.org/c"}, {"key": "fourth", "url": "https://X.org/c/"}])
+    error = only_error_kept(import_files([write(tmp_path, "c.json", same)]), "sources[1]", "field 'url'")
+    assert "sources[0] has the same URL" in error.message
+    assert sorted(Source.objects.values_list("key", "normalized_url")) == [
+        ("first", "https://x.org/a"),
+        ("second", "https://x.org/b"),
+    ]
+
+
+def only_error_kept(result, *fragments):
+    """The one error of an import that leaves the data of earlier imports in place."""
+    assert not result.ok and len(result.errors) == 1, problems(result)
+    for fragment in fragments:
+        assert fragment in str(result.errors[0]), str(result.errors[0])
+    return result.errors[0]
+
+
 def test_duplicate_keys_across_batches_are_found(tmp_path, settings):
     claims = [claim(n) for n in range(20)] + [claim(3)]
     only_error(import_files([write(tmp_path, "a.json", document(claims))]), "claims[20]", "claims[3]")
