@@ -143,6 +143,10 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 # Verdicts that must rest on evidence that supports or contradicts the claim, with an excerpt.
 NEEDS_EVIDENCE = (Status.VERIFIED, Status.FALSE, Status.MISLEADING)
+# The relations that judge a claim: with an excerpt they can carry a verdict (claims.services.workflow), and they
+# can't come from a source the claim appears in (claims.services.circular). Plain strings, compared for every
+# imported evidence link.
+DECISIVE_RELATIONS = frozenset({str(EvidenceRelation.SUPPORTS), str(EvidenceRelation.CONTRADICTS)})
 
 # The colour of each status wherever one is shown, and of the "withdrawn" mark beside it: the admin's badges in the
 # claim list and on the claim page (claims/templatetags/claim_status.py), which draw every badge from this table.

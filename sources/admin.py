@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
@@ -11,7 +12,9 @@ from django.utils.text import Truncator
 from .checking.limits import setting
 from .choices import SourceHealth
 from .models import CHECK_FIELDS, Publisher, Source, SourceCheck
+from .selectors import source_with_url
 from .services import accept_source_changes, check_sources
+from .urlnorm import InvalidURL
 
 HEALTH_COLOURS: dict[str, str] = {
     SourceHealth.NEVER_CHECKED: "#6b7280",
@@ -140,8 +143,39 @@ class AuthorNamesField(forms.CharField):
         return self.to_python(initial or []) != self.to_python(data)
 
 
+class SourceAdminForm(forms.ModelForm):
+    """A source's page (and the "+" popup of the claim page): a URL that another source already has, after the
+    desk's normalisation, is refused on the field with a link to that source; so is one it can't normalise."""
+
+    class Meta:
+        model = Source
+        fields = ()  # the admin's fieldsets name them (with its formfield_overrides: https by default)
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data.get("url") or ""
+        if not url:
+            return url
+        try:
+            existing = source_with_url(url, other_than=self.instance.pk)
+        except InvalidURL as exc:
+            raise ValidationError(f"This address {exc}.", code="invalid") from exc
+        if existing is not None:
+            page = reverse("admin:sources_source_change", args=[existing.pk])
+            raise ValidationError(
+                format_html(
+                    'Another source already has this address: <a href="{}">{}</a>. Cite that source, or change '
+                    "its address first.",
+                    page,
+                    existing,
+                ),
+                code="duplicate_url",
+            )
+        return url
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("__str__", "publisher", "kind", "published_display", "url", "health_badge", "last_checked_at")
     list_filter = ("health", "kind", "publisher")

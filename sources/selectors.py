@@ -1,12 +1,13 @@
 """Reads with rules for sources."""
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .models import Source
+from .urlnorm import normalize_url
 
 
 def sources_to_check(
@@ -24,3 +25,24 @@ def sources_to_check(
         cutoff = (now or timezone.now()) - stale_after
         queryset = queryset.filter(Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=cutoff))
     return queryset.order_by(F("last_checked_at").asc(nulls_first=True), "id").only("id", "url")
+
+
+# One source per document: two URLs name the same document when they are the same after sources.urlnorm's
+# normalisation, and the database holds one source per normalised URL (the constraint `source_url_unique`). Every
+# door that writes a source's URL asks these first, so that a second source for an address is a clear refusal that
+# names the first, not the constraint's error.
+def sources_with_urls(normalized_urls: Collection[str]) -> dict[str, Source]:
+    """The sources holding these normalised URLs, by normalised URL (one query; the importer's batches)."""
+    if not normalized_urls:
+        return {}
+    found = Source.objects.filter(normalized_url__in=list(normalized_urls)).select_related("publisher")
+    return {source.normalized_url: source for source in found if source.normalized_url}
+
+
+def source_with_url(url: str, *, other_than: int | None = None) -> Source | None:
+    """The source whose URL is `url` after normalisation, other than the source `other_than` (the one being
+    edited), or None. Raises sources.urlnorm.InvalidURL for an address the desk can't normalise (not http(s))."""
+    found = Source.objects.filter(normalized_url=normalize_url(url)).defer("text")
+    if other_than is not None:
+        found = found.exclude(pk=other_than)
+    return found.first()

@@ -1,10 +1,12 @@
 """Admin forms: the claim form with its version check and period parsing, appearance placement, action forms.
 
-The forms check the services' rules while validating (the version, the verdict lock), so that a refusal is a
-form error on the page with the editor's input kept; the saves then go through claims.services, which apply the
-same rules again under the claim's row lock (the admin's change view runs in one transaction).
+The forms check the services' rules while validating (the version, the verdict lock, circular evidence), so
+that a refusal is a form error on the page with the editor's input kept; the saves then go through
+claims.services, which apply the same rules again under the claim's row lock (the admin's change view runs in one
+transaction).
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -12,12 +14,19 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from ..choices import RATING_BEST, RATING_WORST
+from ..choices import DECISIVE_RELATIONS, RATING_BEST, RATING_WORST
 from ..models import Appearance, Claim, Evidence
 from ..periods import InvalidPeriod, parse_period
 from ..quotes import QuoteNotFound, locate_quote
 from ..selectors import assignable_users
-from ..services import StaleVersion, child_lock_problem, claim_lock, verdict_lock_problem
+from ..services import (
+    StaleVersion,
+    child_lock_problem,
+    circular_appearance_problem,
+    circular_evidence_problem,
+    claim_lock,
+    verdict_lock_problem,
+)
 from ..services.verdicts import Part
 
 
@@ -111,14 +120,71 @@ class AppearanceInlineForm(forms.ModelForm):
         return cleaned
 
 
+@dataclass(frozen=True)
+class PageRow:
+    """An appearance or piece of evidence as the claim page will leave it."""
+
+    source: object  # the Source (a stored row or a view-only form: its id)
+    source_id: int
+    relation: str  # "" for an appearance
+    form: forms.ModelForm | None = None  # None: a stored row, not on the page
+    written: bool = False  # the save writes the link: evidence added or changed, an appearance added or moved
+
+
 class ClaimChildFormSet(BaseInlineFormSet):
     """An inline of the claim page (appearances or evidence): refuses, as a form error above the inline, the
-    changes and deletions a standing verdict forbids (claims.services.child_lock_problem)."""
+    changes and deletions a standing verdict forbids (claims.services.child_lock_problem), and on the row's field
+    the circular evidence the page would save (claims.services.circular). The page's appearances and evidence are
+    judged together: a page that adds an appearance and, from its source, supporting evidence is refused."""
 
     what: Part = "appearance"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The admin gives the claim page's inlines one claim instance: through it each inline finds the other.
+        self.instance.__dict__.setdefault("_page_formsets", {})[self.what] = self
+
+    def page_rows(self) -> list[PageRow]:
+        """The rows this inline will leave (deleted and empty ones left out); validates each form (once)."""
+        rows = []
+        for form in self.forms:
+            form.errors  # noqa: B018 - validates the form (once) and sets its cleaned_data
+            if form.instance.pk is None and not form.has_changed():
+                continue  # an empty extra row
+            if self.can_delete and self._should_delete_form(form):  # type: ignore[attr-defined]
+                continue
+            view_only = form.cleaned_data is form.initial  # the admin's rows the editor may not change
+            source = form.initial.get("source") if view_only else form.cleaned_data.get("source")
+            source_id = getattr(source, "pk", source)
+            if source_id is None:
+                continue  # an invalid row: its own error says why
+            relation = str((form.initial if view_only else form.cleaned_data).get("relation") or "")
+            changed = [] if view_only else form.changed_data if form.instance.pk is not None else ["source"]
+            written = bool(changed) if self.what == "evidence" else "source" in changed
+            rows.append(PageRow(source, int(source_id), relation, form, written))
+        return rows
+
+    def other_rows(self) -> list[PageRow]:
+        """The other inline's rows as the page leaves them, or the claim's stored ones when it isn't shown."""
+        other: Part = "evidence" if self.what == "appearance" else "appearance"
+        sibling: ClaimChildFormSet | None = self.instance.__dict__.get("_page_formsets", {}).get(other)
+        if sibling is not None and sibling.is_bound:
+            return sibling.page_rows()
+        if self.instance.pk is None:
+            return []
+        if other == "evidence":
+            stored = Evidence.objects.filter(claim_id=self.instance.pk).values_list("source_id", "relation")
+            return [PageRow(source_id, source_id, relation) for source_id, relation in stored]
+        sources = Appearance.objects.filter(claim_id=self.instance.pk).values_list("source_id", flat=True)
+        return [PageRow(source_id, source_id, "") for source_id in sources]
+
+    def refuse_circular_evidence(self) -> None:
+        """Mark this inline's rows that the circular rule refuses (each inline marks only its own rows, so that
+        its validity is its own)."""
+
     def clean(self) -> None:
         super().clean()
+        self.refuse_circular_evidence()
         claim = self.instance
         if claim.pk is None:
             return
@@ -141,13 +207,40 @@ class ClaimChildFormSet(BaseInlineFormSet):
 class AppearanceFormSet(ClaimChildFormSet):
     what = "appearance"
 
+    def refuse_circular_evidence(self) -> None:
+        """An appearance added or moved to a source whose evidence supports or contradicts the claim and stays as
+        it is: refused on its source (evidence the page writes is refused on the evidence's own row)."""
+        judging: dict[int, list[str]] = {}
+        for row in self.other_rows():
+            if not row.written and row.relation in DECISIVE_RELATIONS:
+                judging.setdefault(row.source_id, []).append(row.relation)
+        for row in self.page_rows():
+            if row.written and row.form is not None and row.source_id in judging:
+                problem = circular_appearance_problem(source=row.source, relations=judging[row.source_id])
+                if problem:
+                    row.form.add_error("source", problem)
+
 
 class EvidenceFormSet(ClaimChildFormSet):
     what = "evidence"
 
+    def refuse_circular_evidence(self) -> None:
+        """Evidence added or changed while it supports or contradicts, from a source the page leaves an appearance
+        in: refused on its relation."""
+        appears_in = {row.source_id for row in self.other_rows()}
+        for row in self.page_rows():
+            if not row.written or row.form is None:
+                continue
+            problem = circular_evidence_problem(
+                relation=row.relation, source=row.source, appears_in_source=row.source_id in appears_in
+            )
+            if problem:
+                row.form.add_error("relation", problem)
+
 
 class EvidenceAdminForm(forms.ModelForm):
-    """A piece of evidence on its own page: the verdict lock of its claim, checked as the claim page's inline does."""
+    """A piece of evidence on its own page: the verdict lock of its claim and the circular rule, checked as the
+    claim page's inline does."""
 
     class Meta:
         model = Evidence
@@ -155,6 +248,15 @@ class EvidenceAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        claim = cleaned.get("claim") if "claim" in self.fields else None
+        claim_id = claim.pk if claim is not None else self.instance.claim_id
+        source, relation = cleaned.get("source"), cleaned.get("relation", "")
+        writes = self.instance.pk is None or self.has_changed()
+        if writes and claim_id is not None and source is not None and relation in DECISIVE_RELATIONS:
+            appears = Appearance.objects.filter(claim_id=claim_id, source_id=source.pk).exists()
+            problem = circular_evidence_problem(relation=relation, source=source, appears_in_source=appears)
+            if problem:
+                self.add_error("relation", problem)
         if self.instance.pk:
             claim = Claim.objects.only("status").get(pk=self.instance.claim_id)
             problem = child_lock_problem(

@@ -15,6 +15,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from sources.models import Publisher, Source
+from sources.selectors import sources_with_urls
 
 from ..audit import insert_rows, record_created_history, record_history, update_rows
 from ..choices import VERDICT_BASIS_FIELDS, Status
@@ -22,7 +23,10 @@ from ..models import Appearance, Claim, Evidence
 from ..quantities import format_quantity
 from ..quotes import QuoteNotFound, locate_quote
 from ..services import (
+    DECISIVE_RELATIONS,
     child_lock_problem,
+    circular_appearance_problem,
+    circular_evidence_problem,
     claim_version_bump,
     claims_move_for_import,
     decisive_evidence_record,
@@ -374,7 +378,7 @@ def _write_sources(importer: "Importer", batch: list["Pending"], *, soft: bool) 
     keys = [p.record["key"] for p in batch if p.record["key"]]
     urls = [p.record["normalized_url"] for p in batch if p.record["normalized_url"]]
     titled = [p.record for p in batch if not p.record["key"] and not p.record["normalized_url"]]
-    condition = Q(key__in=keys) | Q(normalized_url__in=urls)
+    condition = Q(key__in=keys)
     for record in titled:
         of_publisher = (
             Q(publisher_id=pids.get(record["publisher"])) if record.get("publisher") else Q(publisher__isnull=True)
@@ -382,7 +386,8 @@ def _write_sources(importer: "Importer", batch: list["Pending"], *, soft: bool) 
         condition |= Q(title=record["title"]) & of_publisher
     found = list(Source.objects.filter(condition).select_related("publisher"))
     by_key = {s.key: s for s in found}
-    by_url = {s.normalized_url: s for s in found if s.normalized_url}
+    by_url = sources_with_urls(urls)  # sources' own look-up: one source per normalised URL
+    written_urls: dict[str, str] = {}  # normalised URL -> the record of this batch that writes it
     by_title: dict[tuple[str | None, str], list[Source]] = {}
     for s in found:
         by_title.setdefault((s.publisher.name if s.publisher is not None else None, s.title), []).append(s)
@@ -423,6 +428,23 @@ def _write_sources(importer: "Importer", batch: list["Pending"], *, soft: bool) 
                 )
                 continue
             present["key"] = record["key"]
+        url = record["normalized_url"]
+        if url and not (soft and current is not None) and (current is None or "normalized_url" in present):
+            holder = by_url.get(url)
+            if holder is not None and current is not None and holder.pk != current.pk:
+                importer.error(
+                    pending.where, "url", f"this URL already belongs to the source {holder.key!r}", file=pending.file
+                )
+                continue
+            if url in written_urls:
+                importer.error(
+                    pending.where,
+                    "url",
+                    f"{written_urls[url]} has the same URL (after normalisation): one source per address",
+                    file=pending.file,
+                )
+                continue
+            written_urls[url] = pending.where
         if current is not None and not soft and "text" in present and present["text"] != current.text:
             changed_texts.append((pending, current.id, present["text"]))
         natural = pending.where
@@ -672,6 +694,7 @@ def write_appearances(importer: "Importer", batch: list["Pending"]) -> None:
     existing: dict[AppearanceKey, Appearance] = {
         (a.claim_id, a.source_id): a for a in _existing(Appearance, [p for p in batch if not p.claim_new])
     }
+    batch = _refuse_circular_appearances(importer, batch, existing)
     rows: list[tuple[AppearanceKey, Record, Record]] = []
     by_natural: dict[AppearanceKey, Pending] = {}
     for pending in batch:
@@ -741,6 +764,7 @@ def write_evidences(importer: "Importer", batch: list["Pending"]) -> None:
         "evidence", batch, lambda p: f"{p.claim_key}|{ref_text(p.record['source'])}|{p.record['relation']}"
     )
     statuses = lock_children_claims(importer, batch)
+    batch = _refuse_circular_evidence(importer, batch)
     existing: dict[EvidenceKey, Evidence] = {
         (e.claim_id, e.source_id, e.relation): e for e in _existing(Evidence, [p for p in batch if not p.claim_new])
     }
@@ -791,6 +815,65 @@ def _units_of_shown_figures(importer: "Importer", written: Upserted[EvidenceKey]
         if written.objects[natural].source_value is not None
     }
     return dict(Claim.objects.filter(id__in=ids).order_by().values_list("id", "unit")) if ids else {}
+
+
+# --- circular evidence ---------------------------------------------------------------------------------------
+# The rule is claims.services.circular's: evidence from a source the claim appears in can't support or contradict
+# it. A flush writes appearances before evidence, so each side is judged against what is written before it.
+def _sources_named(source_ids: set[int]) -> dict[int, Source]:
+    """The sources a refusal names (asked only when there is one)."""
+    named = Source.objects.filter(pk__in=source_ids).select_related("publisher").defer("text")
+    return {source.pk: source for source in named}
+
+
+def _refuse_circular_evidence(importer: "Importer", batch: list["Pending"]) -> list["Pending"]:
+    """Report (and leave out) each record of evidence that supports or contradicts its claim from a source the
+    claim appears in; every such record is refused, whether it adds, changes or repeats the link."""
+    judging = [p for p in batch if p.record["relation"] in DECISIVE_RELATIONS]
+    if not judging:
+        return batch
+    appearances = set(
+        Appearance.objects.filter(
+            claim_id__in={_claim_of(p) for p in judging}, source_id__in={p.record["source_id"] for p in judging}
+        ).values_list("claim_id", "source_id")
+    )
+    circular = [p for p in judging if (_claim_of(p), p.record["source_id"]) in appearances]
+    if not circular:
+        return batch
+    sources = _sources_named({p.record["source_id"] for p in circular})
+    for pending in circular:
+        problem = circular_evidence_problem(
+            relation=pending.record["relation"], source=sources[pending.record["source_id"]], appears_in_source=True
+        )
+        importer.error(pending.where, "relation", problem or "", file=pending.file)
+    refused = {id(p) for p in circular}
+    return [p for p in batch if id(p) not in refused]
+
+
+def _refuse_circular_appearances(
+    importer: "Importer", batch: list["Pending"], existing: Mapping[AppearanceKey, Appearance]
+) -> list["Pending"]:
+    """Report (and leave out) each new appearance in a source that already supports or contradicts its claim."""
+    new = [p for p in batch if not p.claim_new and (_claim_of(p), p.record["source_id"]) not in existing]
+    if not new:
+        return batch
+    judging: dict[AppearanceKey, list[str]] = {}
+    for claim_id, source_id, relation in Evidence.objects.filter(
+        claim_id__in={_claim_of(p) for p in new},
+        source_id__in={p.record["source_id"] for p in new},
+        relation__in=DECISIVE_RELATIONS,
+    ).values_list("claim_id", "source_id", "relation"):
+        judging.setdefault((claim_id, source_id), []).append(relation)
+    circular = [p for p in new if (_claim_of(p), p.record["source_id"]) in judging]
+    if not circular:
+        return batch
+    sources = _sources_named({p.record["source_id"] for p in circular})
+    for pending in circular:
+        natural = (_claim_of(pending), pending.record["source_id"])
+        problem = circular_appearance_problem(source=sources[natural[1]], relations=judging[natural])
+        importer.error(pending.where, "source", problem or "", file=pending.file)
+    refused = {id(p) for p in circular}
+    return [p for p in batch if id(p) not in refused]
 
 
 # --- statuses ------------------------------------------------------------------------------------------------

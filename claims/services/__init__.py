@@ -6,11 +6,20 @@
 - versions: the version check (claim_lock, the one comparison with the editor's version) and the version bump
   in the database;
 - verdicts: the verdict lock (what a standing verdict rests on can't change until the claim is reopened);
+- circular: circular verification (evidence from a source the claim appears in can't support or contradict it);
 - trail: the audit trail's actor and change reason, set the same way from every door.
 
 Import from here: `from claims.services import claim_transition, evidence_save, VerdictLocked`.
 """
 
+from ..choices import DECISIVE_RELATIONS
+from .circular import (
+    CircularEvidence,
+    circular_appearance_problem,
+    circular_evidence_problem,
+    circular_verdict_problem,
+    independent_evidence,
+)
 from .editing import (
     CLAIM_EDITABLE,
     ChildMoveRefused,
@@ -30,7 +39,6 @@ from .trail import ADMIN, API, COMMAND, Actor, audit_next_save
 from .verdicts import VerdictLocked, child_lock_problem, verdict_lock_problem
 from .versions import StaleVersion, claim_lock, claim_take_version, claim_version_bump, last_change, lock_claims
 from .workflow import (
-    DECISIVE_RELATIONS,
     ImportedStatus,
     TransitionError,
     allowed_moves,
@@ -56,6 +64,7 @@ __all__ = [
     "COMMAND",
     "DECISIVE_RELATIONS",
     "Actor",
+    "CircularEvidence",
     "ChildMoveRefused",
     "ClaimChange",
     "ClaimDeleteRefused",
@@ -68,6 +77,9 @@ __all__ = [
     "can_delete_claim",
     "child_delete",
     "child_lock_problem",
+    "circular_appearance_problem",
+    "circular_evidence_problem",
+    "circular_verdict_problem",
     "claim_assign",
     "claim_change",
     "claim_create",
@@ -85,6 +97,7 @@ __all__ = [
     "evidence_save",
     "fill_claim",
     "imported_status_reason",
+    "independent_evidence",
     "last_change",
     "lock_claims",
     "status_label",

@@ -9,7 +9,9 @@ versions.claim_version_bump, and the workflow's import doors. Each change of a c
   (versions.claim_version_bump), with its updated_at;
 - is refused with VerdictLocked while the claim has a final verdict and the change touches what the verdict rests
   on (verdicts: which changes stay open and why);
-- is recorded in the audit trail with the actor and a reason naming the door ("edited through the admin: value").
+- is recorded in the audit trail with the actor and a reason naming the door ("edited through the admin: value");
+- is refused with CircularEvidence when it leaves evidence that supports or contradicts the claim from a source
+  the claim appears in (circular: judged on the change as a whole, once its rows are written).
 
 claim_change() is the unit of one save: the admin saves a claim form and its inline formsets in one, so that an
 edit of three pieces of evidence is one new version; the single-purpose functions below (claim_update,
@@ -22,16 +24,18 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from factcheck.errors import DeskError
 from sources.models import Source
 
 from ..audit import record_history
-from ..choices import Status
+from ..choices import DECISIVE_RELATIONS, Status
 from ..models import Appearance, Claim, Evidence
 from ..periods import NO_PERIOD
 from ..quotes import locate_quote
+from .circular import CircularEvidence, circular_appearance_problem, circular_evidence, circular_evidence_problem
 from .trail import API, Actor, audit_next_save
 from .verdicts import Part, VerdictLocked, child_lock_problem, verdict_lock_problem
 from .versions import claim_lock, claim_version_bump, lock_claims
@@ -83,6 +87,10 @@ class ClaimChange:
         self.claim = claim  # the locked row, as stored
         self.actor = actor
         self.via = via
+        # What the circular rule judges at the end of the change: evidence written while it supports or
+        # contradicts, and the sources of appearances added or moved.
+        self.judging_evidence: set[int] = set()
+        self.appearance_sources: set[int] = set()
 
     def _refuse_if_locked(self, problem: str | None) -> None:
         if problem:
@@ -128,6 +136,8 @@ class ClaimChange:
         )
         appearance.full_clean()
         self._save(appearance, stored, changed)
+        if stored is None or appearance.source_id != stored["source_id"]:
+            self.appearance_sources.add(appearance.source_id)
         return appearance
 
     # --- evidence -------------------------------------------------------------------------------------------------
@@ -144,6 +154,8 @@ class ClaimChange:
         )
         evidence.full_clean()
         self._save(evidence, stored, changed)
+        if (stored is None or changed) and evidence.relation in DECISIVE_RELATIONS:
+            self.judging_evidence.add(evidence.pk)
         return evidence
 
     # --- both -----------------------------------------------------------------------------------------------------
@@ -179,6 +191,29 @@ class ClaimChange:
                 fields={"claim": ["can't move to another claim; delete and add instead"]},
             )
 
+    def refuse_circular_evidence(self) -> None:
+        """The circular rule on what this change wrote, as it leaves the claim (so that the order of one save's
+        rows doesn't matter): CircularEvidence, on the evidence's relation or the appearance's source."""
+        if not self.judging_evidence and not self.appearance_sources:
+            return
+        links = list(
+            circular_evidence(Evidence.objects.filter(claim_id=self.claim.pk))
+            .filter(Q(pk__in=self.judging_evidence) | Q(source_id__in=self.appearance_sources))
+            .select_related("source__publisher")
+            .defer("source__text")
+            .order_by("pk")
+        )
+        for link in links:
+            if link.pk in self.judging_evidence:
+                problem = circular_evidence_problem(relation=link.relation, source=link.source, appears_in_source=True)
+                if problem:
+                    raise CircularEvidence(problem, fields={"relation": [problem]})
+        for link in links:
+            relations = [other.relation for other in links if other.source_id == link.source_id]
+            problem = circular_appearance_problem(source=link.source, relations=relations)
+            if problem:
+                raise CircularEvidence(problem, fields={"source": [problem]})
+
     def _save(self, obj: Child, stored: dict[str, Any] | None, changed: list[str]) -> None:
         if stored is not None and not changed:
             return  # the same values again: no write, no history row
@@ -208,6 +243,7 @@ def claim_change(
         locked = claim_lock(claim_id=claim_id, expected_version=expected_version)
         change = ClaimChange(claim=locked, actor=actor, via=via)
         yield change
+        change.refuse_circular_evidence()
         if not created:
             change.claim.version = claim_version_bump(claim_ids=[claim_id])[claim_id]
 

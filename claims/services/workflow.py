@@ -17,25 +17,24 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from factcheck.errors import DeskError
+from sources.models import Source
 
 from ..choices import (
     ALLOWED_TRANSITIONS,
+    DECISIVE_RELATIONS,
     DEFAULT_RATINGS,
     NEEDS_EVIDENCE,
     RATING_BEST,
     RATING_WORST,
     VERDICTS,
-    EvidenceRelation,
     Status,
     textual_rating_of,
 )
 from ..models import Claim, Evidence
 from ..roles import STATUS_PERMISSION, is_desk_admin
+from .circular import circular_evidence, circular_verdict_problem, independent_evidence
 from .trail import Actor, audit_next_save
 from .versions import claim_lock, claim_version_bump
-
-# Relations that can carry a verdict (with an excerpt); plain strings, compared for every imported evidence link.
-DECISIVE_RELATIONS = frozenset({str(EvidenceRelation.SUPPORTS), str(EvidenceRelation.CONTRADICTS)})
 
 
 class TransitionError(DeskError):
@@ -88,6 +87,9 @@ def transition_problem(
     if has_evidence is None and to in NEEDS_EVIDENCE:
         has_evidence = _decisive_evidence().filter(claim_id=claim.pk).exists()
     if to in NEEDS_EVIDENCE and not has_evidence:
+        circular = _circular_sources(claim) if claim.pk is not None else []
+        if circular:
+            return circular_verdict_problem(state=status_label(to).lower(), sources=circular)
         return (
             f"To mark a claim {status_label(to).lower()}, first add evidence that supports or contradicts it, "
             "with the excerpt from the source."
@@ -98,8 +100,17 @@ def transition_problem(
 
 
 def _decisive_evidence() -> "QuerySet[Evidence]":
-    """Evidence that can carry a verdict: it supports or contradicts the claim, with an excerpt."""
-    return Evidence.objects.filter(relation__in=DECISIVE_RELATIONS).exclude(excerpt="")
+    """Evidence that can carry a verdict: it supports or contradicts the claim, with an excerpt, from a source the
+    claim doesn't appear in (circular.independent_evidence)."""
+    return independent_evidence(Evidence.objects.filter(relation__in=DECISIVE_RELATIONS).exclude(excerpt=""))
+
+
+def _circular_sources(claim: Claim) -> list[Source]:
+    """The sources of the claim's decisive-looking evidence that doesn't count because the claim appears in them
+    (linked before the circular rule); asked only when a verdict is refused."""
+    links = circular_evidence(Evidence.objects.filter(claim_id=claim.pk).exclude(excerpt=""))
+    ids = links.values("source_id")
+    return list(Source.objects.filter(pk__in=ids).select_related("publisher").defer("text").order_by("pk"))
 
 
 def status_path(start: str, goal: str) -> list[str]:
@@ -163,7 +174,8 @@ def _apply_status(
 
 
 def decisive_evidence_record(*, relation: str, excerpt: str) -> bool:
-    """Whether an evidence link with this relation and excerpt can carry a verdict (as _decisive_evidence)."""
+    """Whether an evidence link with this relation and excerpt can carry a verdict (as _decisive_evidence; whether
+    its source is one the claim appears in is circular's question, asked where the claim's appearances are known)."""
     return relation in DECISIVE_RELATIONS and excerpt != ""
 
 

@@ -60,6 +60,14 @@ def document(claims=(), **sections) -> dict:
     return base | sections
 
 
+# Evidence from a source the claims don't appear in (the article states them: it can't support them).
+CUSTOMS = {"key": "customs", "title": "Customs statistics 2024", "publisher": "Anadolu Agency", "kind": "statistics"}
+
+
+def with_customs(doc: dict) -> dict:
+    return doc | {"sources": [*doc["sources"], CUSTOMS]}
+
+
 def problems(result) -> list[str]:
     return [str(problem) for problem in result.errors]
 
@@ -316,6 +324,31 @@ def test_duplicate_natural_keys_in_one_file(tmp_path):
     only_error(import_files([write(tmp_path, "b.json", doc)]), "publishers[1]", "duplicate publisher")
     doc = document(sources=[{"url": "https://x.org/a"}, {"url": "HTTPS://X.ORG/a/"}])
     only_error(import_files([write(tmp_path, "c.json", doc)]), "sources[1]", "duplicate source")
+
+
+def test_a_source_cant_take_another_sources_url(tmp_path):
+    two = [{"key": "first", "title": "First", "url": "https://x.org/a"}, {"key": "second", "url": "https://x.org/b"}]
+    assert import_files([write(tmp_path, "a.json", document(sources=two))]).ok
+    # an existing source moved to the address of another: refused on its url, naming the other
+    moved = document(sources=[{"key": "second", "url": "HTTPS://X.ORG/a/?utm_source=feed"}])
+    error = only_error_kept(import_files([write(tmp_path, "b.json", moved)]), "sources[0]", "field 'url'")
+    assert "this URL already belongs to the source 'first'" in error.message
+    # two new sources of one file with the same address (after normalisation)
+    same = document(sources=[{"key": "third", "url": "https://x.org/c"}, {"key": "fourth", "url": "https://X.org/c/"}])
+    error = only_error_kept(import_files([write(tmp_path, "c.json", same)]), "sources[1]", "field 'url'")
+    assert "sources[0] has the same URL" in error.message
+    assert sorted(Source.objects.values_list("key", "normalized_url")) == [
+        ("first", "https://x.org/a"),
+        ("second", "https://x.org/b"),
+    ]
+
+
+def only_error_kept(result, *fragments):
+    """The one error of an import that leaves the data of earlier imports in place."""
+    assert not result.ok and len(result.errors) == 1, problems(result)
+    for fragment in fragments:
+        assert fragment in str(result.errors[0]), str(result.errors[0])
+    return result.errors[0]
 
 
 def test_duplicate_keys_across_batches_are_found(tmp_path, settings):
@@ -846,8 +879,8 @@ def test_an_imported_appearance_raises_its_claims_version_once(tmp_path: Path) -
     assert result.ok and result.counts["appearance"]["created"] == 1 and result.counts["claim"]["unchanged"] == 1
     assert _version() == 2
     # The claim's own change and its new evidence in one import: still one new version.
-    evidence = [{"source": "article", "relation": "supports", "excerpt": "$245 billion"}]
-    doc = document([claim(1, value="7", appearances=nested, evidence=evidence)])
+    evidence = [{"source": "customs", "relation": "supports", "excerpt": "$245 billion"}]
+    doc = with_customs(document([claim(1, value="7", appearances=nested, evidence=evidence)]))
     assert import_files([write(tmp_path, "c.json", doc)]).ok
     assert _version() == 3
 
@@ -860,13 +893,13 @@ def test_children_of_claims_created_by_the_same_import_leave_them_at_version_1(t
 
 
 # --- the verdict lock ---------------------------------------------------------------------------------------------
-VERIFIED_EVIDENCE = [{"source": "article", "relation": "supports", "excerpt": "reaching approximately $245 billion"}]
+VERIFIED_EVIDENCE = [{"source": "customs", "relation": "supports", "excerpt": "reaching approximately $245 billion"}]
 QUOTE = [{"source": "article", "quote": "$245 billion"}]
 
 
 def _verified(tmp_path: Path) -> Claim:
     record = claim(1, value="42", status="verified", verdict_note="Customs data agree.")
-    doc = document([record | {"evidence": VERIFIED_EVIDENCE, "appearances": QUOTE}])
+    doc = with_customs(document([record | {"evidence": VERIFIED_EVIDENCE, "appearances": QUOTE}]))
     assert import_files([write(tmp_path, "verified.json", doc)]).ok
     stored = Claim.objects.get()
     assert stored.status == "verified"
@@ -909,7 +942,7 @@ def test_an_import_cant_change_the_quotes_or_decisive_evidence_of_a_verified_cla
     assert "its quotes" in result.errors[0].message and "Reopen the claim" in result.errors[0].message
     assert Appearance.objects.get().quote == "$245 billion"
     reworded = [VERIFIED_EVIDENCE[0] | {"excerpt": "has grown"}]
-    path = write(tmp_path, "reworded.json", document([claim(1, value="42", evidence=reworded)]))
+    path = write(tmp_path, "reworded.json", with_customs(document([claim(1, value="42", evidence=reworded)])))
     result = import_files([path])
     assert [(e.record, e.field) for e in result.errors] == [("claims[0].evidence[0]", "excerpt")]
     assert "its decisive evidence" in result.errors[0].message
@@ -919,7 +952,7 @@ def test_an_import_cant_change_the_quotes_or_decisive_evidence_of_a_verified_cla
     # evidence, and the evidence's locator. One new version for the import.
     elsewhere = [*QUOTE, {"source": "https://www.prospectmagazine.co.uk/world/69447/the-flaw", "quote": "$245 bn"}]
     more = [VERIFIED_EVIDENCE[0] | {"locator": "p. 2"}, {"source": "article", "relation": "context", "excerpt": "x"}]
-    doc = document([claim(1, value="42", appearances=elsewhere, evidence=more)])
+    doc = with_customs(document([claim(1, value="42", appearances=elsewhere, evidence=more)]))
     result = import_files([write(tmp_path, "more.json", doc)])
     assert result.ok, problems(result)
     assert (result.counts["appearance"]["created"], result.counts["evidence"]["created"]) == (1, 1)
@@ -927,3 +960,44 @@ def test_an_import_cant_change_the_quotes_or_decisive_evidence_of_a_verified_cla
     stored = Claim.objects.get()
     assert (stored.status, stored.version) == ("verified", verified.version + 1)
     assert Evidence.objects.get(relation="supports").locator == "p. 2"
+
+
+# --- circular verification ----------------------------------------------------------------------------------------
+def test_evidence_from_the_article_a_claim_appears_in_cant_support_it(tmp_path: Path) -> None:
+    supports = [{"source": "article", "relation": "supports", "excerpt": "$245 billion"}]
+    doc = document([claim(1, appearances=QUOTE, evidence=supports)])
+    error = only_error(import_files([write(tmp_path, "a.json", doc)]), "claims[0].evidence[0]", "field 'relation'")
+    assert error.message.startswith("The claim appears in “The article”, so that source can't support it")
+    # cited or context, the same link is welcome
+    cited = [{"source": "article", "relation": "cited"}, {"source": "article", "relation": "context"}]
+    assert import_files([write(tmp_path, "b.json", document([claim(1, appearances=QUOTE, evidence=cited)]))]).ok
+    # later, as a top-level record: refused all the same
+    contradicts = [{"claim": "c-1", "source": "article", "relation": "contradicts", "excerpt": "$245 billion"}]
+    path = write(tmp_path, "c.json", document(evidence=contradicts))
+    result = import_files([path])
+    assert [(e.file, e.record, e.field) for e in result.errors] == [(str(path), "evidence[0]", "relation")]
+    assert "can't contradict it" in result.errors[0].message
+    assert set(Evidence.objects.values_list("relation", flat=True)) == {"cited", "context"}
+
+
+def test_an_imported_appearance_in_a_source_that_supports_the_claim_is_refused(tmp_path: Path) -> None:
+    first = with_customs(document([claim(1, appearances=QUOTE, evidence=VERIFIED_EVIDENCE)]))
+    assert import_files([write(tmp_path, "a.json", first)]).ok
+    in_customs = [{"claim": "c-1", "source": "customs", "quote": "$245 billion"}]
+    path = write(tmp_path, "b.json", with_customs(document(appearances=in_customs)))
+    result = import_files([path])
+    assert [(e.record, e.field) for e in result.errors] == [("appearances[0]", "source")]
+    assert result.errors[0].message.startswith("“Customs statistics 2024” is evidence that supports this claim")
+    assert Appearance.objects.get().source.key == "article"
+
+
+def test_an_imported_verdict_doesnt_rest_on_circular_evidence_linked_before_the_rule(tmp_path: Path) -> None:
+    assert import_files([write(tmp_path, "a.json", document([claim(1, appearances=QUOTE)]))]).ok
+    stored = Claim.objects.get()
+    Evidence.objects.create(claim=stored, source=Source.objects.get(key="article"), relation="supports",
+                            excerpt="$245 billion")  # existing data, written past the rule  # fmt: skip
+    path = write(tmp_path, "b.json", document([claim(1, status="verified", verdict_note="The article says so.")]))
+    result = import_files([path])
+    assert [(e.record, e.field) for e in result.errors] == [("claims[0]", "status")]
+    assert "the claim appears in “The article”" in result.errors[0].message
+    assert Claim.objects.get().status == "unverified"

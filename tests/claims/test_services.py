@@ -3,18 +3,24 @@
 import pytest
 
 from claims.choices import ALLOWED_TRANSITIONS, Status
-from claims.models import Claim
+from claims.models import Appearance, Claim, Evidence
 from claims.services import (
+    CircularEvidence,
     StaleVersion,
     TransitionError,
     allowed_moves,
+    appearance_save,
     can_delete_claim,
+    circular_appearance_problem,
+    circular_evidence_problem,
     claim_assign,
+    claim_change,
     claim_take_version,
     claim_transition,
     claim_withdraw,
+    evidence_save,
 )
-from tests.factories import ClaimFactory, EvidenceFactory
+from tests.factories import AppearanceFactory, ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 S = Status
@@ -151,3 +157,111 @@ def test_reviewed_claims_are_deleted_by_admins_only(fact_checker, desk_admin):
     assert not can_delete_claim(claim=fresh, user=fact_checker)  # fact-checkers never delete
     assert can_delete_claim(claim=reviewed, user=desk_admin)
     assert can_delete_claim(claim=fresh, user=desk_admin)
+
+
+# --- circular verification ------------------------------------------------------------------------------------------
+def test_the_circular_rule_in_words():
+    article = SourceFactory.build(title="Russia and China: the reverse Kissinger")
+    problem = circular_evidence_problem(relation="supports", source=article, appears_in_source=True)
+    assert problem is not None
+    assert problem.startswith("The claim appears in “Russia and China: the reverse Kissinger”, so that source can't")
+    assert "support it" in problem and "“cited” or “context”" in problem
+    contradicts = circular_evidence_problem(relation="contradicts", source=article, appears_in_source=True)
+    assert contradicts is not None and "can't contradict it" in contradicts
+    for relation in ("cited", "context"):
+        assert circular_evidence_problem(relation=relation, source=article, appears_in_source=True) is None
+    assert circular_evidence_problem(relation="supports", source=article, appears_in_source=False) is None
+    appearance = circular_appearance_problem(source=article, relations=["context", "supports", "contradicts"])
+    assert appearance is not None
+    assert appearance.startswith("“Russia and China: the reverse Kissinger” is evidence that supports and contradicts")
+    assert "the claim can't appear in it" in appearance
+    assert circular_appearance_problem(source=article, relations=["cited", "context"]) is None
+
+
+def test_evidence_from_a_source_the_claim_appears_in_cant_support_or_contradict_it(fact_checker):
+    claim = ClaimFactory()
+    article = AppearanceFactory(claim=claim).source
+    for relation in ("supports", "contradicts"):
+        with pytest.raises(CircularEvidence) as refused:
+            evidence_save(
+                evidence=Evidence(),
+                data={"claim": claim, "source": article, "relation": relation, "excerpt": "It was $245bn."},
+                actor=fact_checker,
+                expected_version=1,
+            )
+        assert refused.value.status_code == 400 and refused.value.code == "circular_evidence"
+        assert list(refused.value.fields) == ["relation"] and f"appears in “{article.title}”" in refused.value.message
+    assert not claim.evidence.exists() and Claim.objects.get(pk=claim.pk).version == 1
+    for relation in ("cited", "context"):
+        evidence_save(evidence=Evidence(), data={"claim": claim, "source": article, "relation": relation},
+                      actor=fact_checker, expected_version=None)  # fmt: skip
+    assert set(claim.evidence.values_list("relation", flat=True)) == {"cited", "context"}
+    cited = claim.evidence.get(relation="cited")
+    with pytest.raises(CircularEvidence):  # turning a cited link into support is the same link
+        evidence_save(evidence=cited, data={"relation": "supports"}, actor=fact_checker, expected_version=None)
+    assert Evidence.objects.get(pk=cited.pk).relation == "cited"
+
+
+def test_an_appearance_in_a_source_that_supports_the_claim_is_refused(fact_checker):
+    claim = ClaimFactory()
+    customs = EvidenceFactory(claim=claim, relation="supports").source
+    with pytest.raises(CircularEvidence) as refused:
+        appearance_save(appearance=Appearance(), data={"claim": claim, "source": customs, "quote": "$245 billion"},
+                        actor=fact_checker, expected_version=1)  # fmt: skip
+    assert list(refused.value.fields) == ["source"]
+    assert refused.value.message.startswith(f"“{customs.title}” is evidence that supports this claim")
+    assert not claim.appearances.exists() and Claim.objects.get(pk=claim.pk).version == 1
+    # moving an appearance there is the same
+    elsewhere = AppearanceFactory(claim=claim)
+    where = elsewhere.source_id
+    with pytest.raises(CircularEvidence):
+        appearance_save(appearance=elsewhere, data={"source": customs}, actor=fact_checker, expected_version=None)
+    assert Appearance.objects.get(pk=elsewhere.pk).source_id == where
+
+
+def test_one_change_is_judged_as_it_leaves_the_claim_whatever_the_order_of_its_writes(fact_checker):
+    claim = ClaimFactory()
+    evidence = EvidenceFactory(claim=claim, relation="supports")
+    customs = evidence.source
+    # the support becomes a citation and the claim is found in that source, in one save: allowed, in either order
+    with claim_change(claim=claim, expected_version=1, actor=fact_checker) as change:
+        change.save_appearance(Appearance(), {"source": customs, "quote": "$245 billion"})
+        change.save_evidence(evidence, {"relation": "cited"})
+    assert (claim.appearances.get().source_id, Evidence.objects.get(pk=evidence.pk).relation) == (customs.pk, "cited")
+    # an appearance and the support of its own source, added together: refused, nothing written
+    other = SourceFactory()
+    with pytest.raises(CircularEvidence), claim_change(claim=claim, expected_version=2, actor=fact_checker) as change:
+        change.save_evidence(Evidence(), {"source": other, "relation": "contradicts", "excerpt": "It was $190bn."})
+        change.save_appearance(Appearance(), {"source": other, "quote": "$245 billion"})
+    assert (claim.appearances.count(), claim.evidence.count(), Claim.objects.get(pk=claim.pk).version) == (1, 1, 2)
+
+
+def test_a_verdict_doesnt_rest_on_circular_evidence_linked_before_the_rule(fact_checker):
+    claim = ClaimFactory(status=S.IN_REVIEW)
+    article = AppearanceFactory(claim=claim, source=SourceFactory(title="The op-ed")).source
+    EvidenceFactory(claim=claim, source=article, relation="supports")  # existing data, written past the services
+    with pytest.raises(TransitionError) as refused:
+        claim_transition(claim=claim, to=S.VERIFIED, actor=fact_checker, note="The article says so.")
+    message = refused.value.message
+    assert "from another source" in message and "the claim appears in “The op-ed”" in message
+    assert "doesn't count" in message
+    assert Claim.objects.get(pk=claim.pk).status == S.IN_REVIEW
+    EvidenceFactory(claim=claim, relation="supports", excerpt="Customs: $244.8bn.")  # an independent source
+    assert claim_transition(claim=claim, to=S.VERIFIED, actor=fact_checker, note="Customs agree.").status == S.VERIFIED
+
+
+def test_editing_circular_evidence_linked_before_the_rule_asks_to_make_it_cited(fact_checker):
+    claim = ClaimFactory()
+    article = AppearanceFactory(claim=claim).source
+    legacy = EvidenceFactory(claim=claim, source=article, relation="supports")
+    with pytest.raises(CircularEvidence, match="Link it as “cited” or “context”"):
+        evidence_save(evidence=legacy, data={"locator": "p. 2"}, actor=fact_checker, expected_version=None)
+    evidence_save(evidence=legacy, data={"locator": "p. 2", "relation": "cited"}, actor=fact_checker,
+                  expected_version=None)  # fmt: skip
+    assert Evidence.objects.get(pk=legacy.pk).relation == "cited"
+    # an appearance's other fields are not what makes the link: its claimant may change
+    appearance = claim.appearances.get()
+    EvidenceFactory(claim=claim, source=article, relation="contradicts")  # existing data again
+    appearance_save(appearance=appearance, data={"claimant": "The minister"}, actor=fact_checker,
+                    expected_version=None)  # fmt: skip
+    assert Appearance.objects.get(pk=appearance.pk).claimant == "The minister"

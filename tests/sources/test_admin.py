@@ -86,3 +86,53 @@ def test_source_page_shows_link_health_and_check_history(client, admin_user, sit
     assert f"301 {site.url('/new')}" in page  # the redirect chain
     assert "New home" in page  # the page title, as last read
     assert 'name="checks-MAX_NUM_FORMS" value="0"' in page  # the history is read-only: no row can be added
+
+
+# --- one source per address ---------------------------------------------------------------------------------------
+def _form(client, url) -> dict:
+    from tests.claims.test_desk_admin import form_data
+
+    return form_data(client.get(url))
+
+
+def test_adding_a_source_with_another_sources_url_is_a_form_error_linking_to_it(client, fact_checker):
+    existing = SourceFactory(url="https://www.example.org/report?id=7", title="The <b>first</b> report")
+    client.force_login(fact_checker)
+    add = reverse("admin:sources_source_add")
+    posted = _form(client, add) | {"key": "second", "title": "A second copy", "authors": "[]",
+                                   "url": "HTTPS://www.Example.org:443/report/?utm_source=mail&id=7#top"}  # fmt: skip
+    response = client.post(add, posted)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["url"]
+    page = response.content.decode()
+    link = reverse("admin:sources_source_change", args=[existing.pk])
+    assert f'Another source already has this address: <a href="{link}">The &lt;b&gt;first&lt;/b&gt; report</a>' in page
+    assert "A second copy" in page  # the input is kept
+    assert error.startswith("Another source already has this address")
+    assert Source.objects.count() == 1
+    # from the claim page's "+" (the admin's popup): the same answer
+    response = client.post(f"{add}?_to_field=id&_popup=1", posted | {"_popup": "1", "_to_field": "id"})
+    assert response.status_code == 200 and f'<a href="{link}">' in response.content.decode()
+    assert Source.objects.count() == 1
+    # a URL the desk can't normalise is refused on the field too (Django's URL field takes ftp://)
+    response = client.post(add, posted | {"url": "ftp://files.example.org/report.pdf"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["url"] == ["This address must start with http:// or https://."]
+    assert client.post(add, posted | {"url": "https://www.example.org/report?id=8"}).status_code == 302
+    assert Source.objects.count() == 2
+
+
+def test_changing_a_sources_url_to_another_sources_is_a_form_error(client, fact_checker):
+    first = SourceFactory(url="https://www.example.org/first", title="First")
+    second = SourceFactory(url="https://www.example.org/second", title="Second")
+    client.force_login(fact_checker)
+    change = reverse("admin:sources_source_change", args=[second.pk])
+    posted = _form(client, change)
+    response = client.post(change, posted | {"url": "https://WWW.example.org/first/"})
+    assert response.status_code == 200
+    assert f'<a href="{reverse("admin:sources_source_change", args=[first.pk])}">First</a>' in response.content.decode()
+    assert Source.objects.get(pk=second.pk).url == "https://www.example.org/second"
+    # its own address, written another way, is no conflict
+    response = client.post(change, posted | {"url": "https://www.example.org/second/?utm_medium=x"})
+    assert response.status_code == 302, response.content[:2000]
+    assert Source.objects.get(pk=second.pk).normalized_url == "https://www.example.org/second"
