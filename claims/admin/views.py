@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -20,7 +19,7 @@ from django.views import View
 from factcheck.errors import DeskError
 
 from ..choices import VERDICTS, Status
-from ..history import HistoryEntry, history_entry
+from ..history import ShownEntry, history_entry, readable_entries
 from ..importers import import_files
 from ..importers.engine import KINDS
 from ..importers.readers import import_endings, is_import_file
@@ -51,9 +50,9 @@ def quote_in_context(appearance) -> str:
     )
 
 
-def history_entries(claim: Claim) -> list[HistoryEntry]:
+def history_entries(claim: Claim) -> list[ShownEntry]:
     """The latest changes to the claim, its appearances and its evidence (claims.history entries, as the API's
-    history shows them), newest first, with user ids shown as names."""
+    history gives them), newest first, in people's words (claims.history.readable_entries)."""
     related = [Appearance.history, Evidence.history]
     records = chain(
         claim.history.select_related("history_user")[:HISTORY_SHOWN],
@@ -65,33 +64,7 @@ def history_entries(claim: Claim) -> list[HistoryEntry]:
         if entry.type == "changed" and not entry.changes and not entry.reason:
             continue  # a save that changed nothing shown (e.g. the claim's version, after an edit of an inline)
         entries.append(entry)
-    _name_users(entries)
-    return entries
-
-
-USER_FIELDS = ("reviewer", "assignee")
-
-
-def _name_users(entries: list[HistoryEntry]) -> None:
-    """Show user ids in changes as user names (one query)."""
-    ids = {
-        value
-        for entry in entries
-        for field, old, new in entry.changes
-        if field in USER_FIELDS
-        for value in (old, new)
-        if value
-    }
-    if not ids:
-        return
-    names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
-    for entry in entries:
-        entry.changes = [
-            change._replace(old=names.get(change.old, change.old), new=names.get(change.new, change.new))
-            if change.field in USER_FIELDS
-            else change
-            for change in entry.changes
-        ]
+    return readable_entries(entries)
 
 
 def claim_page_context(request, claim: Claim) -> dict:

@@ -88,7 +88,8 @@ def test_fact_checker_moves_a_claim_with_the_buttons(client, fact_checker):
     stored = Claim.objects.get(pk=claim.pk)
     assert (stored.status, stored.reviewer, stored.textual_rating) == ("verified", fact_checker, "Accurate")
     page = client.get(change_url(claim)).content.decode()
-    assert 'id="status-badge">Verified' in page and "In review → Verified: Matches customs data" in page
+    assert 'id="status-badge">Verified' in page and "<strong>Status:</strong> In review → Verified" in page
+    assert "<td>Matches customs data</td>" in page
 
 
 def test_transition_with_a_stale_version_is_refused(client, fact_checker):
