@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.views import View
 
 from factcheck.errors import DeskError
@@ -92,7 +93,8 @@ def transition_view(model_admin):
         form = TransitionForm(request.POST)
         if not form.is_valid():
             for field, errors in form.errors.items():
-                messages.error(request, f"{field}: {' '.join(errors)}")
+                label = form.fields[field].label or capfirst(field.replace("_", " ")) if field in form.fields else ""
+                messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
             return HttpResponseRedirect(back)
         data = form.cleaned_data
         try:
