@@ -193,7 +193,7 @@ def _shown(entry: HistoryEntry, names: dict[Any, dict[Any, str]], claim_units: d
         (
             change.field,
             ShownChange(
-                _label(model, change.field),
+                field_label(model, change.field),
                 _text(model, change.field, change.old, units[0], names),
                 _text(model, change.field, change.new, units[1], names),
             ),
@@ -222,8 +222,8 @@ def _field(model: type[models.Model], name: str) -> "models.Field[Any, Any] | No
     return model_field if isinstance(model_field, models.Field) else None
 
 
-def _label(model: type[models.Model], name: str) -> str:
-    """The field's name as the admin writes it: its verbose name, capitalised ("Rating value")."""
+def field_label(model: type[models.Model], name: str) -> str:
+    """The field's name as people read it, as the admin writes it: its verbose name, capitalised ("Rating value")."""
     model_field = _field(model, name)
     return str(capfirst(model_field.verbose_name if model_field is not None else name.replace("_", " ")))
 

@@ -6,7 +6,7 @@ JSON."""
 from decimal import Decimal
 from typing import Any
 
-from claims.history import HistoryEntry, history_entry
+from claims.history import HistoryEntry, field_label, history_entry
 from claims.models import Claim
 
 from .representation import decimal_text
@@ -51,15 +51,20 @@ class ClaimHistory:
 
 
 def entry_json(entry: HistoryEntry) -> dict[str, Any]:
-    """An entry as the API writes it (HistoryEntrySerializer): values as JSON text, no reason as null."""
+    """An entry as the API writes it (HistoryEntrySerializer): values as JSON text, no reason as null; each change
+    with its field's label as people read it (claims.history.field_label)."""
     user = entry.user
+    model = entry.record.instance_type
     return {
         "id": entry.id,
         "date": entry.date,
         "user": None if user is None else {"id": user.pk, "username": user.get_username()},
         "type": entry.type,
         "reason": entry.reason or None,
-        "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in entry.changes],
+        "changes": [
+            {"field": c.field, "label": field_label(model, c.field), "old": _plain(c.old), "new": _plain(c.new)}
+            for c in entry.changes
+        ],
     }
 
 

@@ -60,8 +60,10 @@ def test_the_claim_page_and_the_api_show_the_same_entries(client, desk_admin, fa
     assert created_values["subject"] == "Defence budget" and created_values["value"] == "0"  # a 0 is a value
     assert {c["field"]: c["new"] for c in assigned["changes"]} == {"assignee": fact_checker.pk}
     assert assigned["reason"] == "assigned to checker" and assigned["user"]["username"] == desk_admin.username
-    assert {"field": "status", "old": "in_review", "new": "verified"} in verified["changes"]
-    assert {"field": "verdict_note", "old": "", "new": "Matches the ledger."} in verified["changes"]
+    assert {"field": "status", "label": "Status", "old": "in_review", "new": "verified"} in verified["changes"]
+    assert {"field": "verdict_note", "label": "Verdict note", "old": "", "new": "Matches the ledger."} in verified[
+        "changes"
+    ]
     assert verified["reason"] == "In review → Verified: Matches the ledger."
     assert shown[assigned["id"]].changes == [("Assignee", "", fact_checker.username)]
     assert shown[assigned["id"]].note == ""  # "assigned to checker" is the change itself
