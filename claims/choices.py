@@ -164,6 +164,8 @@ WITHDRAWN_COLOUR = "#b91c1c"
 # rating a verdict gets unless the fact-checker writes another.
 RATING_WORST, RATING_BEST = 1, 5
 RATING_SCALE = {1: "False", 2: "Mostly false", 3: "Half true", 4: "Mostly true", 5: "True"}
+# The scale in words, for help texts: "1 = False, 2 = Mostly false, …, 5 = True".
+RATING_SCALE_WORDS = ", ".join(f"{value} = {words}" for value, words in RATING_SCALE.items())
 DEFAULT_RATINGS: dict[str, tuple[str, int | None]] = {
     Status.VERIFIED: ("True", 5),
     Status.MISLEADING: ("Misleading", 2),

@@ -16,7 +16,7 @@ from sources.choices import DatePrecision
 from sources.models import Source
 
 from .appearances import appearance_date, first_appearance
-from .choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
+from .choices import RATING_BEST, RATING_SCALE_WORDS, RATING_WORST, ClaimType, EvidenceRelation, Qualifier, Status, Unit
 from .periods import Period, describe_period, parse_period, period_fields
 from .quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, format_quantity, gap_percent, quantity_problems
 
@@ -84,7 +84,7 @@ class Claim(models.Model):
         max_length=100, blank=True, help_text='The verdict in a few words, as readers see it ("False", "Misleading").'
     )
     rating_value = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1 (false) … 5 (true); see claims.choices.RATING_SCALE."
+        null=True, blank=True, help_text=f"The rating from {RATING_WORST} to {RATING_BEST}: {RATING_SCALE_WORDS}."
     )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_claims"
@@ -98,9 +98,11 @@ class Claim(models.Model):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
     )
-    version = models.PositiveIntegerField(default=1, help_text="Raised by every save; stale edits are refused.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up with every save; an edit made on an older version is refused."
+    )
     evidence_count = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Evidence links; kept by database triggers (migration claims 0010)."
+        default=0, editable=False, help_text="How many pieces of evidence the claim has; counted by the database."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
 from .checking.limits import setting
 from .choices import SourceHealth
@@ -63,6 +64,7 @@ class SourceCheckInline(admin.TabularInline):
         "duration_ms",
         "short_fingerprint",
         "error",
+        "error_detail",
     )
     readonly_fields = fields
     ordering = ("-checked_at", "-id")
@@ -252,26 +254,38 @@ class SourceAdmin(admin.ModelAdmin):
     def check_now(self, request, queryset):
         limit = int(setting("SOURCE_CHECK_ADMIN_MAX"))
         if queryset.count() > limit:
-            self.message_user(
-                request,
-                f"Select at most {limit} sources: the check runs while you wait. "
-                "For more, use `manage.py check_sources` (see the README).",
-                messages.ERROR,
+            text = ngettext(
+                "Select at most %(limit)d source: the check runs while you wait.",
+                "Select at most %(limit)d sources: the check runs while you wait.",
+                limit,
             )
+            more = " Larger checks run on the server, on a schedule or when an administrator starts one."
+            self.message_user(request, text % {"limit": limit} + more, messages.ERROR)
             return
 
         def report(check):
-            text = f"{Truncator(str(check.source)).chars(80)}: {check.get_health_display()}"
+            # Opened with a quotation mark: the admin capitalises each message's first letter, which would turn a
+            # source named by its URL into "Https://…".
+            text = f"“{Truncator(str(check.source)).chars(80)}”: {check.get_health_display()}"
             if check.source.health_detail:
                 text += f" — {check.source.health_detail}"
             self.message_user(request, text, MESSAGE_LEVELS.get(check.health, messages.ERROR))
 
         sources = queryset.select_related(None).only("id", "url")
         summary = check_sources(sources=sources, actor=request.user, on_checked=report)
-        if summary.without_url:
-            self.message_user(request, f"{summary.without_url} source(s) have no URL: not checked.", messages.WARNING)
+        count = summary.without_url
+        if count:
+            text = ngettext(
+                "%(count)d source has no URL: not checked.", "%(count)d sources have no URL: not checked.", count
+            )
+            self.message_user(request, text % {"count": count}, messages.WARNING)
 
     @admin.action(description="Accept page changes (the current text becomes the reference)", permissions=["change"])
     def accept_changes(self, request, queryset):
         accepted = accept_source_changes(sources=queryset, actor=request.user)
-        self.message_user(request, f"Accepted the page changes of {accepted} source(s).", messages.SUCCESS)
+        text = ngettext(
+            "Accepted the page changes of %(count)d source.",
+            "Accepted the page changes of %(count)d sources.",
+            accepted,
+        )
+        self.message_user(request, text % {"count": accepted}, messages.SUCCESS)

@@ -77,17 +77,19 @@ class Source(models.Model):
     health_since = models.DateTimeField(null=True, blank=True)
     health_detail = models.CharField(max_length=500, blank=True, help_text="Why the check gave this state.")
     last_checked_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    http_status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="None: no HTTP answer.")
+    http_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty when the server gave no answer."
+    )
     http_status_since = models.DateTimeField(null=True, blank=True)
     final_url = models.CharField(max_length=2000, blank=True, help_text="Where the redirects, if any, ended.")
     final_url_since = models.DateTimeField(null=True, blank=True)
     content_type = models.CharField(max_length=200, blank=True)
     content_type_since = models.DateTimeField(null=True, blank=True)
-    page_title = models.CharField(
-        max_length=500, blank=True, help_text="The HTML page's title (its title element) at the last check."
-    )
+    page_title = models.CharField(max_length=500, blank=True, help_text="The page's own title at the last check.")
     fingerprint = models.CharField(
-        max_length=64, blank=True, help_text="sha256 of the page's normalised text at the last successful fetch."
+        max_length=64,
+        blank=True,
+        help_text="A digest of the page's text at the last successful check, to notice when it changes.",
     )
     fingerprint_since = models.DateTimeField(null=True, blank=True)
     change_detected_at = models.DateTimeField(
@@ -161,13 +163,20 @@ class SourceCheck(models.Model):
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     final_url = models.CharField(max_length=2000, blank=True)
     redirects = models.JSONField(
-        default=list, blank=True, help_text='Each hop: {"method", "url", "status", "location"}.'
+        default=list,
+        blank=True,
+        help_text="Each redirect followed: the address asked, the answer's status and where it pointed.",
     )
     content_type = models.CharField(max_length=200, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
     bytes_read = models.PositiveIntegerField(default=0)
     duration_ms = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True, help_text="What went wrong, or a note (body too large, …).")
+    error_detail = models.TextField(
+        blank=True, help_text="The technical detail of what went wrong (the network library's message)."
+    )
+    error = models.TextField(
+        blank=True, help_text="What went wrong, in words, or a note (the page too large to read, …)."
+    )
 
     class Meta:
         ordering = ["-checked_at", "-id"]

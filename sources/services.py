@@ -52,7 +52,7 @@ class CheckRunSummary:
 
     def lines(self, *, elapsed: float | None = None) -> list[str]:
         took = f" in {elapsed:.1f} s" if elapsed is not None else ""
-        lines = [f"Checked {self.checked} source(s){took}."]
+        lines = [f"Checked {self.checked} {'source' if self.checked == 1 else 'sources'}{took}."]
         for state in SourceHealth:
             if self.counts[state]:
                 lines.append(f"  {state.label:<32} {self.counts[state]:>6}")
@@ -146,7 +146,7 @@ def record_source_check(
         change_detected_at = source.change_detected_at or (now if verdict.text_changed else None)
         detail = verdict.detail
         if verdict.health == SourceHealth.CHANGED:
-            detail = f"the page's text changed (seen {change_detected_at:%Y-%m-%d}); accept the change once read"
+            detail = f"The page's text changed (seen {change_detected_at:%Y-%m-%d}); accept the change once read"
         final_url = _db_text(result.final_url, 2000)
         content_type = _db_text(result.content_type, 200)
         state = {
@@ -187,6 +187,7 @@ def record_source_check(
             bytes_read=result.bytes_read,
             duration_ms=round(result.duration * 1000),
             error=_db_text("; ".join(filter(None, [result.error, *notes]))),
+            error_detail=_db_text(result.error_detail),
         )
         for name, value in state.items():
             setattr(source, name, value)
@@ -238,7 +239,7 @@ def accept_source_changes(*, sources: Iterable[Source], actor: AbstractBaseUser 
         state: dict[str, Any] = {"change_detected_at": None}
         if source.health == SourceHealth.CHANGED:
             health = settled_health(final_url=source.final_url, cited_url=source.url)
-            state.update(health=health, health_since=now, health_detail="page change accepted")
+            state.update(health=health, health_since=now, health_detail="Page change accepted")
         Source.objects.filter(pk=source.pk).update(**state)
         logger.info("source %s: page change accepted by %s", source.pk, actor or "the system")
         accepted += 1

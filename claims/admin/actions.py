@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.translation import ngettext
 
 from factcheck.errors import DeskError
 
@@ -28,7 +29,8 @@ def apply_transition(modeladmin, request, queryset, to: str, form_data: dict | N
         except DeskError as exc:
             refused.append((claim, exc.message))
     if done:
-        modeladmin.message_user(request, f"{done} claim(s) moved to {status_label(to).lower()}.", messages.SUCCESS)
+        text = ngettext("%(count)d claim is now %(status)s.", "%(count)d claims are now %(status)s.", done)
+        modeladmin.message_user(request, text % {"count": done, "status": status_label(to).lower()}, messages.SUCCESS)
     report_refusals(modeladmin, request, refused)
 
 
@@ -73,10 +75,18 @@ mark_misleading = _verdict_action(Status.MISLEADING, "Mark selected claims misle
 mark_unverifiable = _verdict_action(Status.UNVERIFIABLE, "Mark selected claims unverifiable…")
 
 
+def assigned_message(count: int, who: str | None) -> str:
+    """What an assignment did, in the desk's words: "1 claim assigned to you.", "3 claims unassigned."."""
+    if who is None:
+        return ngettext("%(count)d claim unassigned.", "%(count)d claims unassigned.", count) % {"count": count}
+    text = ngettext("%(count)d claim assigned to %(who)s.", "%(count)d claims assigned to %(who)s.", count)
+    return text % {"count": count, "who": who}
+
+
 @admin.action(description="Assign selected claims to me", permissions=["change"])
 def assign_to_me(modeladmin, request, queryset):
     count = claim_assign(claims=list(queryset), assignee=request.user, actor=request.user)
-    modeladmin.message_user(request, f"{count} claim(s) assigned to you.", messages.SUCCESS)
+    modeladmin.message_user(request, assigned_message(count, "you"), messages.SUCCESS)
 
 
 @admin.action(description="Assign selected claims to…", permissions=["change"])
@@ -86,8 +96,8 @@ def assign_to(modeladmin, request, queryset):
         if form.is_valid():
             assignee = form.cleaned_data["assignee"]
             count = claim_assign(claims=list(queryset), assignee=assignee, actor=request.user)
-            who = assignee.get_username() if assignee else "nobody"
-            modeladmin.message_user(request, f"{count} claim(s) assigned to {who}.", messages.SUCCESS)
+            who = assignee.get_username() if assignee else None
+            modeladmin.message_user(request, assigned_message(count, who), messages.SUCCESS)
             return None
     else:
         form = AssignForm()

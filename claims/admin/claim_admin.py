@@ -20,6 +20,7 @@ from ..services import can_delete_claim
 from ..templatetags.claim_status import status_badge_html
 from . import actions, filters, views
 from .forms import AppearanceFormSet, AppearanceInlineForm, ClaimAdminForm, EvidenceFormSet
+from .history_page import ReadableHistoryAdmin
 from .paginator import EstimatedCountPaginator
 from .writes import WritesThroughServices, save_claim_page
 
@@ -119,7 +120,7 @@ class EvidenceInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
+class ClaimAdmin(WritesThroughServices, ReadableHistoryAdmin, SimpleHistoryAdmin):
     form = ClaimAdminForm
     change_form_template = "admin/claims/claim/change_form.html"
     change_list_template = "admin/claims/claim/change_list.html"
@@ -156,7 +157,6 @@ class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
         actions.assign_to_me,
         actions.assign_to,
     )
-    history_list_display = ("status", "textual_rating")
     readonly_fields = (
         "figure",
         "status_badge",

@@ -9,11 +9,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..models import Evidence
 from ..services import ADMIN, evidence_save
 from .forms import EvidenceAdminForm
+from .history_page import ReadableHistoryAdmin
 from .writes import WritesThroughServices, desk_user
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(WritesThroughServices, SimpleHistoryAdmin):
+class EvidenceAdmin(WritesThroughServices, ReadableHistoryAdmin, SimpleHistoryAdmin):
     form = EvidenceAdminForm
     list_display = ("claim", "source", "relation", "locator", "source_value", "excerpt_missing_since")
     list_filter = ("relation",)

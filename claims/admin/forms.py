@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from ..choices import DECISIVE_RELATIONS, RATING_BEST, RATING_WORST
+from ..choices import DECISIVE_RELATIONS, RATING_BEST, RATING_SCALE_WORDS, RATING_WORST
 from ..models import Appearance, Claim, Evidence
 from ..periods import InvalidPeriod, parse_period
 from ..quotes import QuoteNotFound, locate_quote
@@ -283,7 +283,7 @@ class TransitionForm(forms.Form):
         required=False,
         min_value=RATING_WORST,
         max_value=RATING_BEST,
-        help_text="1 (false) … 5 (true); leave empty for the default.",
+        help_text=f"{RATING_SCALE_WORDS}; leave empty for the verdict's default.",
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -302,7 +302,10 @@ class AssignForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
-    superseded_by = forms.IntegerField(required=False, help_text="Id of the claim that replaces this one, if any.")
+    superseded_by = forms.IntegerField(
+        required=False,
+        help_text="The number of the claim that replaces this one, if any (as in its address: …/claim/123/).",
+    )
 
     def clean_superseded_by(self) -> Claim | None:
         pk = self.cleaned_data.get("superseded_by")
@@ -310,9 +313,9 @@ class WithdrawForm(forms.Form):
             return None
         claim = Claim.objects.filter(pk=pk).first()
         if claim is None:
-            raise ValidationError(f"There is no claim {pk}.")
+            raise ValidationError(f"There is no claim number {pk}.")
         return claim
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(help_text="JSON, JSONL or CSV in the import format (linked above).")
+    file = forms.FileField(help_text="A JSON, JSONL or CSV file in the desk's import format (linked above).")

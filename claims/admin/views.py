@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 import markdown
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -17,12 +16,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.views import View
 
 from factcheck.errors import DeskError
 
 from ..choices import VERDICTS, Status
-from ..history import HistoryEntry, history_entry
+from ..history import ShownEntry, history_entry, readable_entries
 from ..importers import import_files
 from ..importers.engine import KINDS
 from ..importers.readers import KIND_OF_SECTION, clean_file_name, csv_template, import_endings, is_import_file
@@ -53,9 +53,9 @@ def quote_in_context(appearance) -> str:
     )
 
 
-def history_entries(claim: Claim) -> list[HistoryEntry]:
+def history_entries(claim: Claim) -> list[ShownEntry]:
     """The latest changes to the claim, its appearances and its evidence (claims.history entries, as the API's
-    history shows them), newest first, with user ids shown as names."""
+    history gives them), newest first, in people's words (claims.history.readable_entries)."""
     related = [Appearance.history, Evidence.history]
     records = chain(
         claim.history.select_related("history_user")[:HISTORY_SHOWN],
@@ -67,33 +67,7 @@ def history_entries(claim: Claim) -> list[HistoryEntry]:
         if entry.type == "changed" and not entry.changes and not entry.reason:
             continue  # a save that changed nothing shown (e.g. the claim's version, after an edit of an inline)
         entries.append(entry)
-    _name_users(entries)
-    return entries
-
-
-USER_FIELDS = ("reviewer", "assignee")
-
-
-def _name_users(entries: list[HistoryEntry]) -> None:
-    """Show user ids in changes as user names (one query)."""
-    ids = {
-        value
-        for entry in entries
-        for field, old, new in entry.changes
-        if field in USER_FIELDS
-        for value in (old, new)
-        if value
-    }
-    if not ids:
-        return
-    names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
-    for entry in entries:
-        entry.changes = [
-            change._replace(old=names.get(change.old, change.old), new=names.get(change.new, change.new))
-            if change.field in USER_FIELDS
-            else change
-            for change in entry.changes
-        ]
+    return readable_entries(entries)
 
 
 def claim_page_context(request, claim: Claim) -> dict:
@@ -121,7 +95,8 @@ def transition_view(model_admin):
         form = TransitionForm(request.POST)
         if not form.is_valid():
             for field, errors in form.errors.items():
-                messages.error(request, f"{field}: {' '.join(errors)}")
+                label = form.fields[field].label or capfirst(field.replace("_", " ")) if field in form.fields else ""
+                messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
             return HttpResponseRedirect(back)
         data = form.cleaned_data
         try:

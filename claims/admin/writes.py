@@ -12,12 +12,14 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import model_ngettext
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import ngettext
 
 from factcheck.errors import DeskError
 
@@ -75,7 +77,9 @@ def report_refusals(modeladmin: admin.ModelAdmin, request: HttpRequest, refused:
         what = "" if isinstance(obj, Claim) else f"{obj._meta.verbose_name} {obj.pk} of "
         modeladmin.message_user(request, f"{what}Claim {claim.pk} ({claim.subject}) refused: {reason}", messages.ERROR)
     if len(refused) > MAX_LISTED:
-        modeladmin.message_user(request, f"… and {len(refused) - MAX_LISTED} more refused.", messages.ERROR)
+        more = len(refused) - MAX_LISTED
+        text = ngettext("… and %(count)d more was refused.", "… and %(count)d more were refused.", more)
+        modeladmin.message_user(request, text % {"count": more}, messages.ERROR)
 
 
 def delete_one(obj: Model, request: HttpRequest) -> None:
@@ -108,8 +112,9 @@ def delete_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset
         else:
             deleted += 1
     if deleted:
-        name = modeladmin.opts.verbose_name if deleted == 1 else modeladmin.opts.verbose_name_plural
-        modeladmin.message_user(request, f"Deleted {deleted} {name}.", messages.SUCCESS)
+        modeladmin.message_user(
+            request, f"Deleted {deleted} {model_ngettext(modeladmin.opts, deleted)}.", messages.SUCCESS
+        )
     report_refusals(modeladmin, request, refused)
     return None
 

@@ -7,7 +7,7 @@ see without the people: no user, and no change of the assignee or reviewer (as t
 from decimal import Decimal
 from typing import Any
 
-from claims.history import HistoryEntry, history_entry
+from claims.history import HistoryEntry, field_label, history_entry
 from claims.models import Claim
 
 from .representation import decimal_text
@@ -51,8 +51,10 @@ class ClaimHistory:
 
 
 def entry_json(entry: HistoryEntry, *, show_staff: bool = True) -> dict[str, Any]:
-    """An entry as the API writes it (HistoryEntrySerializer): values as JSON text, no reason as null."""
+    """An entry as the API writes it (HistoryEntrySerializer): values as JSON text, no reason as null; each change
+    with its field's label as people read it (claims.history.field_label)."""
     user = entry.user if show_staff else None
+    model = entry.record.instance_type
     return {
         "id": entry.id,
         "date": entry.date,
@@ -60,7 +62,7 @@ def entry_json(entry: HistoryEntry, *, show_staff: bool = True) -> dict[str, Any
         "type": entry.type,
         "reason": entry.reason or None,
         "changes": [
-            {"field": c.field, "old": _plain(c.old), "new": _plain(c.new)}
+            {"field": c.field, "label": field_label(model, c.field), "old": _plain(c.old), "new": _plain(c.new)}
             for c in entry.changes
             if show_staff or c.field not in STAFF_FIELDS
         ],

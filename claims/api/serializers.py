@@ -130,6 +130,9 @@ class ClaimSerializer(serializers.Serializer):
 
 class HistoryChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
+    label = serializers.CharField(  # type: ignore[assignment]  # a field named like DRF's Field.label
+        help_text='The field as people name it: "Rating value" for rating_value.'
+    )
     old = serializers.JSONField(allow_null=True)
     new = serializers.JSONField(allow_null=True)
 

@@ -20,9 +20,12 @@ figure of decisive evidence (supports or contradicts, with an excerpt) or deleti
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from django.db.models import Field, Model
+
 from factcheck.errors import DeskError
 
 from ..choices import APPEARANCE_BASIS_FIELDS, EVIDENCE_BASIS_FIELDS, VERDICT_BASIS_FIELDS, VERDICTS
+from ..models import Appearance, Claim, Evidence
 from .workflow import decisive_evidence_record, status_label
 
 Part = Literal["claim", "appearance", "evidence"]
@@ -33,6 +36,15 @@ BASIS: dict[str, tuple[str, ...]] = {
 }
 RESTS_ON = {"appearance": "its quotes", "evidence": "its decisive evidence"}
 REOPEN = "Reopen the claim (move it back to in review) first."
+
+
+MODELS: dict[str, type[Model]] = {"claim": Claim, "appearance": Appearance, "evidence": Evidence}
+
+
+def _field_words(what: str, name: str) -> str:
+    """A field as the desk names it: its verbose name ("rating value", "lower bound")."""
+    field = MODELS[what]._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 class VerdictLocked(DeskError):
@@ -59,7 +71,7 @@ def verdict_lock_problem(
     locked = [name for name in changed if name in BASIS[what]]
     if not locked:
         return None
-    names = ", ".join(dict.fromkeys(name.removesuffix("_id") for name in locked))
+    names = ", ".join(dict.fromkeys(_field_words(what, name.removesuffix("_id")) for name in locked))
     if what == "claim":
         return (
             f"This claim is {state}: its verdict rests on {names}, which can't change while the verdict stands. "

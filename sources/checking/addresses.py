@@ -32,6 +32,24 @@ class AddressRefused(Exception):
         self.host, self.address, self.reason = host, address, reason
         super().__init__(f"{host} resolves to {address}, {reason}")
 
+    @property
+    def plain(self) -> str:
+        """The refusal in the desk's words: "Refused: the address is private"."""
+        return f"Refused: the address is {REFUSAL_WORDS.get(self.reason, 'not public')}"
+
+
+# refusal_reason's reasons, as the desk reads them after "the address is".
+REFUSAL_WORDS = {
+    "a cloud metadata address": "a cloud provider's metadata service",
+    "an unspecified address": "unspecified (0.0.0.0)",
+    "a multicast address": "a multicast address",
+    "a link-local address": "link-local (this network only)",
+    "a loopback address": "this server itself (loopback)",
+    "a reserved address": "reserved",
+    "a private address": "private",
+    "a non-public address": "not public",
+}
+
 
 def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
     if isinstance(address, ipaddress.IPv6Address):

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -33,8 +34,12 @@ class CheckCancelled(Exception):
 
 
 class FetchFailure(Exception):
-    def __init__(self, kind: str, message: str):
-        self.kind, self.message = kind, message
+    """A fetch that went wrong: its kind (see health.py), the reason in plain words for the desk ("The address could
+    not be found (no such domain)") and the technical detail (the library's error text), kept for whoever
+    investigates."""
+
+    def __init__(self, kind: str, message: str, detail: str = ""):
+        self.kind, self.message, self.detail = kind, message, detail
         super().__init__(message)
 
 
@@ -42,7 +47,8 @@ class FetchFailure(Exception):
 class FetchResult:
     """What asking for `url` gave. `failure` is "", "refused", "unreachable" or "broken" (see health.py).
 
-    `body` holds a complete 2xx body only: a body over the size limit is not kept (`truncated`).
+    `body` holds a complete 2xx body only: a body over the size limit is not kept (`truncated`). `error` is a
+    failure's reason in plain words, `error_detail` its technical detail.
     """
 
     url: str
@@ -55,6 +61,7 @@ class FetchResult:
     truncated: bool = False
     failure: str = ""
     error: str = ""
+    error_detail: str = ""
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
 
@@ -78,6 +85,15 @@ class HostSlots:
             yield
         finally:
             slot.release()
+
+
+def answered(status: int) -> str:
+    """An HTTP answer in words: "The page answered 404 Not Found"."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    return f"The page answered {status} {phrase}".rstrip()
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -159,7 +175,7 @@ class Fetcher:
         try:
             self._follow(url, result)
         except FetchFailure as failure:
-            result.failure, result.error = failure.kind, failure.message
+            result.failure, result.error, result.error_detail = failure.kind, failure.message, failure.detail
         result.duration = time.monotonic() - started
         return result
 
@@ -170,10 +186,12 @@ class Fetcher:
         while True:
             scheme = urlsplit(current).scheme.lower()
             if scheme not in ALLOWED_SCHEMES:
-                raise FetchFailure("refused", f"{current}: only http and https URLs are fetched")
+                raise FetchFailure(
+                    "refused", "Refused: only http and https addresses are checked", f"{current}: scheme {scheme!r}"
+                )
             if (method, current) in visited:
                 chain = " → ".join(u for m, u in visited if m == method) + f" → {current}"
-                raise FetchFailure("broken", f"redirect loop: {chain}")
+                raise FetchFailure("broken", "The page redirects in a loop", f"redirect loop: {chain}")
             visited.append((method, current))
             with self._exchange(method, current) as response:
                 status = response.status_code
@@ -186,7 +204,11 @@ class Fetcher:
                     target = urljoin(current, location)
                     result.redirects.append({"method": method, "url": current, "status": status, "location": target})
                     if len(result.redirects) > self.limits.max_redirects:
-                        raise FetchFailure("broken", f"more than {self.limits.max_redirects} redirects")
+                        raise FetchFailure(
+                            "broken",
+                            f"The page redirects more than {self.limits.max_redirects} times",
+                            " → ".join(hop["location"] for hop in result.redirects),
+                        )
                     current = target
                     continue
                 result.final_url, result.http_status = current, status
@@ -214,7 +236,7 @@ class Fetcher:
         while True:
             if self.cancel.is_set():
                 raise CheckCancelled
-            error: str = ""
+            error, detail = "", ""
             with self.slots.hold(host, cancel=self.cancel):
                 if self._deadline is None:  # the clock starts with the first request, not in the queue
                     self._deadline = time.monotonic() + self.limits.time_limit
@@ -228,26 +250,42 @@ class Fetcher:
                         timeout=(min(self.limits.connect_timeout, remaining), min(self.limits.read_timeout, remaining)),
                     )
                 except AddressRefused as exc:
-                    raise FetchFailure("refused", str(exc)) from exc
+                    raise FetchFailure("refused", exc.plain, str(exc)) from exc
                 except requests.exceptions.SSLError as exc:
-                    raise FetchFailure("unreachable", f"TLS error with {host}: {_innermost(exc)}") from exc
+                    raise FetchFailure(
+                        "unreachable",
+                        "The secure connection failed (the site's certificate or TLS setup)",
+                        f"TLS error with {host}: {_innermost(exc)}",
+                    ) from exc
                 except requests.exceptions.ConnectionError as exc:
                     if _chain_has(exc, NameResolutionError):
-                        raise FetchFailure("unreachable", f"could not resolve {host}: {_innermost(exc)}") from exc
+                        raise FetchFailure(
+                            "unreachable",
+                            "The address could not be found (no such domain)",
+                            f"could not resolve {host}: {_innermost(exc)}",
+                        ) from exc
                     # (urllib3's NewConnectionError is a subclass of its ConnectTimeoutError.)
                     if _chain_has(exc, ConnectTimeoutError) and not _chain_has(exc, NewConnectionError):
-                        error = f"connecting to {host} timed out"
+                        error = f"The server did not accept a connection within {self.limits.connect_timeout:g} s"
+                        detail = f"connecting to {host} timed out"
                     else:
-                        error = f"connection to {host} failed: {_innermost(exc)}"
+                        error = "The server could not be reached: the connection failed"
+                        detail = f"connection to {host} failed: {_innermost(exc)}"
                     response = None
                 except requests.exceptions.Timeout as exc:
                     raise FetchFailure(
-                        "unreachable", f"{host} sent nothing for {self.limits.read_timeout:g} s"
+                        "unreachable",
+                        f"The server did not answer within {self.limits.read_timeout:g} s",
+                        f"{host} sent nothing for {self.limits.read_timeout:g} s",
                     ) from exc
                 except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, ValueError) as exc:
-                    raise FetchFailure("broken", f"not a usable URL: {url!r} ({exc})") from exc
+                    raise FetchFailure(
+                        "broken", "The address is not a usable URL", f"not a usable URL: {url!r} ({exc})"
+                    ) from exc
                 except requests.RequestException as exc:
-                    raise FetchFailure("unreachable", f"request to {host} failed: {_innermost(exc)}") from exc
+                    raise FetchFailure(
+                        "unreachable", "The request failed", f"request to {host} failed: {_innermost(exc)}"
+                    ) from exc
                 delay = None
                 if response is not None:
                     delay = self._retry_delay(response, attempt)
@@ -260,13 +298,17 @@ class Fetcher:
                         _finish(response, method)
                         return
                     _finish(response, method)
-                    error = f"HTTP {response.status_code}"
+                    error, detail = answered(response.status_code), f"HTTP {response.status_code}"
             # The slot is free again while we wait: another source on the host may use it.
             if attempt >= self.limits.retries:
-                raise FetchFailure("unreachable", f"{error} (after {attempt + 1} attempts)")
+                raise FetchFailure("unreachable", f"{error} (tried {attempt + 1} times)", detail)
             delay = self.limits.backoff * 2**attempt if delay is None else delay
             if delay >= self._remaining():
-                raise FetchFailure("unreachable", f"{error}; no time left to retry within {self.limits.time_limit:g} s")
+                raise FetchFailure(
+                    "unreachable",
+                    f"{error}; no time was left to try again within {self.limits.time_limit:g} s",
+                    detail,
+                )
             if self.cancel.wait(delay):
                 raise CheckCancelled
             attempt += 1
@@ -283,7 +325,11 @@ class Fetcher:
         assert self._deadline is not None, "the clock starts with the first request"
         left = self._deadline - time.monotonic()
         if left <= 0:
-            raise FetchFailure("unreachable", f"gave up after {self.limits.time_limit:g} s (time limit per source)")
+            raise FetchFailure(
+                "unreachable",
+                f"The check gave up after {self.limits.time_limit:g} s (the time allowed for one source)",
+                f"gave up after {self.limits.time_limit:g} s (time limit per source)",
+            )
         return left
 
     # --- the body -------------------------------------------------------------------------------------------
@@ -307,7 +353,9 @@ class Fetcher:
                 chunks.append(chunk)
         except (HTTPError, OSError, requests.RequestException) as exc:
             raise FetchFailure(
-                "unreachable", f"connection lost after {size} bytes of the body: {_innermost(exc)}"
+                "unreachable",
+                "The connection was lost while the page was being read",
+                f"connection lost after {size} bytes of the body: {_innermost(exc)}",
             ) from exc
         result.bytes_read = min(size, self.limits.max_bytes)
         if not result.truncated:

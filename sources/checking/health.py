@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..choices import SourceHealth
 from ..urlnorm import InvalidURL, normalize_url
-from .fetch import FetchResult
+from .fetch import FetchResult, answered
 
 
 @dataclass(frozen=True)
@@ -41,17 +41,19 @@ def judge(result: FetchResult, *, fingerprint: str, previous_fingerprint: str, c
         return Verdict(SourceHealth.UNREACHABLE, result.error)
     status = result.http_status
     if status == 429:
-        return Verdict(SourceHealth.UNREACHABLE, "HTTP 429: the server asks us to slow down")
-    if status is None or not 200 <= status < 300:
-        detail = f"HTTP {status}"
+        return Verdict(SourceHealth.UNREACHABLE, "The server asks us to slow down (429 Too Many Requests)")
+    if status is None:
+        return Verdict(SourceHealth.BROKEN, "The server gave no answer")
+    if not 200 <= status < 300:
+        detail = answered(status)
         if status in (301, 302, 303, 307, 308):
-            detail += " without a Location to follow"
+            detail += " without saying where to go"
         return Verdict(SourceHealth.BROKEN, detail)
     changed_now = bool(fingerprint and previous_fingerprint and fingerprint != previous_fingerprint)
     notes = "; ".join(result.notes)
     if changed_now or change_pending:
-        return Verdict(SourceHealth.CHANGED, "the page's text changed since it was last accepted", changed_now)
+        return Verdict(SourceHealth.CHANGED, "The page's text changed since it was last accepted", changed_now)
     health = settled_health(final_url=result.final_url, cited_url=result.url)
     if health == SourceHealth.REDIRECTED:
-        return Verdict(health, f"now at {result.final_url}" + (f"; {notes}" if notes else ""))
+        return Verdict(health, f"The page is now at {result.final_url}" + (f"; {notes}" if notes else ""))
     return Verdict(health, notes)

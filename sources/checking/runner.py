@@ -98,7 +98,12 @@ def fetch_sources(
                     outcome = future.result()
                 except Exception as exc:  # noqa: BLE001 - a bug in one fetch is recorded, not a crash of the run
                     logger.exception("checking source %s (%s)", source_id, url)
-                    result = FetchResult(url=url, failure="unreachable", error=f"check failed: {exc!r}")
+                    result = FetchResult(
+                        url=url,
+                        failure="unreachable",
+                        error="The check failed because of an error on our side (it is in the log)",
+                        error_detail=f"check failed: {exc!r}",
+                    )
                     outcome = CheckOutcome(source_id=source_id, result=result, page=None)
                 if outcome is not None:
                     yield outcome

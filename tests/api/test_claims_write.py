@@ -143,7 +143,7 @@ def test_history_shows_who_what_and_why(checker_client, journalist_client, api_c
     latest = response.json()["results"][0]
     assert latest["user"]["username"] == "checker" and latest["type"] == "changed"
     assert latest["reason"] == "In review → Verified: Matches customs."
-    assert {"field": "status", "old": "in_review", "new": "verified"} in latest["changes"]
+    assert {"field": "status", "label": "Status", "old": "in_review", "new": "verified"} in latest["changes"]
     # anyone who may see the claim reads its trail, without the people (who changed it, assignee, reviewer)
     public = api_client.get(f"{URL}{claim.id}/history/")
     assert public.status_code == 200 and public.json()["results"][0]["user"] is None

@@ -47,7 +47,8 @@ def test_the_verdict_text_and_subject_are_locked_too(checker_client, fact_checke
     for change in ({"subject": "Another subject"}, {"verdict_note": "Rewritten"}, {"period": "2013/2024"}):
         response = checker_client.patch(f"{URL}{claim.id}/", change, format="json", HTTP_IF_MATCH='W/"1"')
         assert response.status_code == 409 and response.json()["code"] == "verdict_locked", change
-        assert f"its verdict rests on {next(iter(change))}, which" in response.json()["detail"]
+        words = next(iter(change)).replace("_", " ")  # the field as the desk names it
+        assert f"its verdict rests on {words}, which" in response.json()["detail"]
     assert Claim.objects.get(pk=claim.pk).version == 1
     # a change to what the verdict doesn't rest on passes
     assert checker_client.patch(f"{URL}{claim.id}/", {"key": "trade-2024"}, format="json",

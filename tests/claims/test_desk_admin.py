@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from claims.admin.actions import assigned_message
 from claims.importers import import_files
 from claims.models import Claim
 from tests.factories import ClaimFactory, EvidenceFactory
@@ -88,7 +89,8 @@ def test_fact_checker_moves_a_claim_with_the_buttons(client, fact_checker):
     stored = Claim.objects.get(pk=claim.pk)
     assert (stored.status, stored.reviewer, stored.textual_rating) == ("verified", fact_checker, "Accurate")
     page = client.get(change_url(claim)).content.decode()
-    assert 'id="status-badge">Verified' in page and "In review → Verified: Matches customs data" in page
+    assert 'id="status-badge">Verified' in page and "<strong>Status:</strong> In review → Verified" in page
+    assert "<td>Matches customs data</td>" in page
 
 
 def test_transition_with_a_stale_version_is_refused(client, fact_checker):
@@ -168,7 +170,7 @@ def test_bulk_send_to_review_reports_each_refusal(client, fact_checker):
         follow=True,
     )
     notes = " ".join(messages_of(response))
-    assert "2 claim(s) moved to in review" in notes
+    assert "2 claims are now in review." in notes
     assert f"Claim {busy.pk} ({busy.subject}) refused: The claim is already in review." in notes
     assert set(Claim.objects.values_list("status", flat=True)) == {"in_review"}
 
@@ -187,7 +189,7 @@ def test_bulk_verdict_asks_for_a_note_then_moves_what_the_rules_allow(client, fa
         follow=True,
     )
     notes = " ".join(messages_of(response))
-    assert "1 claim(s) moved to false" in notes and f"Claim {bare.pk}" in notes and "first add evidence" in notes
+    assert "1 claim is now false." in notes and f"Claim {bare.pk}" in notes and "first add evidence" in notes
     assert Claim.objects.get(pk=ready.pk).verdict_note == "Customs data disagree."
     assert Claim.objects.get(pk=bare.pk).status == "in_review"
 
@@ -296,3 +298,38 @@ def test_a_missing_excerpt_is_flagged_on_the_claim_page_and_in_the_list(client, 
     assert f"not found since {timezone.now():%Y-%m-%d}" in response.content.decode()
     listed = client.get(reverse("admin:claims_claim_changelist"), {"excerpt_missing": "yes"}).content.decode()
     assert "Flagged claim" in listed and "Clean claim" not in listed
+
+
+@pytest.mark.parametrize(
+    ("count", "who", "message"),
+    [
+        (1, "you", "1 claim assigned to you."),
+        (3, "you", "3 claims assigned to you."),
+        (1, "checker", "1 claim assigned to checker."),
+        (0, "checker", "0 claims assigned to checker."),
+        (1, None, "1 claim unassigned."),
+        (2, None, "2 claims unassigned."),
+    ],
+)
+def test_assignment_messages_say_one_claim_or_many(count, who, message):
+    assert assigned_message(count, who) == message
+
+
+def test_bulk_messages_are_singular_for_one(client, fact_checker):
+    claim = ClaimFactory()
+    client.force_login(fact_checker)
+    changelist = reverse("admin:claims_claim_changelist")
+    moved = client.post(changelist, {"action": "send_to_review", "_selected_action": [claim.pk]}, follow=True)
+    assigned = client.post(changelist, {"action": "assign_to_me", "_selected_action": [claim.pk]}, follow=True)
+    assert messages_of(moved) == ["1 claim is now in review."]
+    assert messages_of(assigned) == ["1 claim assigned to you."]
+    assert "(s)" not in " ".join(messages_of(moved) + messages_of(assigned))
+
+
+def test_a_transition_form_error_names_the_field_in_words(client, fact_checker):
+    claim = ClaimFactory(status="in_review")
+    client.force_login(fact_checker)
+    url = reverse("admin:claims_claim_transition", args=[claim.pk])
+    response = client.post(url, {"to": "verified", "rating_value": "9", "expected_version": claim.version}, follow=True)
+    [message] = messages_of(response)
+    assert message.startswith("Rating value: ") and "rating_value" not in message

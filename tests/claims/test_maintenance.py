@@ -46,6 +46,6 @@ def test_counts_and_documents_written_around_the_triggers_are_repaired(capsys):
     assert Claim.objects.get(pk=claim.pk).evidence_count == claim.evidence.count()
     assert set(ClaimSearch.objects.values_list("claim_id", flat=True)) == {claim.pk, other.pk}
     out = capsys.readouterr().out
-    assert "1 claim(s) corrected" in out and "2 rebuilt" in out
+    assert "1 claim corrected" in out and "2 rebuilt" in out
     assert recount_evidence() == 0  # nothing left to correct
     assert rebuild_search_documents() == 2

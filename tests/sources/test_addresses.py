@@ -71,7 +71,8 @@ def test_the_local_server_is_refused_with_allow_private_off(site, settings):
     check_sources(sources=[source])
     source.refresh_from_db()
     assert source.health == SourceHealth.REFUSED
-    assert source.health_detail == "127.0.0.1 resolves to 127.0.0.1, a loopback address"
+    assert source.health_detail == "Refused: the address is this server itself (loopback)"
+    assert source.checks.get().error_detail == "127.0.0.1 resolves to 127.0.0.1, a loopback address"
     assert source.http_status is None and not site.requests  # nothing was sent
 
 
@@ -82,12 +83,13 @@ def test_a_name_resolving_to_a_private_address_is_refused(settings, resolver):
     intranet = SourceFactory(url="http://intranet.example/wiki")
     metadata = SourceFactory(url="http://metadata.example/latest/meta-data/")
     check_sources(sources=[intranet, metadata])
-    assert (
-        Source.objects.get(pk=intranet.pk).health_detail == "intranet.example resolves to 10.0.0.5, a private address"
-    )
+    assert Source.objects.get(pk=intranet.pk).health_detail == "Refused: the address is private"
     metadata = Source.objects.get(pk=metadata.pk)
     assert metadata.health == SourceHealth.REFUSED
-    assert metadata.checks.get().error == "metadata.example resolves to 169.254.169.254, a cloud metadata address"
+    assert metadata.checks.get().error == "Refused: the address is a cloud provider's metadata service"
+    assert metadata.checks.get().error_detail == (
+        "metadata.example resolves to 169.254.169.254, a cloud metadata address"
+    )
 
 
 def test_a_redirect_to_a_refused_address_is_refused(site, resolver):
@@ -101,9 +103,10 @@ def test_a_redirect_to_a_refused_address_is_refused(site, resolver):
     check_sources(sources=sources)
     first, second, third = (Source.objects.get(pk=source.pk) for source in sources)
     assert first.health == second.health == third.health == SourceHealth.REFUSED
-    assert "169.254.169.254, a cloud metadata address" in first.health_detail
-    assert "fd00:ec2::254, a cloud metadata address" in second.health_detail
-    assert "only http and https" in third.health_detail
+    assert first.health_detail == second.health_detail == "Refused: the address is a cloud provider's metadata service"
+    assert "169.254.169.254, a cloud metadata address" in first.checks.get().error_detail
+    assert "fd00:ec2::254, a cloud metadata address" in second.checks.get().error_detail
+    assert third.health_detail == "Refused: only http and https addresses are checked"
     assert first.checks.get().redirects == [
         {
             "method": "HEAD",
@@ -135,4 +138,5 @@ def test_an_unknown_host_is_unreachable(settings):
     check_sources(sources=[source])
     source.refresh_from_db()
     assert source.health == SourceHealth.UNREACHABLE
-    assert source.health_detail.startswith("could not resolve no-such-host.example")
+    assert source.health_detail == "The address could not be found (no such domain)"
+    assert source.checks.get().error_detail.startswith("could not resolve no-such-host.example")

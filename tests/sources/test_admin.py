@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from sources.choices import SourceHealth
 from sources.models import Source
@@ -29,7 +30,7 @@ def test_health_column_and_filter(client, admin_user, site):
     page = client.get(reverse(CHANGELIST)).content.decode()
     assert 'class="health-badge health-ok"' in page and 'class="health-badge health-broken"' in page
     assert 'class="health-badge health-never_checked"' in page
-    assert 'title="HTTP 404"' in page  # the reason, on hover
+    assert 'title="The page answered 404 Not Found"' in page  # the reason, on hover
 
     filtered = client.get(reverse(CHANGELIST), {"health": SourceHealth.BROKEN}).content.decode()
     assert "Missing page" in filtered and "Healthy page" not in filtered and never.title not in filtered
@@ -43,7 +44,11 @@ def test_check_now_reports_each_source(client, admin_user, site):
     response = act(client, "check_now", [ok, broken, no_url])
     assert response.status_code == 200
     texts = sorted(str(message) for message in get_messages(response.wsgi_request))
-    assert texts == ["1 source(s) have no URL: not checked.", "Healthy page: OK", "Missing page: Broken — HTTP 404"]
+    assert texts == [
+        "1 source has no URL: not checked.",
+        "“Healthy page”: OK",
+        "“Missing page”: Broken — The page answered 404 Not Found",
+    ]
     assert Source.objects.get(pk=ok.pk).health == SourceHealth.OK
     assert Source.objects.get(pk=no_url.pk).health == SourceHealth.NEVER_CHECKED
 
@@ -99,7 +104,7 @@ def test_adding_a_source_with_another_sources_url_is_a_form_error_linking_to_it(
     existing = SourceFactory(url="https://www.example.org/report?id=7", title="The <b>first</b> report")
     client.force_login(fact_checker)
     add = reverse("admin:sources_source_add")
-    posted = _form(client, add) | {"key": "second", "title": "A second copy", "authors": "[]",
+    posted = _form(client, add) | {"key": "second", "title": "A second copy", "authors": "",
                                    "url": "HTTPS://www.Example.org:443/report/?utm_source=mail&id=7#top"}  # fmt: skip
     response = client.post(add, posted)
     assert response.status_code == 200
@@ -136,3 +141,31 @@ def test_changing_a_sources_url_to_another_sources_is_a_form_error(client, fact_
     response = client.post(change, posted | {"url": "https://www.example.org/second/?utm_medium=x"})
     assert response.status_code == 302, response.content[:2000]
     assert Source.objects.get(pk=second.pk).normalized_url == "https://www.example.org/second"
+
+
+def test_a_failed_check_reads_in_plain_words_with_the_url_as_written(client, admin_user, resolver):
+    # The resolver fixture knows no public name: the host does not resolve.
+    nowhere = SourceFactory(url="https://no-such-host.example/page", title="", publisher=None, kind="")
+    client.force_login(admin_user)
+    response = act(client, "check_now", [nowhere])
+    texts = [str(message) for message in get_messages(response.wsgi_request)]
+    page = response.content.decode()
+
+    assert texts == [
+        "“https://no-such-host.example/page”: Unreachable — The address could not be found (no such domain)"
+    ]
+    assert "“https://no-such-host.example/page”" in page and "Https://" not in page  # as written, not capitalised
+    assert "Errno" not in page
+    check = Source.objects.get(pk=nowhere.pk).checks.get()
+    assert check.error == "The address could not be found (no such domain)"
+    assert check.error_detail.startswith("could not resolve no-such-host.example")  # the technical detail, kept
+
+
+def test_source_messages_say_one_source_or_many(client, admin_user, site):
+    print_only = [SourceFactory(url="", title=f"Print only {n}") for n in range(2)]
+    client.force_login(admin_user)
+    response = act(client, "check_now", print_only)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["2 sources have no URL: not checked."]
+    changed = SourceFactory(url=site.url("/p"), health=SourceHealth.CHANGED, change_detected_at=timezone.now())
+    response = act(client, "accept_changes", [changed])
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Accepted the page changes of 1 source."]

@@ -34,13 +34,14 @@ def test_seed_sources_without_internet_end_unreachable(resolver):
     assert sorted(s.normalized_url.split("/")[2] for s in with_url) == ["www.csis.org", "www.prospectmagazine.co.uk"]
     for source in with_url:
         assert source.health == SourceHealth.UNREACHABLE
-        assert source.health_detail.startswith("could not resolve www.")
+        assert source.health_detail == "The address could not be found (no such domain)"
+        assert source.checks.get().error_detail.startswith("could not resolve www.")
         assert source.checks.count() == 1
     without_url = Source.objects.filter(url="")
     assert without_url.exists()
     assert set(without_url.values_list("health", flat=True)) == {SourceHealth.NEVER_CHECKED}
     assert not SourceCheck.objects.filter(source__url="").exists()
-    assert output.startswith("Checked 2 source(s) in ")
+    assert output.startswith("Checked 2 sources in ")
     assert "\nUnreachable 2\n" in output and f"\nno URL (not checked) {without_url.count()}" in output
 
 
@@ -67,8 +68,8 @@ def test_summary_lists_broken_and_changed(site):
     site.html("/page", "<p>second</p>")
     output = check("--all")
     assert "\nOK 1\n" in output
-    assert "Broken:\n" in output and f"#{broken.pk} The missing page — HTTP 404" in output
-    assert "Changed:\n" in output and f"#{changing.pk} The changing page — the page's text changed" in output
+    assert "Broken:\n" in output and f"#{broken.pk} The missing page — The page answered 404 Not Found" in output
+    assert "Changed:\n" in output and f"#{changing.pk} The changing page — The page's text changed" in output
 
 
 def test_an_interrupted_run_keeps_what_it_finished_and_resumes(site, monkeypatch):
@@ -86,13 +87,13 @@ def test_an_interrupted_run_keeps_what_it_finished_and_resumes(site, monkeypatch
     err = StringIO()
     with pytest.raises(KeyboardInterrupt):
         call_command("check_sources", stdout=StringIO(), stderr=err)
-    assert "Interrupted: the 2 source(s) above are recorded" in err.getvalue()
+    assert "Interrupted: the 2 sources above are recorded" in err.getvalue()
     done = set(SourceCheck.objects.values_list("source_id", flat=True))
     assert done == set(calls[:2])
 
     monkeypatch.setattr(services, "record_source_check", record)
     output = check()  # the same command again: only the rest
-    assert output.startswith("Checked 4 source(s) in ")
+    assert output.startswith("Checked 4 sources in ")
     assert sorted(SourceCheck.objects.values_list("source_id", flat=True)) == sorted(s.pk for s in sources)
 
 
@@ -122,4 +123,4 @@ def test_concurrency_option(site):
         site.routes[f"/p{n}"] = Route(body=b"<p>x</p>")
     for n in range(4):
         SourceFactory(url=site.url(f"/p{n}"))
-    assert check("--concurrency", "1").startswith("Checked 4 source(s) in ")
+    assert check("--concurrency", "1").startswith("Checked 4 sources in ")

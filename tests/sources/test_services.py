@@ -66,15 +66,15 @@ def setup_faults(site) -> dict[str, tuple[str, str]]:
         site.redirect(f"/far/{hop}", f"/far/{hop + 1}")
     return {
         "/ok": (SourceHealth.OK, ""),
-        "/slow": (SourceHealth.UNREACHABLE, "sent nothing for 0.3 s"),
-        "/loop-a": (SourceHealth.BROKEN, "redirect loop"),
+        "/slow": (SourceHealth.UNREACHABLE, "The server did not answer within 0.3 s"),
+        "/loop-a": (SourceHealth.BROKEN, "The page redirects in a loop"),
         "/chain/1": (SourceHealth.REDIRECTED, "/chain/3"),
         "/slash": (SourceHealth.OK, ""),
-        "/missing": (SourceHealth.BROKEN, "HTTP 404"),
-        "/gone": (SourceHealth.BROKEN, "HTTP 410"),
-        "/error": (SourceHealth.BROKEN, "HTTP 500"),
-        "/unavailable": (SourceHealth.BROKEN, "HTTP 503"),
-        "/busy": (SourceHealth.UNREACHABLE, "HTTP 429"),
+        "/missing": (SourceHealth.BROKEN, "The page answered 404 Not Found"),
+        "/gone": (SourceHealth.BROKEN, "The page answered 410 Gone"),
+        "/error": (SourceHealth.BROKEN, "The page answered 500 Internal Server Error"),
+        "/unavailable": (SourceHealth.BROKEN, "The page answered 503 Service Unavailable"),
+        "/busy": (SourceHealth.UNREACHABLE, "The server asks us to slow down (429 Too Many Requests)"),
         "/huge": (SourceHealth.OK, "not read"),
         "/huge-stream": (SourceHealth.OK, "reading stopped"),
         "/cp1251": (SourceHealth.OK, ""),
@@ -82,10 +82,10 @@ def setup_faults(site) -> dict[str, tuple[str, str]]:
         "/no-head": (SourceHealth.OK, "HEAD answered 405"),
         "/doc.pdf": (SourceHealth.OK, ""),
         "/data.json": (SourceHealth.OK, ""),
-        "/reset": (SourceHealth.UNREACHABLE, "after 3 attempts"),
-        "/to-ftp": (SourceHealth.REFUSED, "only http and https"),
-        "/no-location": (SourceHealth.BROKEN, "HTTP 302 without a Location"),
-        "/far/0": (SourceHealth.BROKEN, "more than 5 redirects"),
+        "/reset": (SourceHealth.UNREACHABLE, "could not be reached: the connection failed (tried 3 times)"),
+        "/to-ftp": (SourceHealth.REFUSED, "Refused: only http and https addresses are checked"),
+        "/no-location": (SourceHealth.BROKEN, "The page answered 302 Found without saying where to go"),
+        "/far/0": (SourceHealth.BROKEN, "The page redirects more than 5 times"),
     }
 
 
@@ -96,6 +96,7 @@ def test_every_fault_ends_as_its_recorded_state(site):
         check = source.checks.get()
         assert (path, source.health) == (path, state)
         assert phrase in f"{source.health_detail} {check.error}", (path, source.health_detail, check.error)
+        assert "Errno" not in source.health_detail and "HTTP " not in source.health_detail, path  # plain words
         assert source.last_checked_at == check.checked_at and source.health_since == check.checked_at
         assert check.health == state and check.duration_ms < 2500
 
@@ -172,8 +173,10 @@ def test_tls_and_connection_errors_are_unreachable(site):
         closed_port = probe.getsockname()[1]
     tls, refused = run(site.url("/ok").replace("http://", "https://"), f"http://127.0.0.1:{closed_port}/")
     assert tls.health == refused.health == SourceHealth.UNREACHABLE
-    assert tls.health_detail.startswith("TLS error with 127.0.0.1")
-    assert "Connection refused" in refused.health_detail and "after 3 attempts" in refused.health_detail
+    assert tls.health_detail == "The secure connection failed (the site's certificate or TLS setup)"
+    assert tls.checks.get().error_detail.startswith("TLS error with 127.0.0.1")
+    assert refused.health_detail == "The server could not be reached: the connection failed (tried 3 times)"
+    assert "Connection refused" in refused.checks.get().error_detail  # the technical detail, kept with the check
 
 
 def test_time_limit_per_source(site, settings):
@@ -181,7 +184,7 @@ def test_time_limit_per_source(site, settings):
     site.routes["/drip"] = routes.drip
     source = run_one(site.url("/drip"))
     assert source.health == SourceHealth.UNREACHABLE
-    assert "gave up after 0.4 s" in source.health_detail
+    assert source.health_detail == "The check gave up after 0.4 s (the time allowed for one source)"
     assert source.checks.get().duration_ms < 1000
 
 

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if check:
             return
         wrong = recount_evidence()
-        self.stdout.write(f"Evidence counts: {wrong} claim(s) corrected.")
+        self.stdout.write(f"Evidence counts: {wrong} {'claim' if wrong == 1 else 'claims'} corrected.")
 
         def progress(done: int, total: int) -> None:
             if self.stdout.isatty():

@@ -85,8 +85,9 @@ class Command(BaseCommand):
             except KeyboardInterrupt:
                 bar.close()
                 self._report(summary, started)
+                done = "the source above is" if summary.checked == 1 else f"the {summary.checked} sources above are"
                 self.stderr.write(
-                    f"Interrupted: the {summary.checked} source(s) above are recorded. "
+                    f"Interrupted: {done} recorded. "
                     "Run the command again to check the rest (recently checked sources are skipped)."
                 )
                 raise
