@@ -14,7 +14,8 @@ from ..roles import STATUS_PERMISSION
 from ..services import can_delete_claim
 from ..templatetags.claim_status import status_badge_html
 from . import actions, filters, views
-from .forms import AppearanceFormSet, AppearanceInlineForm, ClaimAdminForm, EvidenceFormSet
+from .figures import ClaimAmountsAsRead, EvidenceAmountsAsRead, figure_reading, gap_as_read
+from .forms import AppearanceFormSet, AppearanceInlineForm, ClaimAdminForm, EvidenceFormSet, EvidenceInlineForm
 from .paginator import EstimatedCountPaginator
 from .writes import WritesThroughServices, save_claim_page
 
@@ -29,8 +30,9 @@ class AppearanceInline(admin.StackedInline):
     readonly_fields = ("start_offset", "end_offset")
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(EvidenceAmountsAsRead, admin.TabularInline):
     model = Evidence
+    form = EvidenceInlineForm
     formset = EvidenceFormSet
     extra = 0
     autocomplete_fields = ("source",)
@@ -39,8 +41,7 @@ class EvidenceInline(admin.TabularInline):
 
     @admin.display(description="gap vs claim")
     def gap(self, obj):
-        gap = obj.gap_percent() if obj.pk else None
-        return "—" if gap is None else f"{gap:+} %"
+        return gap_as_read(obj)
 
     @admin.display(description="excerpt on page")
     def excerpt_check(self, obj):
@@ -59,7 +60,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
+class ClaimAdmin(ClaimAmountsAsRead, WritesThroughServices, SimpleHistoryAdmin):
     form = ClaimAdminForm
     change_form_template = "admin/claims/claim/change_form.html"
     change_list_template = "admin/claims/claim/change_list.html"
@@ -148,6 +149,7 @@ class ClaimAdmin(WritesThroughServices, SimpleHistoryAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(views.ImportView.as_view(model_admin=self)), name="claims_claim_import"),
+            path("figure-reading/", wrap(figure_reading), name="claims_figure_reading"),
             path("<path:object_id>/transition/", wrap(views.transition_view(self)), name="claims_claim_transition"),
             path("<path:object_id>/withdraw/", wrap(views.withdraw_view(self)), name="claims_claim_withdraw"),
             *super().get_urls(),
