@@ -230,6 +230,7 @@ VERDICT_BASIS_FIELDS = (
     "period_end",
     "period_precision",
     "period_as_of",
+    "period_approximate",
     "verdict_note",
     "textual_rating",
     "rating_value",

@@ -42,7 +42,7 @@ class ClaimAdminForm(forms.ModelForm):
         required=False,
         max_length=40,
         help_text='"2024", "2024-05", "2025-05-08", "2013/2024", "2013/" (since), "/2024" (until), "1990s", '
-        '"as of 2024".',
+        '"late 1980s", "early 1980s", "mid-1980s", "c. 1985", "as of 2024".',
     )
 
     class Meta:
