@@ -105,11 +105,15 @@ def figure_reading(request: HttpRequest) -> JsonResponse:
     """How the admin reads what is typed, before it is saved: {field: {"reading": "≈ $244.8 bn", "error": ""}}.
 
     A claim's figure: ?value=&lower=&upper=&unit=&qualifier= (as its form sends them) answers value, lower, upper,
-    unit and qualifier, and "figure" for the whole. Evidence: ?source_value=&unit= (the claim's unit).
+    unit and qualifier, and "figure" for the whole. Evidence: ?source_value=&unit= (the claim's unit), or &claim=
+    (its id, on the evidence's add page, where the claim is being chosen).
     """
     params = request.GET
     if "source_value" in params:
-        amount = read_source_value(params["source_value"], claim_unit=params.get("unit", ""))
+        unit = params.get("unit", "")
+        if "unit" not in params and params.get("claim", "").isdigit():
+            unit = Claim.objects.filter(pk=int(params["claim"])).values_list("unit", flat=True).first() or ""
+        amount = read_source_value(params["source_value"], claim_unit=unit)
         return JsonResponse({"source_value": {"reading": amount.display, "error": amount.problem}})
     reading = read_figure(
         value=params.get("value", ""),

@@ -241,6 +241,11 @@ def test_the_reading_endpoint_answers_as_the_form_reads(client, fact_checker):
     evidence = client.get(READING_URL, {"source_value": "244.8 bn", "unit": "USD"}).json()
     assert evidence == {"source_value": {"reading": "$244.8 bn", "error": ""}}
     assert "Euros" in client.get(READING_URL, {"source_value": "€1", "unit": "USD"}).json()["source_value"]["error"]
+    chosen = ClaimFactory(unit="EUR")  # the evidence's add page: the claim being chosen gives the unit
+    assert client.get(READING_URL, {"source_value": "€1 bn", "claim": chosen.pk}).json()["source_value"] == {
+        "reading": "€1 bn",
+        "error": "",
+    }
 
 
 def test_the_reading_endpoint_is_for_the_desk_only_and_reads_only(client, fact_checker, django_user_model):

@@ -53,8 +53,12 @@
   }
 
   function readSourceValue(input) {
-    const unit = input.dataset.unit !== undefined ? input.dataset.unit : selected("id_unit");
-    ask(input.id, input, { source_value: input.value, unit: unit }, (body) => {
+    // The claim's unit: on the evidence's page, the claim's (or the claim being chosen); on the claim page, its select.
+    const params = { source_value: input.value };
+    if (input.dataset.unit !== undefined) params.unit = input.dataset.unit;
+    else if (document.getElementById("id_unit")) params.unit = selected("id_unit");
+    else if (selected("id_claim")) params.claim = selected("id_claim");
+    ask(input.id, input, params, (body) => {
       show(input, body.source_value.reading, body.source_value.error);
     });
   }
@@ -78,7 +82,7 @@
   document.addEventListener("change", (event) => {
     const id = event.target && event.target.id;
     if (id === "id_unit" || id === "id_qualifier") later("claim", readClaimFigure);
-    if (id === "id_unit") {
+    if (id === "id_unit" || id === "id_claim") {
       for (const input of sourceValueInputs()) {
         if (input.value.trim()) later(input.id, () => readSourceValue(input));
       }
