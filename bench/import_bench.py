@@ -840,6 +840,7 @@ class ClaimMaker:
             "period_end": period.end.isoformat() if period.end else None,
             "period_precision": str(period.precision),
             "period_as_of": period.as_of,
+            "period_approximate": period.approximate,
             "status": status,
             "verdict_note": note,
             "created_at": FIXED_TIMESTAMP,

@@ -37,6 +37,13 @@ class Unit(models.TextChoices):
     YEARS = "years", "Years (duration)"
     MONTHS = "months", "Months (duration)"
     DAYS = "days", "Days (duration)"
+    PEOPLE = "people", "People"
+    TONNES = "tonnes", "Tonnes (metric)"
+    BARRELS = "barrels", "Barrels (of oil)"
+    BARRELS_PER_DAY = "barrels_per_day", "Barrels per day"
+    KILOMETRES = "kilometres", "Kilometres"
+    SQUARE_KILOMETRES = "square_kilometres", "Square kilometres"
+    HECTARES = "hectares", "Hectares"
 
 
 # The unit filter's and the unit facet's word for claims without a unit (claims without a figure, whose unit is
@@ -87,14 +94,25 @@ QUALIFIER_ALIASES: dict[str, str] = QUALIFIER_WORDS | {
     word.replace(" ", "_"): qualifier for word, qualifier in QUALIFIER_WORDS.items() if " " in word
 }
 
-# Written before a figure: "$245 billion", "€1.2bn".
-CURRENCY_SYMBOLS: dict[str, str] = {"$": Unit.USD, "us$": Unit.USD, "€": Unit.EUR, "£": Unit.GBP}
+# Written before a figure: "$245 billion", "€1.2bn", "CNY 3 tn" (a code before the figure is how the desk shows the
+# currencies without a sign of their own, and reads back). "¥" is left out: yen or yuan.
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "$": Unit.USD,
+    "us$": Unit.USD,
+    "€": Unit.EUR,
+    "£": Unit.GBP,
+    "₽": Unit.RUB,
+    **{code.lower(): code for code in (Unit.USD, Unit.EUR, Unit.GBP, Unit.CNY, Unit.RUB, Unit.JPY)},
+}
 
 # Written after a figure: "11 percent", "2.5 pp", "3 trillion yuan", "2x", "20 years". Lower case.
 # "times" is a multiple (×): "13 times more likely", "three times the 2020 level" compare two figures, and only ×
 # keeps that meaning. A count of occasions ("they met 42 times") is written as the number alone, which is a count,
 # the subject saying what is counted ("Putin–Xi meetings since 2013": 42).
 # "year" after a figure is a duration ("1 year"); the calendar year is the unit field's value `year` (a value wins).
+# People are people whoever they are: "40,000 troops", "200 soldiers" (the subject says who). Things counted one by
+# one are a count: "12 aircraft", "300 tanks". "tons" is left out on purpose: short (US) tons are 0.907 tonnes, and
+# the desk doesn't guess which the article meant (UNIT_WORD_HINTS says so to whoever writes it).
 UNIT_WORDS: dict[str, str] = {
     "percentage points": Unit.PERCENTAGE_POINTS,
     "percentage point": Unit.PERCENTAGE_POINTS,
@@ -128,7 +146,30 @@ UNIT_WORDS: dict[str, str] = {
     "month": Unit.MONTHS,
     "days": Unit.DAYS,
     "day": Unit.DAYS,
-}
+    **dict.fromkeys(
+        ("people", "persons", "person", "individuals", "inhabitants", "residents", "troops", "soldiers",
+         "servicemen", "personnel"),
+        Unit.PEOPLE,
+    ),
+    **dict.fromkeys(
+        ("aircraft", "planes", "tanks", "ships", "warships", "submarines", "missiles", "drones"), Unit.COUNT
+    ),
+    **dict.fromkeys(("tonnes", "tonne", "metric tons", "metric ton"), Unit.TONNES),
+    **dict.fromkeys(
+        ("barrels per day", "barrels a day", "barrels/day", "barrel/day", "bpd", "b/d", "bbl/d"), Unit.BARRELS_PER_DAY
+    ),
+    **dict.fromkeys(("barrels", "barrel", "bbl"), Unit.BARRELS),
+    **dict.fromkeys(
+        ("square kilometres", "square kilometers", "square kilometre", "square kilometer", "sq km", "km²", "km2"),
+        Unit.SQUARE_KILOMETRES,
+    ),
+    **dict.fromkeys(("kilometres", "kilometers", "kilometre", "kilometer", "km"), Unit.KILOMETRES),
+    **dict.fromkeys(("hectares", "hectare", "ha"), Unit.HECTARES),
+}  # fmt: skip
+# Words that look like a unit but would be a guess: the parser refuses them with this advice.
+UNIT_WORD_HINTS: dict[str, str] = dict.fromkeys(
+    ("tons", "ton"), 'tons may be metric tonnes or short (US) tons: write "tonnes" for metric tons'
+)
 # What a `unit` field may say: a word, a currency symbol, or the unit's value in any case (which wins: "year").
 UNIT_ALIASES: dict[str, str] = UNIT_WORDS | CURRENCY_SYMBOLS | {unit.lower(): unit for unit in Unit.values}
 
@@ -200,6 +241,7 @@ VERDICT_BASIS_FIELDS = (
     "period_end",
     "period_precision",
     "period_as_of",
+    "period_approximate",
     "verdict_note",
     "textual_rating",
     "rating_value",

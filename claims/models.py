@@ -54,7 +54,8 @@ class Claim(models.Model):
 
     `key` is the claim's stable natural key: an explicit one, or derived from subject, value and period when
     it was first imported (claims.importers.keys). `period` holds the canonical written period ("2024",
-    "2013/", "as of 2024"); period_start / period_end / period_precision / period_as_of are its parsed parts.
+    "2013/", "as of 2024", "late 1980s"); period_start / period_end / period_precision / period_as_of /
+    period_approximate are its parsed parts (claims.periods.period_fields).
     """
 
     key = models.CharField(
@@ -74,6 +75,9 @@ class Claim(models.Model):
     period_end = models.DateField(null=True, blank=True)
     period_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
     period_as_of = models.BooleanField(default=False)
+    period_approximate = models.BooleanField(
+        default=False, help_text='Approximate as written ("late 1980s", "c. 1985"); start and end are its years.'
+    )
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.UNVERIFIED)
     verdict_note = _limited_text(
         VERDICT_NOTE_MAX_LENGTH,
@@ -164,7 +168,7 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(period_start__isnull=True, period_end__isnull=True, period_precision="", period="")
-                    & Q(period_as_of=False)
+                    & Q(period_as_of=False, period_approximate=False)
                 )
                 | (
                     (Q(period_start__isnull=False) | Q(period_end__isnull=False))
@@ -220,7 +224,9 @@ class Claim(models.Model):
 
     @property
     def parsed_period(self) -> Period:
-        return Period(self.period_start, self.period_end, self.period_precision, self.period_as_of)
+        return Period(
+            self.period_start, self.period_end, self.period_precision, self.period_as_of, self.period_approximate
+        )
 
     @property
     def display_period(self) -> str:

@@ -28,9 +28,10 @@ from .roles import ASSIGNABLE_ROLES
 
 CLAIM_COLUMNS = (
     "id", "key", "subject", "claim_type", "value", "unit", "qualifier", "lower_bound", "upper_bound", "period",
-    "period_start", "period_end", "period_precision", "period_as_of", "status", "verdict_note", "textual_rating",
-    "rating_value", "reviewer_id", "reviewer__username", "reviewed_at", "assignee_id", "assignee__username",
-    "withdrawn_at", "withdrawal_reason", "superseded_by_id", "version", "created_at", "updated_at",
+    "period_start", "period_end", "period_precision", "period_as_of", "period_approximate", "status", "verdict_note",
+    "textual_rating", "rating_value", "reviewer_id", "reviewer__username", "reviewed_at", "assignee_id",
+    "assignee__username", "withdrawn_at", "withdrawal_reason", "superseded_by_id", "version", "created_at",
+    "updated_at",
 )  # fmt: skip
 SOURCE_BRIEF = ("source_id", "source__title", "source__url", "source__publisher_id", "source__publisher__name")
 APPEARANCE_COLUMNS = ("id", "claim_id", "quote", "start_offset", "end_offset", "claimant", "stated_on",

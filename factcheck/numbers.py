@@ -6,16 +6,21 @@ exact (a string, safe from float rounding in any JSON reader). This module belon
 imports no app.
 """
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import overload
 
 
 def normalized_decimal(value: Decimal) -> Decimal:
-    """The same number without trailing zeros in its fraction, integers in plain notation (245000000000)."""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral_value():
-        return normalized.quantize(Decimal(1))
-    return normalized
+    """The same number without trailing zeros in its fraction, integers in plain notation (245000000000).
+
+    Exact for any number of digits: Decimal's default context would round to 28 of them, and an amount has 30.
+    """
+    with localcontext() as context:
+        context.prec = max(context.prec, len(value.as_tuple().digits))
+        normalized = value.normalize()
+        if normalized == normalized.to_integral_value():
+            return normalized.quantize(Decimal(1))
+        return normalized
 
 
 @overload

@@ -14,12 +14,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from sources.admin import health_badge_html
 
 from ..models import Appearance, Claim, Evidence, first_appearance_of
-from ..quantities import format_quantity, gap_severity
+from ..quantities import format_gap, format_quantity, gap_severity
 from ..roles import STATUS_PERMISSION, takes_claims
 from ..services import can_delete_claim
 from ..templatetags.claim_status import status_badge_html
 from . import actions, filters, views
-from .forms import AppearanceFormSet, AppearanceInlineForm, ClaimAdminForm, EvidenceFormSet
+from .figures import ClaimAmountsAsRead, EvidenceAmountsAsRead, figure_reading
+from .forms import AppearanceFormSet, AppearanceInlineForm, ClaimAdminForm, EvidenceFormSet, EvidenceInlineForm
 from .history_page import ReadableHistoryAdmin
 from .paginator import EstimatedCountPaginator
 from .writes import WritesThroughServices, save_claim_page
@@ -42,12 +43,13 @@ class AppearanceInline(admin.StackedInline):
     readonly_fields = ("start_offset", "end_offset")
 
 
-class EvidenceInline(admin.StackedInline):
+class EvidenceInline(EvidenceAmountsAsRead, admin.StackedInline):
     """A card per piece of evidence, laid out so that at 1280 px each shows, without scrolling sideways: its source
     and relation, the source's figure beside the claim's with the gap between them, the link's health, the excerpt
     and whether it is still on the page."""
 
     model = Evidence
+    form = EvidenceInlineForm
     formset = EvidenceFormSet
     extra = 0
     autocomplete_fields = ("source",)
@@ -89,7 +91,7 @@ class EvidenceInline(admin.StackedInline):
             stated,
             severity,
             GAP_TITLES[severity],
-            "gap —" if gap is None else f"gap {gap:+} %",
+            f"gap {format_gap(gap) or '—'}",
         )
 
     @admin.display(description="excerpt on page")
@@ -120,7 +122,7 @@ class EvidenceInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(WritesThroughServices, ReadableHistoryAdmin, SimpleHistoryAdmin):
+class ClaimAdmin(ClaimAmountsAsRead, WritesThroughServices, ReadableHistoryAdmin, SimpleHistoryAdmin):
     form = ClaimAdminForm
     change_form_template = "admin/claims/claim/change_form.html"
     change_list_template = "admin/claims/claim/change_list.html"
@@ -207,6 +209,7 @@ class ClaimAdmin(WritesThroughServices, ReadableHistoryAdmin, SimpleHistoryAdmin
                 name="claims_claim_import_schema",
             ),
             path("import/template.csv", wrap(views.import_template_view), name="claims_claim_import_template"),
+            path("figure-reading/", wrap(figure_reading), name="claims_figure_reading"),
             path("<path:object_id>/transition/", wrap(views.transition_view(self)), name="claims_claim_transition"),
             path("<path:object_id>/withdraw/", wrap(views.withdraw_view(self)), name="claims_claim_withdraw"),
             *super().get_urls(),

@@ -1,9 +1,13 @@
-"""Admin forms: the claim form with its version check and period parsing, appearance placement, action forms.
+"""Admin forms: the claim form with its version check, figure and period reading, appearance placement, evidence,
+action forms.
 
 The forms check the services' rules while validating (the version, the verdict lock, circular evidence), so
 that a refusal is a form error on the page with the editor's input kept; the saves then go through
 claims.services, which apply the same rules again under the claim's row lock (the admin's change view runs in one
 transaction).
+
+Figures are typed as people write them ("244.8 bn", "$3.5 billion", "over 40") and read by claims.quantities
+(read_figure, read_source_value), whose docstrings give the rules; claims.admin.figures shows the reading.
 """
 
 from dataclasses import dataclass
@@ -17,6 +21,7 @@ from django.forms.models import BaseInlineFormSet
 from ..choices import DECISIVE_RELATIONS, RATING_BEST, RATING_SCALE_WORDS, RATING_WORST
 from ..models import Appearance, Claim, Evidence
 from ..periods import InvalidPeriod, parse_period
+from ..quantities import format_quantity, read_figure, read_source_value
 from ..quotes import QuoteNotFound, locate_quote
 from ..selectors import assignable_users
 from ..services import (
@@ -28,17 +33,24 @@ from ..services import (
     verdict_lock_problem,
 )
 from ..services.verdicts import Part
+from .figures import FIGURE_FILLS, FIGURE_HELP, SOURCE_VALUE_HELP, FigureField, set_reading
+
+# The claim form's amounts and the names claims.quantities.read_figure gives them.
+FIGURE_INPUTS = {"value": "value", "lower_bound": "lower", "upper_bound": "upper"}
 
 
 class ClaimAdminForm(forms.ModelForm):
     """Edits a claim. `expected_version` carries the version the editor loaded; a stale one is refused."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    value = FigureField(figure="value", help_text=f"{FIGURE_HELP} {FIGURE_FILLS}")
+    lower_bound = FigureField(figure="lower", help_text='In the claim\'s unit: "200 bn", "$200 billion".')
+    upper_bound = FigureField(figure="upper", help_text='In the claim\'s unit: "300 bn", "$300 billion".')
     period = forms.CharField(
         required=False,
         max_length=40,
         help_text='"2024", "2024-05", "2025-05-08", "2013/2024", "2013/" (since), "/2024" (until), "1990s", '
-        '"as of 2024".',
+        '"late 1980s", "early 1980s", "mid-1980s", "c. 1985", "as of 2024".',
     )
 
     class Meta:
@@ -60,6 +72,10 @@ class ClaimAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+            claim = self.instance
+            for name in FIGURE_INPUTS:
+                qualifier = claim.qualifier if name == "value" else ""
+                set_reading(self, name, format_quantity(getattr(claim, name), claim.unit, qualifier))
         assignee = self.fields.get("assignee")
         if isinstance(assignee, forms.ModelChoiceField):
             assignee.queryset = assignable_users()
@@ -71,8 +87,36 @@ class ClaimAdminForm(forms.ModelForm):
         except InvalidPeriod as exc:
             raise ValidationError(str(exc)) from exc
 
+    def _clean_figure(self, cleaned: dict[str, Any]) -> list[str]:
+        """The figure as typed, read by claims.quantities.read_figure: the amounts become numbers, the unit and
+        qualifier are filled from the text where left empty or exact, each problem an error of its field. Returns the
+        fields the text changed beyond what their inputs show (a unit or qualifier filled in)."""
+        if any(name in self.errors for name in (*FIGURE_INPUTS, "unit", "qualifier")):
+            for name in FIGURE_INPUTS:
+                cleaned.pop(name, None)  # text, not an amount: not for the model (the form is refused anyway)
+                set_reading(self, name, "")  # not the stored figure's reading beside what was typed
+            return []
+        reading = read_figure(
+            value=cleaned.get("value"),
+            lower=cleaned.get("lower_bound"),
+            upper=cleaned.get("upper_bound"),
+            unit=cleaned.get("unit") or "",
+            qualifier=cleaned.get("qualifier") or "",
+        )
+        cleaned.update(
+            value=reading.value, lower_bound=reading.lower, upper_bound=reading.upper, unit=reading.unit,
+            qualifier=reading.qualifier,
+        )  # fmt: skip
+        for name, field in FIGURE_INPUTS.items():
+            set_reading(self, name, reading.display_of(field))
+        fields = {field: name for name, field in FIGURE_INPUTS.items()} | {"unit": "unit", "qualifier": "qualifier"}
+        for field, message in reading.problems:
+            self.add_error(fields[field], message)
+        return [name for name in ("unit", "qualifier") if name in cleaned and cleaned[name] != self.initial.get(name)]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        filled = self._clean_figure(cleaned)
         if self.instance.pk:
             # The services' version check, which locks the row for the rest of the save (the admin's view runs
             # in one transaction); no version at all is no version of ours (0).
@@ -86,6 +130,7 @@ class ClaimAdminForm(forms.ModelForm):
                 ) from exc
             # The period as written may differ from its canonical text ("2013/.." is "2013/"): compare that.
             changed = [n for n in self.changed_data if n != "period" or cleaned.get("period") != locked.period]
+            changed += [name for name in filled if name not in changed]
             problem = verdict_lock_problem(status=locked.status, changed=changed)
             if problem:
                 raise ValidationError(problem, code="verdict_locked")
@@ -237,14 +282,73 @@ class EvidenceFormSet(ClaimChildFormSet):
             if problem:
                 row.form.add_error("relation", problem)
 
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.BaseForm:
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]  # BaseInlineFormSet's, absent from the stubs
+        # Each row's claim is the page's claim, as edited (its unit reads the source's value): no query per row.
+        if isinstance(form.instance, Evidence) and form.instance.claim_id in (None, self.instance.pk):
+            form.instance.claim = self.instance
+            if isinstance(form, SourceValueForm):
+                form.show_stored_reading()
+        return form
 
-class EvidenceAdminForm(forms.ModelForm):
+
+class SourceValueForm(forms.ModelForm):
+    """Evidence's source value typed as written ("244.8 bn", "$244.8 billion"), read in its claim's unit
+    (claims.quantities.read_source_value), the reading shown beside it."""
+
+    source_value = FigureField(figure="source_value", help_text=SOURCE_VALUE_HELP)
+
+    def claim_of(self, cleaned: dict[str, Any]) -> Claim | None:
+        """The claim the evidence is for: the one chosen on the evidence's own page, else its claim (on the claim
+        page, the page's claim as edited: EvidenceFormSet)."""
+        claim = cleaned.get("claim")
+        if isinstance(claim, Claim):
+            return claim
+        if self.instance.claim_id is not None or Evidence.claim.is_cached(self.instance):
+            return self.instance.claim
+        return None
+
+    def show_stored_reading(self, *, with_unit: bool = False) -> None:
+        """The stored source value's reading beside its input ("$244.8 bn"); `with_unit`: the claim's unit on the
+        input too, for the live reading on the evidence's own page (the claim page has the claim's unit select)."""
+        claim = self.claim_of({})
+        if claim is not None:
+            reading = "" if self.is_bound else format_quantity(self.instance.source_value, claim.unit)
+            set_reading(self, "source_value", reading, unit=claim.unit if with_unit else None)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "source_value" in self.errors:
+            return cleaned
+        claim = self.claim_of(cleaned)
+        reading = read_source_value(cleaned.get("source_value"), claim_unit=claim.unit if claim else "")
+        set_reading(self, "source_value", reading.display)
+        if reading.problem:
+            self.add_error("source_value", reading.problem)
+        else:
+            cleaned["source_value"] = reading.value
+        return cleaned
+
+
+class EvidenceInlineForm(SourceValueForm):
+    """A piece of evidence on its claim's page."""
+
+    class Meta:
+        model = Evidence
+        fields = ("source", "relation", "excerpt", "locator", "source_value")
+
+
+class EvidenceAdminForm(SourceValueForm):
     """A piece of evidence on its own page: the verdict lock of its claim and the circular rule, checked as the
     claim page's inline does."""
 
     class Meta:
         model = Evidence
         fields = ("claim", "source", "relation", "excerpt", "locator", "source_value")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.show_stored_reading(with_unit=True)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

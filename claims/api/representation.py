@@ -103,13 +103,16 @@ def claim_representation(
         start, end = row["period_start"], row["period_end"]
         out["period"] = {
             "label": row["period"],
-            "display": describe_period(Period(start, end, row["period_precision"], row["period_as_of"]))
+            "display": describe_period(
+                Period(start, end, row["period_precision"], row["period_as_of"], row["period_approximate"])
+            )
             if row["period"]
             else "",
             "start": start,
             "end": end,
             "precision": row["period_precision"],
             "as_of": row["period_as_of"],
+            "approximate": row["period_approximate"],
         }
     if want("status"):
         out["status"] = row["status"]

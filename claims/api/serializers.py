@@ -56,13 +56,16 @@ class QuantitySerializer(serializers.Serializer):
 class PeriodSerializer(serializers.Serializer):
     # A declared field named like an attribute of DRF's Field (label, source, context): the stubs see an override.
     label = serializers.CharField(  # type: ignore[assignment]
-        help_text='Canonical written form: "2024", "2013/2024", "as of 2024" ("" for none).'
+        help_text='Canonical written form: "2024", "2013/2024", "as of 2024", "late 1980s" ("" for none).'
     )
-    display = serializers.CharField(help_text='In words: "since 2013", "2013–2024".')
+    display = serializers.CharField(help_text='In words: "since 2013", "2013–2024", "late 1980s".')
     start = serializers.DateField(allow_null=True)
     end = serializers.DateField(allow_null=True)
     precision = serializers.CharField()
     as_of = serializers.BooleanField()
+    approximate = serializers.BooleanField(
+        help_text='Approximate as written ("late 1980s" is 1985–1989, "c. 1985"): start and end are its years.'
+    )
 
 
 class VerdictSerializer(serializers.Serializer):
@@ -165,7 +168,8 @@ class ClaimWriteSerializer(KnownFieldsMixin, serializers.ModelSerializer):
     unit = serializers.ChoiceField(choices=[("", "none"), *Unit.choices], required=False)
     period = serializers.CharField(
         max_length=40, required=False, allow_blank=True,
-        help_text='"2024", "2024-05", "2013/2024", "2013/", "/2024", "1990s", "as of 2024", or "".',
+        help_text='"2024", "2024-05", "2013/2024", "2013/", "/2024", "1990s", "late 1980s", "c. 1985", "as of 2024", '
+                  'or "".',
     )  # fmt: skip
 
     class Meta:

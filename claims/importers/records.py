@@ -18,7 +18,7 @@ from sources.urlnorm import InvalidURL, normalize_url
 
 from ..choices import QUALIFIER_ALIASES, UNIT_ALIASES, ClaimType, EvidenceRelation, Qualifier, Status, Unit
 from ..periods import InvalidPeriod, parse_period, period_fields
-from ..quantities import InvalidQuantity, amount_problem, parse_decimal, parse_quantity, quantity_problems
+from ..quantities import InvalidQuantity, amount_problem, parse_decimal, quantity_problems, read_figure
 from .errors import FieldError
 from .keys import KEY_PATTERN, MAX_KEY_LENGTH, derived_claim_key
 
@@ -64,7 +64,7 @@ EVIDENCE_FIELDS = ("claim", "source", "relation", "excerpt", "locator", "source_
 UNITS, QUALIFIERS, STATUSES = tuple(Unit.values), tuple(Qualifier.values), tuple(Status.values)
 CLAIM_TYPES, RELATIONS, KINDS = tuple(ClaimType.values), tuple(EvidenceRelation.values), tuple(SourceKind.values)
 # Members used per record, as plain strings (an enum member's attribute look-up costs, a million times over).
-COUNT, CHANGE, EXACT = str(Unit.COUNT), str(ClaimType.CHANGE), str(Qualifier.EXACT)
+CHANGE, EXACT = str(ClaimType.CHANGE), str(Qualifier.EXACT)
 CLAIM_TYPE_ALIASES = {label.lower(): value for value, label in ClaimType.choices}
 STATUS_ALIASES = {label.lower(): value for value, label in Status.choices}
 KIND_ALIASES = (
@@ -352,17 +352,18 @@ def _quantity_into(raw: Raw, record: dict[str, Any]) -> None:
     if raw.get("quantity") not in (None, ""):
         if raw.get("value") not in (None, ""):
             raise FieldError("quantity", "give either quantity or value, not both")
-        try:
-            parsed = parse_quantity(raw["quantity"], default_unit=raw.get("unit") or Unit.COUNT)
-        except InvalidQuantity as exc:
-            raise FieldError("quantity", str(exc)) from exc
-        value, unit, qualifier = _fits("quantity", parsed.value), parsed.unit, parsed.qualifier
-        if raw.get("unit"):
-            unit = _choice(raw, "unit", UNITS, UNIT_ALIASES)
-            if parsed.unit != COUNT and parsed.unit != unit:
-                raise FieldError("unit", f"{unit!r} contradicts the quantity's unit {parsed.unit!r}")
-        if raw.get("qualifier"):
-            qualifier = _choice(raw, "qualifier", QUALIFIERS, QUALIFIER_ALIASES)
+        if not isinstance(raw["quantity"], str):
+            raise FieldError("quantity", f"must be text, got {type(raw['quantity']).__name__}")
+        # The figure as written with the unit and qualifier fields beside it: the admin's rule (read_figure).
+        reading = read_figure(
+            value=raw["quantity"],
+            unit=_choice(raw, "unit", UNITS, UNIT_ALIASES),
+            qualifier=_choice(raw, "qualifier", QUALIFIERS, QUALIFIER_ALIASES),
+        )
+        if reading.problems:
+            field, message = reading.problems[0]
+            raise FieldError("quantity" if field == "value" else field, message)
+        value, unit, qualifier = reading.value, reading.unit, reading.qualifier
     else:
         value = _decimal(raw, "value")
         unit = _choice(raw, "unit", UNITS, UNIT_ALIASES)

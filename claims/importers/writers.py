@@ -73,6 +73,7 @@ CLAIM_FIELDS = (
     "period_end",
     "period_precision",
     "period_as_of",
+    "period_approximate",
     "verdict_note",
 )
 APPEARANCE_FIELDS = ("quote", "start_offset", "end_offset", "claimant", "stated_on")
@@ -92,6 +93,7 @@ RECORD_FIELD = {
     "period_end": "period",
     "period_precision": "period",
     "period_as_of": "period",
+    "period_approximate": "period",
     "start_offset": "start",
     "end_offset": "start",
     "stated_on": "date",

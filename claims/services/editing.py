@@ -33,7 +33,7 @@ from sources.models import Source
 from ..audit import record_history
 from ..choices import DECISIVE_RELATIONS, Status
 from ..models import Appearance, Claim, Evidence
-from ..periods import NO_PERIOD
+from ..periods import NO_PERIOD, PERIOD_FIELDS
 from ..quotes import locate_quote
 from .circular import CircularEvidence, circular_appearance_problem, circular_evidence, circular_evidence_problem
 from .trail import API, Actor, audit_next_save
@@ -44,7 +44,6 @@ from .workflow import can_delete_claim
 # What an editor may set on a claim (the period as text or a parsed Period); status and verdict are the workflow's.
 CLAIM_EDITABLE = ("key", "subject", "claim_type", "value", "unit", "qualifier", "lower_bound", "upper_bound",
                   "verdict_note", "assignee")  # fmt: skip
-PERIOD_FIELDS = ("period", "period_start", "period_end", "period_precision", "period_as_of")
 CLAIM_TRACKED = (*(name for name in CLAIM_EDITABLE if name != "assignee"), "assignee_id", *PERIOD_FIELDS)
 APPEARANCE_EDITABLE = ("source", "quote", "claimant", "stated_on")
 APPEARANCE_TRACKED = ("source_id", "quote", "claimant", "stated_on", "start_offset", "end_offset")

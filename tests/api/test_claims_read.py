@@ -8,7 +8,7 @@ import pytest
 from claims.choices import Status
 from tests.factories import EvidenceFactory, PublisherFactory, SourceFactory
 
-from .conftest import make_claim
+from .conftest import client_for, make_claim
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/claims/"
@@ -271,3 +271,33 @@ def test_value_text_is_exact(journalist_client):
     claim = make_claim(value=Decimal("3.5"), unit="percent")
     body = journalist_client.get(f"{URL}{claim.id}/").json()
     assert body["quantity"]["value"] == "3.5" and body["quantity"]["display"] == "≈ 3.5 %"
+
+
+def test_new_units_and_approximate_periods_keep_the_apis_shape(journalist_client, fact_checker):
+    """The API's figures stay decimal strings in any unit; a period written "late 1980s" keeps its words and years."""
+    from claims.periods import parse_period, period_fields
+
+    claim = make_claim(value=Decimal("108000000"), unit="tonnes", **period_fields(parse_period("late 1980s")))
+    body = journalist_client.get(f"{URL}{claim.id}/").json()
+    assert body["quantity"]["value"] == "108000000" and body["quantity"]["unit"] == "tonnes"
+    assert body["quantity"]["display"] == "≈ 108 m tonnes"
+    assert body["period"] == {
+        "label": "late 1980s",
+        "display": "late 1980s",
+        "start": "1985-01-01",
+        "end": "1989-12-31",
+        "precision": "year",
+        "as_of": False,
+        "approximate": True,
+    }
+    listed = journalist_client.get(URL, {"period_from": "1986", "period_to": "1986", "unit": "tonnes"}).json()
+    assert [row["id"] for row in listed["results"]] == [claim.id]
+    created = client_for(fact_checker).post(
+        URL,
+        {"subject": "Oil", "claim_type": "current_value", "value": "2000000", "unit": "barrels_per_day",
+         "period": "the mid-1980s"},
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["quantity"]["display"], body["period"]["label"]) == ("2 m barrels/day", "mid-1980s")

@@ -67,8 +67,11 @@ def test_fact_checker_verifies_a_seed_claim(browser, live_server):
     page.wait_for_selector(".errornote")
     assert "Reopen the claim" in page.inner_text("#content")
     assert page.input_value("#id_value") == "999000000000"
-    shown = page.inner_text("#content")  # the title, the figure and the evidence's gap: the stored claim's
-    assert "$999 bn" not in shown and "$245 bn" in shown and "+0.0" in shown
+    # The title, the figure and the evidence's gap are the stored claim's; beside the input, how the typed text reads.
+    assert "$245 bn" in page.title() and "$999 bn" not in page.title()
+    assert page.inner_text("div.field-figure div.readonly") == "≈ $245 bn"
+    assert "0 %" in page.locator("#evidence-group td.field-gap").all_inner_texts()  # the supporting evidence's
+    assert page.inner_text("#id_value_reading") == "≈ $999 bn"
     page.screenshot(path=str(ARTIFACTS / "claim_page_verdict_locked.png"), full_page=True)
     page.close()
 

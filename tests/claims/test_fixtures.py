@@ -1,6 +1,8 @@
 """The seed data: it loads, every quote sits verbatim at its offsets, and nothing is invented."""
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -95,6 +97,34 @@ def test_the_headline_figures_are_structured(seeded):
     assert (meetings.value, meetings.unit, meetings.qualifier, meetings.period) == (42, "count", "over", "2013/")
     share = Claim.objects.get(appearances__quote__contains="only 11 percent")
     assert (share.value, share.unit, share.display_quantity) == (11, "percent", "11 %")
+
+
+# A decade as the articles write it: "in the 1970s", "since the late 1950s", "By the late 1960s"; the years each covers.
+DECADE_WRITTEN = re.compile(r"\b(early |mid-|late )?(\d{3})0s\b")
+DECADE_YEARS = {"": (0, 9), "early ": (0, 4), "mid-": (4, 6), "late ": (5, 9)}
+
+
+def test_decades_are_stored_as_the_articles_write_them(seeded):
+    """A claim dated by a decade in its quote has that decade (or its part) as its period, with the years it covers
+    as its start and end, approximate for a part; an event dated so has those years as its bounds, not an exact
+    year (the 1980 that "the late 1980s" once was stored as)."""
+    dated = {}
+    for claim in Claim.objects.prefetch_related("appearances"):
+        found = {m.groups("") for a in claim.appearances.all() for m in DECADE_WRITTEN.finditer(a.quote)}
+        if found:
+            assert len(found) == 1, (claim.key, found)
+            dated[claim.key] = (claim, *found.pop())
+    assert len(dated) >= 10
+    for key, (claim, part, decade) in dated.items():
+        first = int(decade) * 10
+        low, high = (first + offset for offset in DECADE_YEARS[part])
+        assert claim.period == claim.display_period == f"{part}{first}s", key
+        assert (claim.period_start, claim.period_end) == (dt.date(low, 1, 1), dt.date(high, 12, 31)), key
+        assert claim.period_approximate == bool(part), key
+        if claim.claim_type == ClaimType.EVENT_DATE:
+            assert (claim.value, claim.lower_bound, claim.upper_bound, claim.unit) == (None, low, high, Unit.YEAR), key
+    late = dated["19ff-soviet-collapse-late-1980s"][0]
+    assert (late.period, late.display_quantity) == ("late 1980s", "1985–1989")
 
 
 def test_anadolu_references_are_cited_sources(seeded):

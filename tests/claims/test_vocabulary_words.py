@@ -2,11 +2,13 @@
 parser and the importer's fields read every word the same way."""
 
 import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from claims.choices import QUALIFIER_WORDS, UNIT_WORDS, ClaimType, Qualifier, Unit
+from claims.choices import QUALIFIER_WORDS, UNIT_ALIASES, UNIT_WORDS, ClaimType, Qualifier, Unit
 from claims.importers import import_files
 from claims.importers.records import claim_record
 from claims.models import Claim
@@ -66,3 +68,24 @@ def test_an_imported_times_is_stored_as_a_multiple_by_every_format(tmp_path):
         "by-csv": (Decimal("2"), "multiple", "exact"),
     }
     assert Claim.objects.get(key="by-field").display_quantity == "13×"
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def test_the_import_format_lists_the_units_of_the_table():
+    """docs/import-format.md and its JSON Schema name every unit of claims.choices.Unit, in its order, and no other."""
+    page = (DOCS / "import-format.md").read_text(encoding="utf-8")
+    row = next(line for line in page.splitlines() if line.startswith("| `unit` |"))
+    values = row.split("|")[3].split("; or a word")[0]
+    assert re.findall(r"`([^`]+)`", values) == Unit.values
+    schema = json.loads((DOCS / "import-format.schema.json").read_text(encoding="utf-8"))
+    assert [unit for unit in schema["$defs"]["claim"]["properties"]["unit"]["enum"] if unit] == Unit.values
+
+
+def test_the_words_the_import_format_names_are_words_of_the_table():
+    page = (DOCS / "import-format.md").read_text(encoding="utf-8")
+    row = next(line for line in page.splitlines() if line.startswith("| `unit` |"))
+    words = re.findall(r"`([^`]+)`", row.split("; or a word")[1].split("UNIT_WORDS")[0])
+    aliases = {word.lower() for word in words} - {"quantity"}
+    assert aliases and all(word in UNIT_ALIASES for word in aliases), aliases - set(UNIT_ALIASES)
