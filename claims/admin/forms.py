@@ -8,6 +8,7 @@ same rules again under the claim's row lock (the admin's change view runs in one
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -225,3 +226,13 @@ class WithdrawForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(help_text="JSON, JSONL or CSV in the import format (docs/import-format.md).")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                f"{upload.name} is {upload.size:,} bytes; the import page takes files of at most {limit:,} bytes "
+                "(IMPORT_UPLOAD_MAX_BYTES). Import larger files with manage.py import_claims."
+            )
+        return upload
