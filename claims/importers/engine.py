@@ -10,7 +10,8 @@ tracked in a temporary table, and lookups are cached in bounded LRU maps.
 Rows are locked and written in a stable order (kinds in FLUSH_ORDER, rows of a kind in id order), so that two
 imports of the same records queue rather than deadlock within a batch. Across batches no order can be kept (an
 import holds its locks to its end): when the database stops one import to break a deadlock (or a serialization
-failure), the run is rolled back and run again from the start, up to WRITE_ATTEMPTS times, then reported.
+failure), the run is rolled back and run again from the start, alone among imports (Importer.take_turn), up to
+WRITE_ATTEMPTS times, then reported.
 """
 
 import hashlib
@@ -50,6 +51,7 @@ V = TypeVar("V")
 
 KINDS = ("publisher", "source", "claim", "appearance", "evidence")
 WRITE_ATTEMPTS = 3  # runs of an import that the database stopped to let a concurrent writer through
+IMPORT_LOCK = 0x1_3F0A7  # the advisory lock key of imports (Importer.take_turn)
 CONCURRENT_WRITE = (
     "another import was writing the same records at the same time, and the database stopped this one to let it "
     f"finish ({WRITE_ATTEMPTS} attempts); nothing was written, try again"
@@ -232,6 +234,15 @@ class Importer:
         self.claims_bumped: set[int] = set()
         self.file = ""
         self.claims_may_exist: bool | None = None
+        self.alone = False  # a rerun after the database stopped this import: it waits for the others to end
+
+    def take_turn(self) -> None:
+        """Imports run side by side (a shared advisory lock, to the transaction's end); a rerun takes it alone, so
+        that it waits for the import it deadlocked with to commit, and new imports wait for it: two reruns can't
+        meet again in the middle of the same claims."""
+        function = "pg_advisory_xact_lock" if self.alone else "pg_advisory_xact_lock_shared"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s)", [IMPORT_LOCK])
 
     # --- errors -------------------------------------------------------------------------------------------
     def error(self, where: str, field_name: str, message: str, *, file: str | None = None) -> None:
@@ -247,6 +258,7 @@ class Importer:
     def run(self, paths: list[Path], *, dry_run: bool) -> ImportResult:
         self.result.dry_run = dry_run
         with transaction.atomic():
+            self.take_turn()
             self.seen = SeenKeys()
             self.imported_claims = ImportedClaims()
             try:
@@ -511,12 +523,13 @@ def import_files(
             stage=stage or (lambda file, reader: None),
             actor=actor,
         )
+        importer.alone = attempt > 1
         try:
             return importer.run([Path(path) for path in paths], dry_run=dry_run)
         except (DatabaseError, psycopg2.Error) as exc:
             if not concurrent_write(exc):
                 raise
-        if attempt < WRITE_ATTEMPTS:  # the other writer goes on meanwhile; a rerun waits for its locks
+        if attempt < WRITE_ATTEMPTS:  # the other writer goes on meanwhile; the rerun waits for it (take_turn)
             time.sleep(random.uniform(0.05, 0.25) * attempt)  # noqa: S311 - a jitter, not a secret
     result = ImportResult(dry_run=dry_run)
     result.errors.append(ImportProblem(importer.file, "", "", CONCURRENT_WRITE))
