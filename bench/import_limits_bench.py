@@ -49,7 +49,8 @@ def limit_memory() -> None:
 
 def peak(path: Path, env: dict[str, str]) -> tuple[int, int, float, str]:
     """(peak RSS in KB, exit code, seconds, the first line of stderr)."""
-    command = ["/usr/bin/time", "-v", sys.executable, "manage.py", "import_claims", "--dry-run", "--no-progress", str(path)]
+    command = ["/usr/bin/time", "-v", sys.executable, "manage.py", "import_claims", "--dry-run", "--no-progress"]
+    command.append(str(path))
     start = time.perf_counter()
     run = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, preexec_fn=limit_memory
@@ -116,7 +117,8 @@ def main() -> None:
         rss, code, seconds, message = peak(path, env)
         print(f"{label:<48} {rss / 1024:>7.0f} MB {code:>5} {seconds:>6.1f}  {message[:110]}")
     scan, parse = scanner_speed(args.scan_mb)
-    print(f"\nJSONScanner: {scan:.0f} MB/s over a {args.scan_mb} MB export-like document (ijson's parse: {parse:.0f} MB/s)")
+    print(f"\nJSONScanner: {scan:.0f} MB/s over a {args.scan_mb} MB export-like document", end=" ")
+    print(f"(ijson's parse: {parse:.0f} MB/s)")
 
 
 if __name__ == "__main__":
