@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -423,3 +424,13 @@ class WithdrawForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(help_text="A JSON, JSONL or CSV file in the desk's import format (linked above).")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                f"{upload.name} is {upload.size:,} bytes; the import page takes files of at most {limit:,} bytes "
+                "Larger files are imported from the server's command line (manage.py import_claims)."
+            )
+        return upload

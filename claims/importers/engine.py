@@ -4,21 +4,32 @@
 
 All files of a run share one transaction; any error (or --dry-run) rolls everything back at the end, after
 every record has been checked, so that one run reports every problem at once. Memory stays flat: records are
-held one batch at a time, duplicate keys are tracked in a temporary table, and lookups are cached in bounded
-LRU maps.
+held one batch at a time (IMPORT_BATCH_SIZE records, at most IMPORT_BATCH_BYTES of them), duplicate keys are
+tracked in a temporary table, and lookups are cached in bounded LRU maps.
+
+Rows are locked and written in a stable order (kinds in FLUSH_ORDER, rows of a kind in id order), so that two
+imports of the same records queue rather than deadlock within a batch. Across batches no order can be kept (an
+import holds its locks to its end): when the database stops one import to break a deadlock (or a serialization
+failure), the run is rolled back and run again from the start, alone among imports (Importer.take_turn), up to
+WRITE_ATTEMPTS times, then reported.
 """
 
 import hashlib
 import queue
+import random
 import threading
+import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psycopg2
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, reset_queries, transaction
+from psycopg2.extensions import TransactionRollbackError
 
 from ..services import Actor
 from . import writers
@@ -40,6 +51,12 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 KINDS = ("publisher", "source", "claim", "appearance", "evidence")
+WRITE_ATTEMPTS = 3  # runs of an import that the database stopped to let a concurrent writer through
+IMPORT_LOCK = 0x1_3F0A7  # the advisory lock key of imports (Importer.take_turn)
+CONCURRENT_WRITE = (
+    "another import was writing the same records at the same time, and the database stopped this one to let it "
+    f"finish ({WRITE_ATTEMPTS} attempts); nothing was written, try again"
+)
 FLUSH_ORDER = ("publisher", "source", "source_ref", "claim", "appearance", "evidence")
 # The writer of each kind's batch, in FLUSH_ORDER: later kinds refer to the rows of earlier ones.
 WRITERS: dict[str, Callable[["Importer", list["Pending"]], None]] = {
@@ -207,6 +224,9 @@ class Importer:
         # (record, claim id, status to move it to), or (record, None, why the workflow refused its new claim's status)
         self.status_changes: list[tuple[Pending, int | None, str]] = []
         self.batch_size = batch_size
+        self.batch_bytes = int(settings.IMPORT_BATCH_BYTES)
+        self.budget = ByteBudget(self.batch_bytes)  # bytes of records read and not yet written
+        self.buffered_bytes = 0
         self.max_errors = max_errors
         self.advance = advance
         self.stage = stage
@@ -225,6 +245,15 @@ class Importer:
         # The records being written, by place in the file, and their kind: an error names its record's key.
         self.places: dict[str, Pending] = {}
         self.place_kind = ""
+        self.alone = False  # a rerun after the database stopped this import: it waits for the others to end
+
+    def take_turn(self) -> None:
+        """Imports run side by side (a shared advisory lock, to the transaction's end); a rerun takes it alone, so
+        that it waits for the import it deadlocked with to commit, and new imports wait for it: two reruns can't
+        meet again in the middle of the same claims."""
+        function = "pg_advisory_xact_lock" if self.alone else "pg_advisory_xact_lock_shared"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s)", [IMPORT_LOCK])
 
     # --- errors -------------------------------------------------------------------------------------------
     def error(
@@ -258,6 +287,7 @@ class Importer:
         """`names`: the files' names to report and record (an upload's own name, not where it was stored)."""
         self.result.dry_run = dry_run
         with transaction.atomic():
+            self.take_turn()
             self.seen = SeenKeys()
             self.imported_claims = ImportedClaims()
             try:
@@ -280,20 +310,23 @@ class Importer:
         try:
             reader = open_reader(path, self.advance)
             self.stage(self.file, reader)
-            for kind, where, outcome in validated_items(reader, base_dir, queue_size=2 * self.batch_size):
-                self.accept(kind, where, outcome)
+            items = validated_items(reader, base_dir, queue_size=2 * self.batch_size, budget=self.budget)
+            with closing(items):  # the reading thread ends here, whatever stops the loop
+                for kind, where, outcome, size in items:
+                    self.accept(kind, where, outcome, size)
         except FileProblem as problem:
             self.error(problem.record, problem.field, problem.message, kind="", key="")
         except OSError as exc:
             self.error("", "", f"can't be read: {exc.strerror or exc}")
         self.flush()
 
-    def accept(self, kind: str, where: str, outcome: Outcome) -> None:
+    def accept(self, kind: str, where: str, outcome: Outcome, size: int = 0) -> None:
+        self.buffered_bytes += size
         if isinstance(outcome, FieldError):
             self.error(where, outcome.field, outcome.message, kind=kind, key=outcome.record_key)
-            return
-        self.buffers[kind].append(Pending(self.file, where, outcome))
-        if len(self.buffers[kind]) >= self.batch_size:
+        else:
+            self.buffers[kind].append(Pending(self.file, where, outcome))
+        if len(self.buffers[kind]) >= self.batch_size or self.buffered_bytes >= self.batch_bytes:
             self.flush()
 
     def flush(self) -> None:
@@ -306,13 +339,17 @@ class Importer:
             try:
                 with transaction.atomic():
                     WRITERS[kind](self, batch)
-            except (IntegrityError, DatabaseError) as exc:
+            except (IntegrityError, DatabaseError, psycopg2.Error) as exc:
+                if concurrent_write(exc):
+                    raise  # the run is stopped: import_files runs it again
                 first, last = batch[0].where, batch[-1].where
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 self.error(f"{first}…{last}", "", f"the database refused this batch: {reason}")
         self.places, self.place_kind = {}, ""
         writers.bump_claims(self)
         self.apply_status_changes()
+        self.budget.give(self.buffered_bytes)
+        self.buffered_bytes = 0
         # With DEBUG on, Django keeps the last 9,000 queries; an import's multi-row statements are large.
         reset_queries()
 
@@ -413,18 +450,48 @@ def validate_children(record: Record, where: str) -> list[tuple[str, str, Outcom
 _END = object()
 
 
-def validated_items(reader: Reader, base_dir: Path, *, queue_size: int) -> Iterator[tuple[str, str, Outcome]]:
-    """(kind, where, clean values or FieldError) of every record the reader yields, in the file's order.
+class ByteBudget:
+    """The bytes of records read and not yet written (the Items' sizes): the reading thread waits while they are
+    more than a batch's worth; the importer gives them back as it writes its batches, which it does once it holds
+    that much, so the thread always gets to go on."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+        self._changed = threading.Condition()
+
+    def take(self, n: int, stop: threading.Event) -> bool:
+        """Wait while more than `limit` bytes are held, then hold `n` more; False if told to stop meanwhile."""
+        with self._changed:
+            while self.held > self.limit:
+                if stop.is_set():
+                    return False
+                self._changed.wait(0.1)
+            self.held += n
+            return True
+
+    def give(self, n: int) -> None:
+        with self._changed:
+            self.held -= n
+            self._changed.notify_all()
+
+
+def validated_items(
+    reader: Reader, base_dir: Path, *, queue_size: int, budget: ByteBudget | None = None
+) -> Generator[tuple[str, str, Outcome, int], None, None]:
+    """(kind, where, clean values or FieldError, the record's size) of every record the reader yields, in the
+    file's order.
 
     Reading and validation are pure Python and touch no database, so they run in a thread of their own, a bounded
     queue ahead of the writes: the records of the next batch are read and checked while PostgreSQL works on this
-    one (the database driver lets go of the interpreter while it waits). A problem reading the file comes out
+    one (the database driver lets go of the interpreter while it waits). The queue holds at most `queue_size`
+    records, and the thread waits while the `budget`'s bytes are spent. A problem reading the file comes out
     here, after the records read before it, as it would without the thread.
     """
     handoff: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=queue_size)
     stop = threading.Event()
 
-    def put(entry: tuple[Any, ...]) -> bool:  # (kind, where, outcome), or (_END, the exception or None)
+    def put(entry: tuple[Any, ...]) -> bool:  # (kind, where, outcome, size), or (_END, the exception or None)
         while not stop.is_set():
             try:
                 handoff.put(entry, timeout=0.1)
@@ -444,7 +511,9 @@ def validated_items(reader: Reader, base_dir: Path, *, queue_size: int) -> Itera
                 except FieldError as exc:
                     exc.record_key = raw_key(item.kind, item.raw)
                     outcome = exc
-                if not put((item.kind, item.where, outcome)):
+                if budget is not None and not budget.take(item.size, stop):
+                    return
+                if not put((item.kind, item.where, outcome, item.size)):
                     return
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
             put((_END, exc))
@@ -488,12 +557,36 @@ def import_files(
     """
     if names is not None and len(names) != len(paths):
         raise ValueError("names: one per path")
-    importer = Importer(
-        batch_size=batch_size or settings.IMPORT_BATCH_SIZE,
-        max_errors=max_errors or settings.IMPORT_MAX_ERRORS,
-        advance=advance or (lambda n: None),
-        stage=stage or (lambda file, reader: None),
-        actor=actor,
-        shown_rows=shown_rows,
-    )
-    return importer.run([Path(path) for path in paths], dry_run=dry_run, names=names)
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        importer = Importer(
+            batch_size=batch_size or settings.IMPORT_BATCH_SIZE,
+            max_errors=max_errors or settings.IMPORT_MAX_ERRORS,
+            advance=advance or (lambda n: None),
+            stage=stage or (lambda file, reader: None),
+            actor=actor,
+            shown_rows=shown_rows,
+        )
+        importer.alone = attempt > 1
+        try:
+            return importer.run([Path(path) for path in paths], dry_run=dry_run, names=names)
+        except (DatabaseError, psycopg2.Error) as exc:
+            if not concurrent_write(exc):
+                raise
+        if attempt < WRITE_ATTEMPTS:  # the other writer goes on meanwhile; the rerun waits for it (take_turn)
+            time.sleep(random.uniform(0.05, 0.25) * attempt)  # noqa: S311 - a jitter, not a secret
+    result = ImportResult(dry_run=dry_run)
+    result.errors.append(ImportProblem(importer.file, "", "", CONCURRENT_WRITE))
+    return result
+
+
+def concurrent_write(exc: BaseException) -> bool:
+    """Whether the database stopped this transaction to let a concurrent one through: a deadlock broken, or a
+    serialization failure (psycopg2's TransactionRollbackError, SQLSTATE class 40; Django wraps it)."""
+    seen: BaseException | None = exc
+    for _depth in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, TransactionRollbackError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -2,6 +2,10 @@
 
 Nothing here holds a whole file in memory: JSON is read with ijson, one section item at a time; JSONL and CSV
 line by line. Each reader reports the bytes it has read so that the command can draw a progress bar.
+
+Memory stays bounded whatever the file: a record (a JSON section's item, a JSONL line, a CSV row) may take at most
+settings.IMPORT_MAX_RECORD_BYTES, and JSON is checked by scan.JSONScanner (nesting, string length, digit runs)
+on its bytes before the parser gets them. Each limit broken is a FileProblem naming the record or line.
 """
 
 import codecs
@@ -11,15 +15,18 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from itertools import compress, tee
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ijson
+from django.conf import settings
 
 from .errors import FileProblem
 from .records import CLAIM_FIELDS
+from .scan import MAX_DIGITS, JSONScanner, check_json_line
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -40,26 +47,47 @@ CSV_APPEARANCE_COLUMNS = ("quote", "claimant", "date", "start")
 CSV_COLUMNS = CSV_CLAIM_COLUMNS + CSV_SOURCE_COLUMNS + CSV_APPEARANCE_COLUMNS
 CHUNK = 1 << 16
 TOP_PREFIXES = frozenset({"", "$schema", "format", *SECTIONS})  # the events of the document's top level
-SMALL_FILE = 64 << 20  # malformed JSON this small is parsed again by json to point at its line and column
+# Malformed JSON this small is parsed again by json to point at its line and column (objects discarded as they are
+# read, so that memory stays within a few times this).
+SMALL_FILE = 4 << 20
 
 
 class Item(NamedTuple):
     kind: str  # publisher, source, source_ref (CSV: create if missing), claim, appearance, evidence
     where: str  # "claims[12]" or "line 14"
     raw: dict[str, Any]
+    size: int = 0  # about how many bytes of the file it took (the engine keeps the bytes it holds bounded)
+
+
+def max_record_bytes() -> int:
+    """The most bytes one record may take (settings.IMPORT_MAX_RECORD_BYTES)."""
+    return int(settings.IMPORT_MAX_RECORD_BYTES)
+
+
+def _too_large(limit: int) -> str:
+    return f"is a record of more than {limit:,} bytes (at most IMPORT_MAX_RECORD_BYTES)"
 
 
 class CountingReader(io.RawIOBase):
     """A binary file that reports how many bytes have been read, and optionally checks they are UTF-8."""
 
     def __init__(
-        self, path: Path, advance: Callable[[int], None], *, check_utf8: bool = False, limit: int | None = None
+        self,
+        path: Path,
+        advance: Callable[[int], None],
+        *,
+        check_utf8: bool = False,
+        limit: int | None = None,
+        scanner: JSONScanner | None = None,
+        guard: Callable[[int], None] | None = None,
     ):
         self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
         self._advance = advance
         self._decoder = codecs.getincrementaldecoder("utf-8")() if check_utf8 else None
         self._offset = 0
         self._limit = limit  # read no further than this offset: the file seems to end there
+        self._scanner = scanner  # sees every chunk before the parser does
+        self._guard = guard  # told the offset after each read; raises to stop
 
     @property
     def offset(self) -> int:
@@ -76,13 +104,21 @@ class CountingReader(io.RawIOBase):
                 return 0
         count = self._file.readinto(view)
         if count:
-            if self._decoder is not None:
-                try:
-                    self._decoder.decode(bytes(view[:count]))
-                except UnicodeDecodeError as exc:
-                    raise FileProblem(f"is not UTF-8 text: invalid byte at offset {self._offset + exc.start}") from exc
+            if self._decoder is not None or self._scanner is not None:
+                data = bytes(view[:count])
+                if self._decoder is not None:
+                    try:
+                        self._decoder.decode(data)
+                    except UnicodeDecodeError as exc:
+                        raise FileProblem(
+                            f"is not UTF-8 text: invalid byte at offset {self._offset + exc.start}"
+                        ) from exc
+                if self._scanner is not None:
+                    self._scanner.feed(data)
             self._offset += count
             self._advance(count)
+            if self._guard is not None:
+                self._guard(self._offset)
         return count
 
     def close(self) -> None:
@@ -124,23 +160,28 @@ class JSONReader(Reader):
 
     def _malformed(self, exc: Exception) -> FileProblem:
         if self.size <= SMALL_FILE:
+            data = self.path.read_bytes()
+            JSONScanner(max_string_bytes=max_record_bytes()).feed(data)  # json.loads goes on where ijson stopped
             try:
-                json.loads(self.path.read_bytes())
+                json.loads(data, object_pairs_hook=_discard, parse_int=_discard, parse_float=_discard)
             except json.JSONDecodeError as parsed:
                 return FileProblem(f"is not valid JSON: {parsed.msg} at line {parsed.lineno}, column {parsed.colno}")
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, ValueError, RecursionError):
                 pass
         return FileProblem(f"is not valid JSON: {str(exc).splitlines()[0]}")
 
-    def _structure(self) -> dict[str, int]:
-        """One streaming pass: UTF-8, well-formed, the known sections, each a list. Returns {section: the offset
-        by which its list has ended}: the byte the parser had read up to when it met the list's end.
+    def _structure(self) -> tuple[dict[str, int], dict[str, int]]:
+        """One streaming pass: UTF-8, within the scanner's limits, well-formed, the known sections, each a list.
+        Returns {section: the offset by which its list had begun}, and {section: the offset by which it has ended}:
+        the byte the parser had read up to when it met the list's start, and its end.
 
         The parsing runs in C; Python sees only the events of the top level (itertools filters the rest), so this
         pass costs about what one parse does. Items that aren't objects are reported by record validation.
         """
+        starts: dict[str, int] = {}
         ends: dict[str, int] = {}
-        stream = CountingReader(self.path, self.advance, check_utf8=True)
+        scanner = JSONScanner(max_string_bytes=max_record_bytes())
+        stream = CountingReader(self.path, self.advance, check_utf8=True, scanner=scanner)
         try:
             events, prefixes = tee(ijson.parse(stream, use_float=False))
             top = compress(events, map(TOP_PREFIXES.__contains__, map(itemgetter(0), prefixes)))
@@ -153,33 +194,40 @@ class JSONReader(Reader):
                 if prefix == "" and event == "map_key":
                     if value not in SECTIONS and value not in ("$schema", "format"):
                         raise FileProblem(f"unknown section {value!r}; expected: {', '.join(SECTIONS)}", field=value)
+                    if value in starts:
+                        raise FileProblem(f"has the section {value!r} twice", field=value)
                 elif prefix == "format" and event != "string" or prefix == "format" and value != FORMAT:
                     raise FileProblem(f"format {value!r} is not {FORMAT!r}", field="format")
                 elif prefix in SECTIONS:
                     if event not in ("start_array", "end_array"):
                         raise FileProblem("must be a list", record=prefix)
+                    if event == "start_array":
+                        starts[prefix] = stream.offset
                     if event == "end_array":
                         ends[prefix] = stream.offset
         except ijson.JSONError as exc:
             raise self._malformed(exc) from exc
         finally:
             stream.close()
-        return ends
+        return starts, ends
 
     def items(self) -> Iterator[Item]:
-        ends = self._structure()
+        starts, ends = self._structure()
         self.passes = 1 + len(ends)
         yielded = False
+        limit = max_record_bytes()
         for section in SECTIONS:
             if section not in ends:
                 continue
+            guard = RecordGuard(section, starts[section], limit)
             # Each section is read from the file's start, but only as far as its list goes (the publishers and
             # sources of an export take a few megabytes at its head); the parser then meets the cut-off's end.
-            stream = CountingReader(self.path, self.advance, limit=ends[section])
+            stream = CountingReader(self.path, self.advance, limit=ends[section], guard=guard)
             try:
                 for index, raw in enumerate(ijson.items(stream, f"{section}.item", use_float=False)):
                     yielded = True
-                    yield Item(KIND_OF_SECTION[section], f"{section}[{index}]", raw)
+                    size = guard.record_read(stream.offset)
+                    yield Item(KIND_OF_SECTION[section], f"{section}[{index}]", raw, size)
             except ijson.IncompleteJSONError:
                 if ends[section] >= self.size:
                     raise
@@ -187,6 +235,25 @@ class JSONReader(Reader):
                 stream.close()
         if not yielded:
             raise FileProblem("holds no records")
+
+
+class RecordGuard:
+    """Stops a section's read once the record being built has taken more than `limit` bytes since the last one
+    ended (give or take a chunk): the parser holds a record whole until its end. Offsets before the section's
+    start (the read begins at the file's start) don't count."""
+
+    def __init__(self, section: str, start: int, limit: int) -> None:
+        self.section, self.read_to, self.limit, self.index = section, start, limit, 0
+
+    def __call__(self, offset: int) -> None:
+        if offset - self.read_to > self.limit + CHUNK:
+            raise FileProblem(_too_large(self.limit), record=f"{self.section}[{self.index}]")
+
+    def record_read(self, offset: int) -> int:
+        """Note that a record ended with the read at `offset`; about how many bytes it took."""
+        size, self.read_to = max(0, offset - self.read_to), offset
+        self.index += 1
+        return size
 
 
 class JSONLinesReader(Reader):
@@ -197,9 +264,17 @@ class JSONLinesReader(Reader):
 
     def items(self) -> Iterator[Item]:
         seen_any = False
+        limit = max_record_bytes()
         stream = CountingReader(self.path, self.advance)
+        lines = io.BufferedReader(stream, CHUNK)
         try:
-            for number, line in enumerate(io.BufferedReader(stream, CHUNK), start=1):
+            for number, line in enumerate(iter(lambda: lines.readline(limit + 1), b""), start=1):
+                if len(line) > limit:
+                    raise FileProblem(_too_large(limit), record=f"line {number}")
+                try:
+                    check_json_line(line, max_string_bytes=limit)
+                except FileProblem as exc:
+                    raise FileProblem(exc.message, record=f"line {number}") from exc
                 try:
                     text = line.decode("utf-8")
                 except UnicodeDecodeError as exc:
@@ -209,11 +284,13 @@ class JSONLinesReader(Reader):
                 if not text.strip():
                     continue
                 try:
-                    raw = json.loads(text)
+                    raw = json.loads(text, parse_int=_int, parse_float=Decimal)  # as ijson's use_float=False
                 except json.JSONDecodeError as exc:
                     raise FileProblem(
                         f"is not valid JSON: {exc.msg} at column {exc.colno}", record=f"line {number}"
                     ) from exc
+                except FileProblem as exc:
+                    raise FileProblem(exc.message, record=f"line {number}") from exc
                 if not isinstance(raw, dict):
                     raise FileProblem("must be a JSON object", record=f"line {number}")
                 kind = raw.pop("type", None)
@@ -222,11 +299,23 @@ class JSONLinesReader(Reader):
                         f"{kind!r} is not one of: {', '.join(self.kinds)}", record=f"line {number}", field="type"
                     )
                 seen_any = True
-                yield Item(kind, f"line {number}", raw)
+                yield Item(kind, f"line {number}", raw, len(line))
         finally:
             stream.close()
         if not seen_any:
             raise FileProblem("holds no records")
+
+
+def _int(digits: str) -> int:
+    """A JSON integer, refused beyond MAX_DIGITS digits (int() of a long one costs time, and fails past 4,300)."""
+    if len(digits) > MAX_DIGITS + 1:
+        raise FileProblem(f"holds a number of more than {MAX_DIGITS} digits")
+    return int(digits)
+
+
+def _discard(_value: object) -> None:
+    """What a malformed file's values are parsed into while looking for its first error: nothing."""
+    return None
 
 
 class CSVReader(Reader):
@@ -237,8 +326,18 @@ class CSVReader(Reader):
     def items(self) -> Iterator[Item]:
         stream = CountingReader(self.path, self.advance)
         text = io.TextIOWrapper(io.BufferedReader(stream, CHUNK), encoding="utf-8-sig", newline="")
-        rows = csv.reader(text)
+        limit = max_record_bytes()
+        row_chars = [0]  # the characters of the row being read, over its lines (a quoted cell may hold newlines)
         line = 1
+
+        def bounded_lines() -> Iterator[str]:
+            for piece in iter(lambda: text.readline(limit + 1), ""):
+                row_chars[0] += len(piece)
+                if row_chars[0] > limit:
+                    raise FileProblem(_too_large(limit), record=f"line {line + 1}")
+                yield piece
+
+        rows = csv.reader(bounded_lines())
         try:
             header = next(rows, None)
             if header is None:
@@ -246,15 +345,17 @@ class CSVReader(Reader):
             header = [name.strip() for name in header]
             self._check_header(header)
             seen_any = False
+            row_chars[0] = 0
             for row in rows:
                 line = rows.line_num
+                size, row_chars[0] = row_chars[0], 0
                 if not any(cell.strip() for cell in row):
                     continue
                 if len(row) > len(header):
                     raise FileProblem(f"has {len(row)} cells but the header has {len(header)}", record=f"line {line}")
                 values = {name: cell for name, cell in zip(header, row, strict=False) if cell.strip() != ""}
                 seen_any = True
-                yield from self._row_items(values, f"line {line}")
+                yield from self._row_items(values, f"line {line}", size)
             if not seen_any:
                 raise FileProblem("holds no records (only a header)")
         except UnicodeDecodeError as exc:
@@ -278,7 +379,7 @@ class CSVReader(Reader):
             raise FileProblem("the header needs at least the columns subject and claim_type", record="line 1")
 
     @staticmethod
-    def _row_items(values: dict[str, Any], where: str) -> Iterator[Item]:
+    def _row_items(values: dict[str, Any], where: str, size: int) -> Iterator[Item]:
         claim = {name: values[name] for name in CSV_CLAIM_COLUMNS if name in values}
         source = {name.removeprefix("source_"): values[name] for name in CSV_SOURCE_COLUMNS if name in values}
         if "quote" in values:
@@ -286,7 +387,7 @@ class CSVReader(Reader):
                 raise FileProblem(
                     "a quote needs its source: source_key, source_url or source_title", record=where, field="quote"
                 )
-            yield Item("source_ref", where, source)
+            yield Item("source_ref", where, source, 0)
             reference = {key: source[key] for key in ("key", "url", "title", "publisher") if key in source}
             appearance = {"source": reference} | {
                 name: values[name] for name in CSV_APPEARANCE_COLUMNS if name in values
@@ -294,7 +395,7 @@ class CSVReader(Reader):
             claim["appearances"] = [appearance]
         elif source or any(name in values for name in CSV_APPEARANCE_COLUMNS):
             raise FileProblem("source and appearance columns need a quote", record=where, field="quote")
-        yield Item("claim", where, claim)
+        yield Item("claim", where, claim, size)
 
 
 READERS = (JSONReader, JSONLinesReader, CSVReader)

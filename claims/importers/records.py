@@ -7,10 +7,13 @@ an import updates what it states and leaves the rest alone.
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Collection, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
+
+from django.conf import settings
 
 from sources.choices import SourceKind
 from sources.partial_dates import InvalidDate, parse_full_date, parse_partial_date
@@ -79,15 +82,66 @@ KIND_ALIASES = (
 )
 
 
+NESTED_RECORDS = ("appearances", "evidence")  # a claim's fields that hold records, validated as records
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def check_fields(raw: Raw, allowed: tuple[str, ...], *, extra: tuple[str, ...] = ()) -> None:
-    """Unknown fields are an error, so that a misspelt name doesn't silently drop data."""
+    """Unknown fields are an error, so that a misspelt name doesn't silently drop data; so is text the database
+    can't store, in any field (text_problem)."""
     if not isinstance(raw, dict):
         raise FieldError("", f"must be an object, got {type(raw).__name__}")
     for name in raw:
         if name not in allowed and name not in extra:
             hint = difflib.get_close_matches(name, allowed, n=1)
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else f"; expected one of: {', '.join(allowed)}"
-            raise FieldError(name, f"unknown field{suggestion}")
+            raise FieldError(_shown_name(name), f"unknown field{suggestion}")
+    for name, value in raw.items():
+        if name not in NESTED_RECORDS:
+            _check_storable(name, value)
+
+
+def text_problem(text: str) -> str | None:
+    """Why PostgreSQL would refuse this text, or None: a NUL character (text columns can't hold one, and the
+    driver refuses it in any statement), or half of a UTF-16 surrogate pair (a JSON escape such as \\ud800 that is
+    no character, so it has no UTF-8)."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        return f"contains a NUL character (\\u0000) at character {nul + 1:,}, which can't be stored"
+    if not text.isascii() and (surrogate := _SURROGATE.search(text)):
+        return (
+            f"contains \\u{ord(surrogate.group()):04x} at character {surrogate.start() + 1:,}: half of a UTF-16 "
+            "surrogate pair, not a character, which can't be stored"
+        )
+    return None
+
+
+def _check_storable(field: str, value: object) -> None:
+    """Every text in a field's value (in lists and objects too, such as authors or a source reference) must be
+    one the database can store: the one check, for every kind and every field."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            raise FieldError(field, problem)
+    elif isinstance(value, list):
+        for item in value:
+            _check_storable(field, item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_storable(field, key)
+            _check_storable(field, item)
+
+
+def _shown_name(name: object) -> str:
+    """A field name as an error shows it: a long or unstorable one shortened to its repr's start."""
+    text = str(name)
+    return text if len(text) <= 100 and text_problem(text) is None else _shown(text)
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    """repr() of a value for an error message, cut short: a field can hold megabytes."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _text(raw: Raw, field: str, *, required: bool = False, max_length: int | None = None) -> str:
@@ -127,7 +181,7 @@ def _choice(
     if found is None:
         found = lookup.get(normalized.lower().replace(" ", "_"))
     if found is None:
-        raise FieldError(field, f"{value!r} is not one of: {', '.join(choices)}")
+        raise FieldError(field, f"{_shown(value)} is not one of: {', '.join(choices)}")
     return str(found)
 
 
@@ -138,7 +192,7 @@ def _decimal(raw: Raw, field: str) -> Decimal | None:
     try:
         number = parse_decimal(value)
     except InvalidQuantity as exc:
-        raise FieldError(field, f"{value!r} is not a number") from exc
+        raise FieldError(field, f"{_shown(value)} is not a number") from exc
     return _fits(field, number)
 
 
@@ -153,19 +207,19 @@ def _key(raw: Raw, field: str = "key") -> str:
     value = _text(raw, field, max_length=MAX_KEY_LENGTH)
     if value and not KEY_PATTERN.match(value):
         raise FieldError(
-            field, f"{value!r} may hold only letters, digits and . _ : - /, starting with a letter or digit"
+            field, f"{_shown(value)} may hold only letters, digits and . _ : - /, starting with a letter or digit"
         )
     return value
 
 
-def _url(raw: Raw, field: str) -> tuple[str, str | None]:
-    value = _text(raw, field, max_length=2000)
+def _url(raw: Raw, field: str, max_length: int = 2000) -> tuple[str, str | None]:
+    value = _text(raw, field, max_length=max_length)
     if not value:
         return "", None
     try:
         return value, normalize_url(value)
     except InvalidURL as exc:
-        raise FieldError(field, f"{value!r} {exc}") from exc
+        raise FieldError(field, f"{_shown(value)} {exc}") from exc
 
 
 def _partial_date(raw: Raw, field: str) -> tuple[dt.date | None, str]:
@@ -193,7 +247,7 @@ def publisher_record(raw: Raw) -> dict[str, Any]:
     check_fields(raw, PUBLISHER_FIELDS)
     record = {"name": _text(raw, "name", required=True, max_length=200)}
     if "website" in raw:
-        record["website"] = _url(raw, "website")[0]
+        record["website"] = _url(raw, "website", max_length=500)[0]
     return record
 
 
@@ -285,14 +339,21 @@ def _read_text_file(raw: Raw, base_dir: Path | None) -> str:
     path = (folder / name).resolve()
     if not path.is_relative_to(folder):
         raise FieldError("text_file", f"{name!r} leads out of the import file's folder; keep text files beside it")
+    limit = int(settings.IMPORT_MAX_RECORD_BYTES)
     try:
-        return path.read_text(encoding="utf-8")
+        if path.stat().st_size > limit:
+            raise FieldError("text_file", f"file {name!r} is larger than {limit:,} bytes (IMPORT_MAX_RECORD_BYTES)")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise FieldError("text_file", f"file {name!r} not found (looked for {path})") from exc
     except UnicodeDecodeError as exc:
         raise FieldError("text_file", f"file {name!r} is not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
         raise FieldError("text_file", f"file {name!r} can't be read: {exc.strerror}") from exc
+    problem = text_problem(text)
+    if problem:
+        raise FieldError("text_file", f"file {name!r} {problem}")
+    return text
 
 
 def claim_ref(value: object, field: str = "claim") -> str:

@@ -174,6 +174,8 @@ def upsert(
             record_created_history(model, written, user_id=user_id, reason=reason, date=now)
         importer.count(kind, "created", len(created))
     if changed:
+        # In id order, as the rows were locked: two imports updating the same rows queue instead of deadlocking.
+        changed.sort(key=lambda obj: obj.pk)
         # A stale editor must not overwrite an imported change: the import takes a new version too.
         increment = ("version",) if any(f.name == "version" for f in model._meta.concrete_fields) else ()
         update_rows(model, changed, sorted(changed_fields | {"updated_at"}), increment=increment)
@@ -237,7 +239,8 @@ def pending_key(kind: str, pending: "Pending") -> str:
 def write_publishers(importer: "Importer", batch: list["Pending"]) -> None:
     batch = importer.duplicates("publisher", batch, lambda p: p.record["name"])
     names = [p.record["name"] for p in batch]
-    existing = {pub.name: pub for pub in Publisher.objects.filter(name__in=names)}
+    # Locked in id order before they are compared (as claims are, see write_claims).
+    existing = {pub.name: pub for pub in Publisher.objects.select_for_update().filter(name__in=names).order_by("id")}
     rows = [(p.record["name"], p.record, p.record) for p in batch]
     written = upsert(importer, "publisher", Publisher, rows, existing, ("website",))
     for name, obj in written.objects.items():
@@ -262,7 +265,7 @@ def publisher_ids(
             found[name] = pid
             importer.publisher_ids.put(name, pid)
     if create_missing:
-        for name in [name for name, pid in found.items() if pid is None]:
+        for name in sorted(name for name, pid in found.items() if pid is None):
             publisher = Publisher.objects.create(name=name)
             importer.count("publisher", "created")
             pending = (named_by or {}).get(name)
@@ -386,7 +389,10 @@ def _write_sources(importer: "Importer", batch: list["Pending"], *, soft: bool) 
             Q(publisher_id=pids.get(record["publisher"])) if record.get("publisher") else Q(publisher__isnull=True)
         )
         condition |= Q(title=record["title"]) & of_publisher
-    found = list(Source.objects.filter(condition).select_related("publisher"))
+    sources = Source.objects.filter(condition).select_related("publisher")
+    if not soft:  # the rows it may update, locked in id order before they are compared (see write_claims)
+        sources = sources.select_for_update(of=("self",)).order_by("id")
+    found = list(sources)
     by_key = {s.key: s for s in found}
     by_url = sources_with_urls(urls)  # sources' own look-up: one source per normalised URL
     written_urls: dict[str, str] = {}  # normalised URL -> the record of this batch that writes it

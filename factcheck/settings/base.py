@@ -129,6 +129,14 @@ LOGGING = {
 IMPORT_BATCH_SIZE = int(os.environ.get("IMPORT_BATCH_SIZE", "2000"))
 # An import stops collecting errors after this many and reports them.
 IMPORT_MAX_ERRORS = int(os.environ.get("IMPORT_MAX_ERRORS", "50"))
+# One record of an import file (a JSON section's item, a JSONL line, a CSV row, a source's text_file) may take at
+# most this many bytes, so that memory stays bounded whatever the file (docs/import-format.md, "Limits").
+IMPORT_MAX_RECORD_BYTES = int(os.environ.get("IMPORT_MAX_RECORD_BYTES", str(4 << 20)))
+# A batch is written once it holds IMPORT_BATCH_SIZE records or this many bytes of them; the file's reading runs at
+# most this many bytes of records ahead of the writes.
+IMPORT_BATCH_BYTES = int(os.environ.get("IMPORT_BATCH_BYTES", str(16 << 20)))
+# The largest file the admin's import page accepts (larger ones: manage.py import_claims).
+IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", str(32 << 20)))
 
 # --- the journalists' API (/api/v1/) ------------------------------------------------------------------------------
 # The shared cache holds the throttling counters, so that a limit holds across worker processes: Redis in production

@@ -6,6 +6,7 @@ reproduced by hand in psql, made deterministic. The tests commit for real (trans
 connections must see each other's rows.
 """
 
+import io
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -14,15 +15,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import psycopg2.errors
 import pytest
 from django.contrib.auth.models import AbstractUser
-from django.db import connections
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import OperationalError, connections
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from claims.importers import import_files
+from claims.importers import engine, import_files, writers
 from claims.importers.engine import ImportResult
 from claims.models import Claim
+from sources.models import Source
 from tests.db import connect_to_test_database
 
 pytestmark = [
@@ -45,12 +50,12 @@ def import_file(tmp_path: Path, name: str, claims: list[dict[str, str]]) -> Path
 
 
 @contextmanager
-def row_locked(claim_id: int) -> Iterator[None]:
-    """Hold the claim's row lock in a transaction of another connection until the block ends."""
+def row_locked(row_id: int, table: str = "claims_claim") -> Iterator[None]:
+    """Hold the row's lock (a claim's by default) in a transaction of another connection until the block ends."""
     holder = connect_to_test_database()
     try:
         with holder.cursor() as cursor:  # psycopg2 opens the transaction with the first statement
-            cursor.execute("SELECT id FROM claims_claim WHERE id = %s FOR UPDATE", [claim_id])
+            cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE", [row_id])
         yield
         holder.commit()
     finally:
@@ -186,3 +191,137 @@ def test_two_imports_of_the_same_claims_at_once_each_raise_every_version(tmp_pat
     # The second import waited for the first and read its values: b's figures are the last ones written.
     assert sorted(Claim.objects.values_list("value", flat=True)) == [Decimal(2000 + i) for i in range(n)]
     assert Claim.history.filter(history_type="~").count() == 2 * n
+
+
+def counting_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that gets one entry per run of an import (its first, and each rerun after a deadlock)."""
+    runs: list[int] = []
+    run = engine.Importer.run
+
+    def counted(importer: engine.Importer, paths: list[Path], *, dry_run: bool) -> ImportResult:
+        runs.append(1)
+        return run(importer, paths, dry_run=dry_run)
+
+    monkeypatch.setattr(engine.Importer, "run", counted)
+    monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
+    return runs
+
+
+def test_two_imports_of_the_same_claims_in_opposite_orders_both_finish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = 70  # ten batches of 7 each way: the imports lock from either end and meet in the middle
+    assert import_files([import_file(tmp_path, "first.json", [claim_record(i, 100 + i) for i in range(n)])]).ok
+    first, last = Claim.objects.get(key="c-0"), Claim.objects.get(key=f"c-{n - 1}")
+    up = import_file(tmp_path, "up.json", [claim_record(i, 1000 + i) for i in range(n)])
+    down = import_file(tmp_path, "down.json", [claim_record(i, 2000 + i) for i in reversed(range(n))])
+    runs = counting_runs(monkeypatch)
+
+    # Both wait at their first claim, `down` holding its first batch's other six: neither can finish without the
+    # other's rows, so the database stops one of them, which runs again once the other has committed.
+    with row_locked(first.id), row_locked(last.id):
+        import_up = Worker(lambda: import_files([up]))
+        import_up.start()
+        import_down = Worker(lambda: import_files([down]))
+        import_down.start()
+        wait_until_queued(2)
+    results = [import_up.outcome(), import_down.outcome()]
+
+    for result in results:
+        assert result.ok, [str(problem) for problem in result.errors]
+        assert result.counts["claim"]["updated"] == n
+    assert len(runs) == 3  # one deadlock, one rerun
+    values = sorted(Claim.objects.values_list("value", flat=True))
+    assert values in ([Decimal(1000 + i) for i in range(n)], [Decimal(2000 + i) for i in range(n)])  # the rerun's
+    assert set(Claim.objects.values_list("version", flat=True)) == {3}
+    assert Claim.history.filter(history_type="~").count() == 2 * n  # the stopped run's rows rolled back with it
+
+
+def test_two_imports_of_the_same_sources_in_opposite_orders_take_turns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def sources_file(name: str, order: range | Iterator[int], title: str) -> Path:
+        path = tmp_path / name
+        records = [{"key": f"s-{i}", "title": f"{title} {i}", "publisher": "P"} for i in order]
+        path.write_text(json.dumps({"publishers": [{"name": "P"}], "sources": records}), encoding="utf-8")
+        return path
+
+    n = 6  # one batch: its rows are locked, then updated, in id order whatever the file's order
+    assert import_files([sources_file("first.json", range(n), "First")]).ok
+    up, down = sources_file("up.json", range(n), "Up"), sources_file("down.json", reversed(range(n)), "Down")
+    first = Source.objects.get(key="s-0")
+    runs = counting_runs(monkeypatch)
+
+    with row_locked(first.id, "sources_source"):
+        import_up = Worker(lambda: import_files([up]))
+        import_up.start()
+        wait_until_queued(1)
+        import_down = Worker(lambda: import_files([down]))
+        import_down.start()
+        wait_until_queued(2)  # both at s-0; in the file's order, `down` would hold s-5 … s-1 here
+    results = [import_up.outcome(), import_down.outcome()]
+
+    for result in results:
+        assert result.ok, [str(problem) for problem in result.errors]
+        assert result.counts["source"]["updated"] == n
+    assert len(runs) == 2  # no deadlock, no rerun
+    assert sorted(Source.objects.values_list("title", flat=True)) == [f"Down {i}" for i in range(n)]
+
+
+def deadlocked(times: int, wrapped: bool = False) -> Callable[..., None]:
+    """A batch writer that raises the error PostgreSQL gives a deadlock's victim, the first `times` times."""
+    calls: list[int] = []
+    write_claims = engine.WRITERS["claim"]
+
+    def write(importer: engine.Importer, batch: list[engine.Pending]) -> None:
+        calls.append(1)
+        if len(calls) <= times:
+            error = psycopg2.errors.DeadlockDetected("deadlock detected\nDETAIL: Process 1 waits for ShareLock")
+            if wrapped:  # as Django's cursor raises it
+                raise OperationalError(str(error)) from error
+            raise error
+        write_claims(importer, batch)
+
+    return write
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_a_deadlock_reruns_the_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wrapped: bool) -> None:
+    runs = counting_runs(monkeypatch)
+    monkeypatch.setitem(engine.WRITERS, "claim", deadlocked(1, wrapped))
+    result = import_files([import_file(tmp_path, "a.json", [claim_record(i, 100 + i) for i in range(10)])])
+    assert result.ok, [str(problem) for problem in result.errors]
+    assert len(runs) == 2 and result.counts["claim"]["created"] == 10
+    assert Claim.objects.count() == 10 and Claim.history.count() == 10
+
+
+def test_an_import_the_database_keeps_stopping_says_so_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = counting_runs(monkeypatch)
+    monkeypatch.setitem(engine.WRITERS, "claim", deadlocked(engine.WRITE_ATTEMPTS))
+    path = import_file(tmp_path, "a.json", [claim_record(i, 100 + i) for i in range(10)])
+    result = import_files([path])
+    assert [str(problem) for problem in result.errors] == [f"{path}: {engine.CONCURRENT_WRITE}"]
+    assert "another import was writing the same records" in engine.CONCURRENT_WRITE
+    assert "nothing was written, try again" in engine.CONCURRENT_WRITE
+    assert len(runs) == engine.WRITE_ATTEMPTS and not Claim.objects.exists()
+
+
+def test_the_command_reports_a_deadlock_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counting_runs(monkeypatch)
+    # outside the batch writers too: the version bump after a flush
+    bump = writers.bump_claims
+
+    def bump_deadlocked(importer: engine.Importer) -> None:
+        raise psycopg2.errors.DeadlockDetected("deadlock detected")
+
+    monkeypatch.setattr(engine.writers, "bump_claims", bump_deadlocked)
+    path = import_file(tmp_path, "a.json", [claim_record(1, 101)])
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_claims", str(path), stdout=io.StringIO())
+    assert f"{path}: another import was writing the same records" in capsys.readouterr().err
+    monkeypatch.setattr(engine.writers, "bump_claims", bump)
+    assert not Claim.objects.exists()
