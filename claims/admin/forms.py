@@ -430,7 +430,7 @@ class ImportUploadForm(forms.Form):
         limit = settings.IMPORT_UPLOAD_MAX_BYTES
         if upload.size > limit:
             raise ValidationError(
-                f"{upload.name} is {upload.size:,} bytes; the import page takes files of at most {limit:,} bytes "
+                f"{upload.name} is {upload.size:,} bytes; the import page takes files of at most {limit:,} bytes. "
                 "Larger files are imported from the server's command line (manage.py import_claims)."
             )
         return upload

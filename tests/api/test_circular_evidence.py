@@ -17,14 +17,14 @@ def test_evidence_from_the_claims_own_article_cant_support_it(checker_client):
     claim = make_claim(evidence=False)
     article = claim.appearances.get().source
     data = {"claim": claim.id, "source": article.id, "relation": "supports", "excerpt": "$245 billion"}
-    response = checker_client.post("/api/v1/evidence/", data, format="json")
+    response = checker_client.post("/api/v1/evidence/", data, format="json", HTTP_IF_MATCH='W/"1"')
     assert response.status_code == 400, response.json()
     body = response.json()
     assert body["code"] == "circular_evidence" and list(body["fields"]) == ["relation"]
     assert body["fields"]["relation"][0].startswith(f"The claim appears in “{article.title}”, so that source can't")
     assert not Evidence.objects.exists() and Claim.objects.get(pk=claim.pk).version == 1
 
-    cited = checker_client.post("/api/v1/evidence/", data | {"relation": "cited"}, format="json")
+    cited = checker_client.post("/api/v1/evidence/", data | {"relation": "cited"}, format="json", HTTP_IF_MATCH='W/"1"')
     assert cited.status_code == 201, cited.json()
     url = f"/api/v1/evidence/{cited.json()['id']}/"
     response = checker_client.patch(url, {"relation": "contradicts"}, format="json", HTTP_IF_MATCH=cited["ETag"])
@@ -36,7 +36,7 @@ def test_an_appearance_in_a_source_that_supports_the_claim_is_400_on_source(chec
     claim = make_claim()  # its evidence supports it from another source than its appearance's
     customs = claim.evidence.get().source
     data = {"claim": claim.id, "source": customs.id, "quote": "trade reached approximately $245 billion"}
-    response = checker_client.post("/api/v1/appearances/", data, format="json")
+    response = checker_client.post("/api/v1/appearances/", data, format="json", HTTP_IF_MATCH='W/"1"')
     assert response.status_code == 400, response.json()
     body = response.json()
     assert body["code"] == "circular_evidence" and list(body["fields"]) == ["source"]

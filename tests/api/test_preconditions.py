@@ -129,7 +129,7 @@ def test_anonymous_clients_read_the_history_of_published_claims(api_client, fact
     entries = response.json()["results"]
     assert entries and all(entry["user"] is None for entry in entries)
     assert not {c["field"] for entry in entries for c in entry["changes"]} & {"assignee", "reviewer"}
-    assert {"field": "status", "old": None, "new": "verified"} in entries[-1]["changes"]
+    assert {"field": "status", "label": "Status", "old": None, "new": "verified"} in entries[-1]["changes"]
     for hidden in (unpublished.id, 999999):
         refused = api_client.get(f"{URL}{hidden}/history/")
         assert refused.status_code == 404 and refused.json()["code"] == "not_found"

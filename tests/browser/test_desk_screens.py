@@ -5,6 +5,7 @@ tests/artifacts/ (git-ignored) for a person to look at."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from claims.importers import import_files
 from sources.models import Source
@@ -69,7 +70,9 @@ def test_sources_evidence_and_lists_at_1280(browser, live_server):
 
     page.select_option(f"{card} select[name$='-relation']", "supports")
     page.fill(f"{card} textarea[name$='-excerpt']", "trade between the two countries reached $244.8 billion in 2024")
-    page.fill(f"{card} input[name$='-source_value']", "244800000000")
+    page.fill(f"{card} input[name$='-source_value']", "244.8 bn")  # as people write it
+    # how it is read, shown beside the input before saving (in the claim's unit, dollars)
+    expect(page.locator(f"{card} [id$='-source_value_reading']")).to_have_text("$244.8 bn")
     page.click("input[name=_continue]")
     page.wait_for_selector("#status-panel")
     assert "was changed successfully" in page.inner_text(".messagelist")

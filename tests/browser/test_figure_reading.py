@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import ClaimFactory, EvidenceFactory, UserFactory
 
@@ -26,13 +27,13 @@ def test_a_typed_figure_is_read_back_while_typing(browser, live_server):
     assert page.inner_text("#id_value_reading") == "$244.8 bn"
 
     page.fill("#id_value", "about 244.8 million")
-    page.wait_for_function("document.getElementById('id_value_reading').textContent === '≈ $244.8 m'")
+    expect(page.locator("#id_value_reading")).to_have_text("≈ $244.8 m")
     page.select_option("#id_unit", "EUR")
-    page.wait_for_function("document.getElementById('id_value_reading').textContent === '≈ €244.8 m'")
+    expect(page.locator("#id_value_reading")).to_have_text("≈ €244.8 m")
     page.fill("#id_value", "$3.5 billion")
-    page.wait_for_function("document.getElementById('id_value_reading').textContent.includes('the unit is Euros')")
+    expect(page.locator("#id_value_reading")).to_contain_text("the unit is Euros")
     assert "figure-error" in page.get_attribute("#id_value_reading", "class")
 
     page.fill("input[name='evidence-0-source_value']", "€3.4 bn")
-    page.wait_for_function("document.getElementById('id_evidence-0-source_value_reading').textContent === '€3.4 bn'")
+    expect(page.locator("#id_evidence-0-source_value_reading")).to_have_text("€3.4 bn")
     page.close()

@@ -198,9 +198,9 @@ def counting_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     runs: list[int] = []
     run = engine.Importer.run
 
-    def counted(importer: engine.Importer, paths: list[Path], *, dry_run: bool) -> ImportResult:
+    def counted(importer: engine.Importer, paths: list[Path], **options: Any) -> ImportResult:
         runs.append(1)
-        return run(importer, paths, dry_run=dry_run)
+        return run(importer, paths, **options)
 
     monkeypatch.setattr(engine.Importer, "run", counted)
     monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
