@@ -11,7 +11,8 @@ from django.utils.text import Truncator
 from .checking.limits import setting
 from .choices import SourceHealth
 from .models import CHECK_FIELDS, Publisher, Source, SourceCheck
-from .services import accept_source_changes, check_sources
+from .services import accept_source_changes
+from .tasks import start_check
 
 HEALTH_COLOURS: dict[str, str] = {
     SourceHealth.NEVER_CHECKED: "#6b7280",
@@ -21,11 +22,6 @@ HEALTH_COLOURS: dict[str, str] = {
     SourceHealth.BROKEN: "#b91c1c",
     SourceHealth.UNREACHABLE: "#7c2d12",
     SourceHealth.REFUSED: "#4b5563",
-}
-MESSAGE_LEVELS = {
-    SourceHealth.OK: messages.SUCCESS,
-    SourceHealth.REDIRECTED: messages.INFO,
-    SourceHealth.CHANGED: messages.WARNING,
 }
 
 
@@ -220,22 +216,18 @@ class SourceAdmin(admin.ModelAdmin):
         if queryset.count() > limit:
             self.message_user(
                 request,
-                f"Select at most {limit} sources: the check runs while you wait. "
-                "For more, use `manage.py check_sources` (see the README).",
+                f"Select at most {limit} sources: for more, use `manage.py check_sources` (see the README).",
                 messages.ERROR,
             )
             return
-
-        def report(check):
-            text = f"{Truncator(str(check.source)).chars(80)}: {check.get_health_display()}"
-            if check.source.health_detail:
-                text += f" — {check.source.health_detail}"
-            self.message_user(request, text, MESSAGE_LEVELS.get(check.health, messages.ERROR))
-
-        sources = queryset.select_related(None).only("id", "url")
-        summary = check_sources(sources=sources, actor=request.user, on_checked=report)
-        if summary.without_url:
-            self.message_user(request, f"{summary.without_url} source(s) have no URL: not checked.", messages.WARNING)
+        # On the queue (sources/tasks.py): the page answers at once, the job's page follows the check.
+        job = start_check(source_ids=list(queryset.values_list("pk", flat=True)), user=request.user)
+        job_url = reverse("admin:jobs_job_change", args=[job.pk])
+        self.message_user(
+            request,
+            format_html('Checking {} source(s) in the background: <a href="{}">{}</a>.', job.total, job_url, job),
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Accept page changes (the current text becomes the reference)", permissions=["change"])
     def accept_changes(self, request, queryset):

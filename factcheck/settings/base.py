@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
     "sources",
     "claims",
 ]
@@ -212,4 +215,20 @@ SPECTACULAR_SETTINGS = {
 CLAIMREVIEW_AUTHOR = {
     "name": os.environ.get("CLAIMREVIEW_AUTHOR_NAME", "Fact-checking desk"),
     "url": os.environ.get("CLAIMREVIEW_AUTHOR_URL", "https://factcheck.example.org/"),
+}
+
+# --- background jobs (jobs/, claims/import_jobs.py, sources/tasks.py) -------------------------------------------------
+# The queue: Django's tasks API (the django-tasks backport on Django 5.2) with its database backend, in PostgreSQL,
+# so that jobs survive restarts and workers on any machine share them (`manage.py run_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "imports", "source-checks"]}}
+# Jobs of each queue running at once, across every worker (an import holds its rows locked until it commits).
+JOBS_MAX_RUNNING = {
+    "imports": int(os.environ.get("JOBS_MAX_IMPORTS", "1")),
+    "source-checks": int(os.environ.get("JOBS_MAX_SOURCE_CHECKS", "2")),
+}
+# How often the workers start a check of the sources not checked within SOURCE_CHECK_STALE_AFTER (0: never).
+SOURCE_CHECK_EVERY = int(os.environ.get("SOURCE_CHECK_EVERY", str(6 * 3600)))
+SOURCE_CHECK_STALE_AFTER = int(os.environ.get("SOURCE_CHECK_STALE_AFTER", str(7 * 24 * 3600)))
+JOBS_SCHEDULE = {
+    "check stale sources": {"start": "sources.tasks.start_stale_check", "every": SOURCE_CHECK_EVERY},
 }

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from jobs.models import Job
 from sources.choices import SourceHealth
 from sources.models import Source
 from sources.services import check_sources
@@ -42,8 +43,15 @@ def test_check_now_reports_each_source(client, admin_user, site):
     client.force_login(admin_user)
     response = act(client, "check_now", [ok, broken, no_url])
     assert response.status_code == 200
-    texts = sorted(str(message) for message in get_messages(response.wsgi_request))
-    assert texts == ["1 source(s) have no URL: not checked.", "Healthy page: OK", "Missing page: Broken — HTTP 404"]
+    [message] = get_messages(response.wsgi_request)
+    assert "Checking 3 source(s) in the background" in str(message)
+    job = Job.objects.get()  # run at once here (the tests' eager backend); tests/jobs/ run it on a worker
+    assert (job.kind, job.status, job.done, job.total) == ("source check", "succeeded", 3, 3)
+    assert job.result["without_url"] == 1 and job.result["counts"] == {"ok": 1, "broken": 1}
+    states = sorted((row["label"], row["state"], row["detail"]) for row in job.result["sources"])
+    assert states == [("Healthy page", "OK", ""), ("Missing page", "Broken", "HTTP 404")]
+    page = client.get(reverse("admin:jobs_job_change", args=[job.pk])).content.decode()
+    assert "Missing page" in page and "HTTP 404" in page and 'id="cancel-job"' not in page
     assert Source.objects.get(pk=ok.pk).health == SourceHealth.OK
     assert Source.objects.get(pk=no_url.pk).health == SourceHealth.NEVER_CHECKED
 
