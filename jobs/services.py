@@ -201,10 +201,14 @@ class JobRun:
         cancelled meanwhile)."""
         now = timezone.now()
         done = self.total if status == JobStatus.SUCCEEDED and self.total is not None else self.done
-        updated = Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING, attempt=self.attempt).update(
-            status=status, finished_at=now, result=result, done=done, total=self.total
-        )
+        mine = Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING, attempt=self.attempt)
+        if status != JobStatus.CANCELLED:
+            # A cancel asked for before this commit wins, however late: the work's writes roll back with it.
+            mine = mine.filter(cancel_requested_at__isnull=True)
+        updated = mine.update(status=status, finished_at=now, result=result, done=done, total=self.total)
         if not updated:
+            if Job.objects.filter(pk=self.job.pk, cancel_requested_at__isnull=False).exists():
+                raise JobCancelled
             raise JobProblem(f"job {self.job.pk}: attempt {self.attempt} no longer owns it; nothing recorded")
         if not keep_files:
             delete_files(self.job)
@@ -276,10 +280,11 @@ def run_job(job_id: int, work: Callable[[JobRun], None]) -> str:
 def _end(run: JobRun, status: str, error: str) -> None:
     if connection.in_atomic_block and connection.needs_rollback:
         return  # an eager run inside a broken transaction: the caller's rollback decides
-    Job.objects.filter(pk=run.job.pk, status=JobStatus.RUNNING, attempt=run.attempt).update(
-        status=status, finished_at=timezone.now(), error=error[:5000], done=run.done, total=run.total
-    )
-    delete_files(run.job)
+    with transaction.atomic():
+        Job.objects.filter(pk=run.job.pk, status=JobStatus.RUNNING, attempt=run.attempt).update(
+            status=status, finished_at=timezone.now(), error=error[:5000], done=run.done, total=run.total
+        )
+        delete_files(run.job)
 
 
 def notify_once(job: Job, user: Any) -> bool:
