@@ -15,7 +15,7 @@ from django.db import connection
 
 from jobs.models import Job
 from tests.jobs.worker_settings import TASKS as DB_TASKS
-from tests.sources.conftest import _fault_server, site  # noqa: F401 - the local HTTP server, for source checks
+from tests.sources.conftest import _fault_server, check_settings, resolver, site  # noqa: F401 - the local HTTP server
 
 ROOT = Path(__file__).resolve().parents[2]
 
