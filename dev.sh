@@ -19,6 +19,7 @@ usage() {
 Usage: ./dev.sh COMMAND [ARGS]
 
   run            set up .venv, migrate, import fixtures/, ensure an admin login, serve http://127.0.0.1:$PORT/admin/
+                 with one background worker beside it (manage.py run_worker); Ctrl-C stops both
   test [ARGS]    set up .venv and run pytest with ARGS
 
   lint           ruff check + ruff format --check
@@ -114,9 +115,16 @@ cmd_run() {
     "$VPY" manage.py import_claims fixtures/
     say "admin login"
     "$VPY" manage.py ensure_local_admin --url "$address/admin/"
+    say "starting a background worker (imports, source checks: manage.py run_worker)"
+    "$VPY" manage.py run_worker &
+    local worker=$!
+    # The worker ends with the run (Ctrl-C included), before the embedded server stops: SIGTERM lets a running job
+    # finish its step; an import cut short rolls back.
+    # shellcheck disable=SC2064
+    trap "kill -TERM $worker 2>/dev/null || true; wait $worker 2>/dev/null || true" EXIT
     say "serving $address/admin/ (Ctrl-C stops)"
     case "$host" in *:*) host="[$host]" ;; esac
-    exec "$VPY" manage.py runserver "$host:$port"
+    "$VPY" manage.py runserver "$host:$port"
 }
 
 cmd_test() {

@@ -14,7 +14,8 @@ from .checking.limits import setting
 from .choices import SourceHealth
 from .models import CHECK_FIELDS, Publisher, Source, SourceCheck
 from .selectors import source_with_url
-from .services import accept_source_changes, check_sources
+from .services import accept_source_changes
+from .tasks import start_check
 from .urlnorm import InvalidURL
 
 HEALTH_COLOURS: dict[str, str] = {
@@ -25,11 +26,6 @@ HEALTH_COLOURS: dict[str, str] = {
     SourceHealth.BROKEN: "#b91c1c",
     SourceHealth.UNREACHABLE: "#7c2d12",
     SourceHealth.REFUSED: "#4b5563",
-}
-MESSAGE_LEVELS = {
-    SourceHealth.OK: messages.SUCCESS,
-    SourceHealth.REDIRECTED: messages.INFO,
-    SourceHealth.CHANGED: messages.WARNING,
 }
 
 
@@ -255,30 +251,22 @@ class SourceAdmin(admin.ModelAdmin):
         limit = int(setting("SOURCE_CHECK_ADMIN_MAX"))
         if queryset.count() > limit:
             text = ngettext(
-                "Select at most %(limit)d source: the check runs while you wait.",
-                "Select at most %(limit)d sources: the check runs while you wait.",
+                "Select at most %(limit)d source at once.",
+                "Select at most %(limit)d sources at once.",
                 limit,
             )
             more = " Larger checks run on the server, on a schedule or when an administrator starts one."
             self.message_user(request, text % {"limit": limit} + more, messages.ERROR)
             return
-
-        def report(check):
-            # Opened with a quotation mark: the admin capitalises each message's first letter, which would turn a
-            # source named by its URL into "Https://…".
-            text = f"“{Truncator(str(check.source)).chars(80)}”: {check.get_health_display()}"
-            if check.source.health_detail:
-                text += f" — {check.source.health_detail}"
-            self.message_user(request, text, MESSAGE_LEVELS.get(check.health, messages.ERROR))
-
-        sources = queryset.select_related(None).only("id", "url")
-        summary = check_sources(sources=sources, actor=request.user, on_checked=report)
-        count = summary.without_url
-        if count:
-            text = ngettext(
-                "%(count)d source has no URL: not checked.", "%(count)d sources have no URL: not checked.", count
-            )
-            self.message_user(request, text % {"count": count}, messages.WARNING)
+        # On the queue (sources/tasks.py): the page answers at once, the job's page follows the check.
+        job = start_check(source_ids=list(queryset.values_list("pk", flat=True)), user=request.user)
+        job_url = reverse("admin:jobs_job_change", args=[job.pk])
+        text = ngettext(
+            "Checking %(count)d source in the background:", "Checking %(count)d sources in the background:", job.total
+        )
+        self.message_user(
+            request, format_html('{} <a href="{}">{}</a>.', text % {"count": job.total}, job_url, job), messages.SUCCESS
+        )
 
     @admin.action(description="Accept page changes (the current text becomes the reference)", permissions=["change"])
     def accept_changes(self, request, queryset):

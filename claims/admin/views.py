@@ -1,7 +1,5 @@
 """Views of the claim page beyond Django's: status moves, withdrawal, the import upload, and the page's context."""
 
-import secrets
-import tempfile
 from itertools import chain
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,10 +18,12 @@ from django.utils.text import capfirst
 from django.views import View
 
 from factcheck.errors import DeskError
+from jobs.models import Job, JobStatus
+from jobs.services import JobProblem, can_see_job, notify_once
 
 from ..choices import VERDICTS, Status
 from ..history import ShownEntry, history_entry, readable_entries
-from ..importers import import_files
+from ..import_jobs import DRY_RUN, IMPORT, confirm_import, confirmable, result_from_json, start_dry_run
 from ..importers.engine import KINDS
 from ..importers.readers import KIND_OF_SECTION, clean_file_name, csv_template, import_endings, is_import_file
 from ..models import Appearance, Claim, Evidence
@@ -154,10 +154,11 @@ def withdraw_view(model_admin):
     return view
 
 
-def upload_dir() -> Path:
-    folder = Path(getattr(settings, "IMPORT_UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "factcheck-imports")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+JOB_PAGE_REFRESH_SECONDS = 2  # the import page reloads itself this often while its job runs
+
+
+def import_page_url(job: Job) -> str:
+    return f"{reverse('admin:claims_claim_import')}?job={job.pk}"
 
 
 # Each kind's heading in the preview: the import format's name of its section.
@@ -199,6 +200,9 @@ class ImportView(View):
         )
 
     def get(self, request):
+        job_id = request.GET.get("job", "")
+        if job_id.isdigit():
+            return self.job_page(request, int(job_id))
         return self.render(request, form=ImportUploadForm())
 
     def post(self, request):
@@ -213,40 +217,48 @@ class ImportView(View):
         if not is_import_file(name):
             form.add_error("file", f"{name}: expected a file ending in {import_endings()}")
             return self.render(request, form=form)
-        token = f"{secrets.token_hex(16)}{Path(name).suffix.lower()}"
-        path = upload_dir() / token
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        request.session[f"import:{token}"] = name
-        result = import_files([path], dry_run=True, actor=request.user, names=[name])
-        return self.render(
-            request,
-            result=result,
-            token=token if result.ok else "",
-            name=name,
-            rows=self.rows(result),
-            form=ImportUploadForm(),
+        # The dry run runs on the queue (claims/import_jobs.py); this page follows its job until it ends.
+        job = start_dry_run(
+            user=request.user, name=name, chunks=upload.chunks(), size=upload.size, page_url=import_page_url
         )
+        return HttpResponseRedirect(import_page_url(job))
 
     def confirm(self, request, token: str):
-        name = request.session.pop(f"import:{token}", None)
-        path = upload_dir() / Path(token).name
-        if name is None or not path.is_file():
-            messages.error(request, "That upload has expired or was already imported; upload the file again.")
-            return HttpResponseRedirect(reverse("admin:claims_claim_import"))
+        job_id = token.removeprefix("job-")
+        dry_run = Job.objects.filter(pk=int(job_id)).first() if job_id.isdigit() else None
         try:
-            result = import_files([path], actor=request.user, names=[name])
-        finally:
-            path.unlink(missing_ok=True)
-        if result.ok:
-            messages.success(request, f"Imported {name}.")
+            if dry_run is None:
+                raise JobProblem("That upload has expired or was already imported; upload the file again.")
+            job = confirm_import(dry_run=dry_run, user=request.user, page_url=import_page_url)
+        except JobProblem as problem:
+            messages.error(request, problem.message)
+            return HttpResponseRedirect(reverse("admin:claims_claim_import"))
+        return HttpResponseRedirect(import_page_url(job))
+
+    def job_page(self, request, job_id: int):
+        """A dry run's or an import's job: its progress while it runs (the page reloads itself), then its report."""
+        job = Job.objects.filter(pk=job_id).first()
+        if job is None or job.kind not in (DRY_RUN, IMPORT) or not can_see_job(request.user, job):
+            raise Http404("No such import.")
+        name = job.params.get("name", "")
+        context = {"job": job, "job_url": reverse("admin:jobs_job_change", args=[job.pk]), "name": name}
+        if not job.finished:
+            return self.render(request, **context, refresh=JOB_PAGE_REFRESH_SECONDS, form=ImportUploadForm())
+        if notify_once(job, request.user):  # the starter is told once that it ended
+            level = messages.SUCCESS if job.status == JobStatus.SUCCEEDED else messages.ERROR
+            lines = job.result.get("lines") or [job.error or job.get_status_display()]
+            messages.add_message(request, level, f"{job.title} has {job.get_status_display()}: {lines[0]}")
+        if "counts" not in job.result:  # cancelled, or failed before the importer reported
+            return self.render(request, **context, form=ImportUploadForm())
+        result = result_from_json(job.result)
+        imported = job.kind == IMPORT and result.ok
         return self.render(
             request,
+            **context,
             result=result,
-            name=name,
+            token=f"job-{job.pk}" if confirmable(job, request.user) else "",
             rows=self.rows(result),
-            imported=result.ok,
+            imported=imported,
             form=ImportUploadForm(),
         )
 

@@ -1,7 +1,10 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from jobs.api import JobCancelView, JobDetailView
+
 from .factcheck_tools import ClaimSearchView
+from .imports import ImportStartView
 from .source_views import PublisherViewSet, SourceViewSet
 from .views import AppearanceViewSet, ClaimReviewFeedView, ClaimViewSet, EvidenceViewSet
 
@@ -13,4 +16,10 @@ router.register("claimreviews", ClaimReviewFeedView, basename="claimreview-feed"
 router.register("sources", SourceViewSet, basename="source")
 router.register("publishers", PublisherViewSet, basename="publisher")
 
-urlpatterns = [path("claims:search", ClaimSearchView.as_view(), name="claims-search"), *router.urls]
+urlpatterns = [
+    path("claims:search", ClaimSearchView.as_view(), name="claims-search"),
+    path("imports/", ImportStartView.as_view(), name="import-start"),
+    path("jobs/<int:pk>/", JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<int:pk>/cancel/", JobCancelView.as_view(), name="job-cancel"),
+    *router.urls,
+]

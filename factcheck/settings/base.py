@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
     "sources",
     "claims",
 ]
@@ -252,7 +255,7 @@ AXES_LOCKOUT_CALLABLE = "factcheck.logins.lockout_response"
 
 # API tokens (django-rest-knox): the database keeps a SHA-512 digest and the first 15 characters for lookup; the token
 # itself is shown once, by `manage.py api_token` or the admin. Scripts' tokens don't expire (TOKEN_TTL None): they
-# are rotated or revoked. Migration claims 0011 turned the plain tokens of DRF's authtoken into digests.
+# are rotated or revoked. Migration claims 0012 turned the plain tokens of DRF's authtoken into digests.
 INSTALLED_APPS += ["knox"]
 REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
 
@@ -277,4 +280,20 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+# --- background jobs (jobs/, claims/import_jobs.py, sources/tasks.py) -------------------------------------------------
+# The queue: Django's tasks API (the django-tasks backport on Django 5.2) with its database backend, in PostgreSQL,
+# so that jobs survive restarts and workers on any machine share them (`manage.py run_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "imports", "source-checks"]}}
+# Jobs of each queue running at once, across every worker (an import holds its rows locked until it commits).
+JOBS_MAX_RUNNING = {
+    "imports": int(os.environ.get("JOBS_MAX_IMPORTS", "1")),
+    "source-checks": int(os.environ.get("JOBS_MAX_SOURCE_CHECKS", "2")),
+}
+# How often the workers start a check of the sources not checked within SOURCE_CHECK_STALE_AFTER (0: never).
+SOURCE_CHECK_EVERY = int(os.environ.get("SOURCE_CHECK_EVERY", str(6 * 3600)))
+SOURCE_CHECK_STALE_AFTER = int(os.environ.get("SOURCE_CHECK_STALE_AFTER", str(7 * 24 * 3600)))
+JOBS_SCHEDULE = {
+    "check stale sources": {"start": "sources.tasks.start_stale_check", "every": SOURCE_CHECK_EVERY},
 }

@@ -1,7 +1,15 @@
 """The test suite: PostgreSQL (DATABASE_URL, or the embedded server), a fast password hasher."""
 
+import os
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-not-a-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 IMPORT_BATCH_SIZE = 7  # small batches so that tests cross batch boundaries
+
+# Jobs run at once, inside the request that starts them (the tasks API's immediate backend), unless
+# FACTCHECK_TASKS=database: the tests that start real workers (tests/jobs/) set it for them and for themselves.
+if os.environ.get("FACTCHECK_TASKS") != "database":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+JOBS_SCHEDULE = {}  # the tests start scheduled jobs themselves

@@ -25,7 +25,7 @@ DEFAULTS = {
     "SOURCE_CHECK_RETRIES": 2,  # further attempts after a connection error, a 429 or a 5xx
     "SOURCE_CHECK_BACKOFF": 1.0,  # seconds before the first retry, doubled for each further one
     "SOURCE_CHECK_RETRY_AFTER_MAX": 30.0,  # a server's Retry-After is honoured up to this many seconds
-    "SOURCE_CHECK_ADMIN_MAX": 20,  # the admin's "check now" runs inside the request: at most this many sources
+    "SOURCE_CHECK_ADMIN_MAX": 1000,  # the admin's "check now" queues one job of at most this many sources
 }
 
 

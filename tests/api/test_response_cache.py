@@ -152,7 +152,7 @@ def test_the_code_version_follows_every_source_file(tmp_path):
 
 def test_the_code_version_covers_the_projects_own_packages_only():
     # Not Django's, DRF's or any other installed app's, even with the virtualenv inside the checkout.
-    assert sorted(path.name for path in response_cache.code_directories()) == ["claims", "factcheck", "sources"]
+    assert sorted(path.name for path in response_cache.code_directories()) == ["claims", "factcheck", "jobs", "sources"]
 
 
 def test_conditional_get_answers_304_until_the_data_changes(journalist_client, claims):

@@ -26,7 +26,7 @@ ARTICLE = "Bilateral trade between the two countries has grown, reaching approxi
 def upload(client, name, content):
     file = io.BytesIO(content.encode())
     file.name = name
-    return client.post(reverse(IMPORT_URL), {"file": file})
+    return client.post(reverse(IMPORT_URL), {"file": file}, follow=True)  # to the dry run's job, run eagerly
 
 
 def document(n_claims=1, **first) -> dict:
@@ -113,7 +113,7 @@ def test_the_file_s_own_name_is_shown_and_recorded_in_the_history(client, desk_a
     assert "Dry run of May trade figures.json" in page
     token = preview.context["token"]
     assert token not in page.replace(f'value="{token}"', "")  # only the form's hidden field holds the token
-    done = client.post(reverse(IMPORT_URL), {"token": token})
+    done = client.post(reverse(IMPORT_URL), {"token": token}, follow=True)
     assert "Imported May trade figures.json" in html.unescape(done.content.decode())
     claim = Claim.objects.get(key="trade-0")
     assert claim.history.get().history_change_reason == "import May trade figures.json"

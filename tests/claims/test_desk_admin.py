@@ -229,7 +229,7 @@ def test_claim_page_shows_the_quote_inside_its_paragraph(client, fact_checker):
 def upload(client, name, content, **extra):
     file = io.BytesIO(content.encode())
     file.name = name
-    return client.post(reverse("admin:claims_claim_import"), {"file": file, **extra})
+    return client.post(reverse("admin:claims_claim_import"), {"file": file, **extra}, follow=True)
 
 
 def test_import_page_previews_then_imports(client, desk_admin):
@@ -249,7 +249,7 @@ def test_import_page_previews_then_imports(client, desk_admin):
     assert preview.status_code == 200 and "nothing written yet" in preview.content.decode()
     assert not Claim.objects.exists()
     token = preview.context["token"]
-    done = client.post(reverse("admin:claims_claim_import"), {"token": token})
+    done = client.post(reverse("admin:claims_claim_import"), {"token": token}, follow=True)
     assert "Imported a.json" in done.content.decode()
     claim = Claim.objects.get(key="k1")
     assert claim.history.get().history_user == desk_admin

@@ -41,8 +41,8 @@ def test_each_ending_imports_through_the_command_folder_the_upload_and_the_reade
     client.force_login(desk_admin)
     upload = io.BytesIO(CONTENT[suffix].encode())
     upload.name = name
-    preview = client.post(reverse("admin:claims_claim_import"), {"file": upload})
-    assert preview.status_code == 200 and preview.context["token"].endswith(suffix)
+    preview = client.post(reverse("admin:claims_claim_import"), {"file": upload}, follow=True)
+    assert preview.status_code == 200 and preview.context["token"] and preview.context["result"].ok
     assert not Claim.objects.exists()
 
     call_command("import_claims", str(tmp_path), stdout=io.StringIO())  # the folder's .txt is left out

@@ -37,3 +37,22 @@ def reset(handler):
     handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     handler.connection.close()
     handler.close_connection = True
+
+
+def slow_page(handler, *, seconds: float, title: str = "Slow page"):
+    """A whole HTML page, sent over `seconds`: a byte every fraction of a second, never a read timeout."""
+    body = f"<!doctype html><html><head><title>{title}</title></head><body>".encode()
+    tail = b"<p>done</p></body></html>"
+    pad = max(1, int(seconds * 4))
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(body) + pad + len(tail)))
+    handler.end_headers()
+    if handler.command == "HEAD":
+        return
+    handler.wfile.write(body)
+    for _ in range(pad):
+        time.sleep(seconds / pad)
+        handler.wfile.write(b" ")
+        handler.wfile.flush()
+    handler.wfile.write(tail)
