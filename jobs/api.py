@@ -10,6 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from factcheck.api.filtering import KnownQueryParameters
+
 from .models import Job
 from .services import can_see_job, cancel_job
 
@@ -51,7 +53,7 @@ def visible_job(request: Request, pk: int) -> Job:
     return job
 
 
-class JobDetailView(APIView):
+class JobDetailView(KnownQueryParameters, APIView):
     """A job's state: status (queued, running, succeeded, failed, cancelled), progress (done of total, in unit),
     result (counts, states, errors by record and field). Poll it until `finished`."""
 
@@ -63,7 +65,7 @@ class JobDetailView(APIView):
         return Response(JobSerializer(visible_job(request, pk)).data)
 
 
-class JobCancelView(APIView):
+class JobCancelView(KnownQueryParameters, APIView):
     """Ask a job to stop: a queued job is cancelled at once, a running one at its next step (an import rolls back)."""
 
     permission_classes = [IsAuthenticated]

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from factcheck.api.filtering import KnownQueryParameters
 from jobs.api import JobSerializer
 
 from ..import_jobs import start_dry_run, start_upload_import
@@ -35,7 +36,7 @@ class ImportRequest(serializers.Serializer):
         return upload
 
 
-class ImportStartView(APIView):
+class ImportStartView(KnownQueryParameters, APIView):
     """Queue an import (or its dry run) of the uploaded file."""
 
     permission_classes = [CanImport]
