@@ -45,7 +45,7 @@ from claims.services import (
     claim_update,
     evidence_save,
 )
-from factcheck.api.conditional import etag, expected_version
+from factcheck.api.conditional import IF_MATCH_PATTERN, etag, expected_version
 from factcheck.api.filtering import FilteredBackend, KnownQueryParameters, SelectorFilterBackend
 from factcheck.api.pagination import PagePagination
 from factcheck.api.renderers import CSVRenderer, FastJSONRenderer, JSONLDRenderer, NDJSONRenderer
@@ -123,18 +123,21 @@ class ClaimPagination(PagePagination):
 
 
 FIELDS_PARAM = OpenApiParameter(
-    "fields", str, description=f"Only these top-level fields, comma-separated: {', '.join(CLAIM_FIELDS)}."
-)
+    "fields", str, enum=list(CLAIM_FIELDS), many=True, style="form", explode=False,
+    description=f"Only these top-level fields, comma-separated: {', '.join(CLAIM_FIELDS)}.",
+)  # fmt: skip
 FACET_PARAM = OpenApiParameter(
-    "facet", str, description=f"Counts per value under the same filters: {', '.join(FACETS)} (comma-separated)."
-)
+    "facet", str, enum=list(FACETS), many=True, style="form", explode=False,
+    description=f"Counts per value under the same filters: {', '.join(FACETS)} (comma-separated).",
+)  # fmt: skip
 FORMAT_PARAM = OpenApiParameter(
     "format", str, enum=["json", "csv", "ndjson"],
     description="json (a page), or csv / ndjson: every matching row, streamed (pagination ignored).",
 )  # fmt: skip
 IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=True, description='The claim\'s ETag, e.g. W/"3".'
-)
+    "If-Match", str, OpenApiParameter.HEADER, required=True, pattern=IF_MATCH_PATTERN,
+    description='The claim\'s ETag, e.g. W/"3" (a tag of another version is a 412; none, or `*`, a 428).',
+)  # fmt: skip
 
 
 @extend_schema(tags=["claims"])
