@@ -14,20 +14,21 @@ import re
 from collections import OrderedDict
 from typing import Any, cast
 
+from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
-from factcheck.api.filtering import BooleanFilter, IsoDateTimeFilter
+from factcheck.api.filtering import BooleanFilter, IdInFilter, IsoDateTimeFilter
 from sources.partial_dates import InvalidDate, parse_partial_date, period_end
 
 from .choices import NO_UNIT, NO_UNIT_LABEL, ClaimType, Status, Unit
 from .models import Appearance, Claim, ClaimSearch, Evidence
 from .quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
-BIGINT = 2**63 - 1
 AMOUNT_LIMITS: dict[str, Any] = {"max_digits": AMOUNT_MAX_DIGITS, "decimal_places": AMOUNT_DECIMAL_PLACES}
 SEARCH_CONFIG = "english"
 
@@ -36,11 +37,23 @@ class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
     """One or more choices, comma-separated."""
 
 
-class IdInFilter(filters.BaseInFilter, filters.NumberFilter):
-    """One or more ids, comma-separated."""
+YEAR = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"  # 0001 to 9999
 
-    def __init__(self, *args, **kwargs):
-        kwargs.update(min_value=1, max_value=BIGINT, decimal_places=0, max_digits=19)
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [{"pattern": f"^{YEAR}$"}, {"pattern": f"^{YEAR}-(?:0[1-9]|1[0-2])$"}, {"format": "date"}],
+        "maxLength": 10,
+    }
+)
+class PartialDateFilter(filters.Filter):
+    """A date known to a year, a month or a day (sources.partial_dates); given empty it is a 400, as a date is."""
+
+    field_class = forms.CharField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 10)
         super().__init__(*args, **kwargs)
 
 
@@ -122,11 +135,11 @@ class ClaimFilter(filters.FilterSet):
     value_max = filters.NumberFilter(
         field_name="value", lookup_expr="lte", **AMOUNT_LIMITS, label="Value ≤ this (in the unit)."
     )
-    period_from = filters.CharFilter(
-        method="filter_period_from", max_length=10, label="Period reaching into or past this date: YYYY[-MM[-DD]]."
+    period_from = PartialDateFilter(
+        method="filter_period_from", label="Period reaching into or past this date: YYYY[-MM[-DD]]."
     )
-    period_to = filters.CharFilter(
-        method="filter_period_to", max_length=10, label="Period reaching into or before this date: YYYY[-MM[-DD]]."
+    period_to = PartialDateFilter(
+        method="filter_period_to", label="Period reaching into or before this date: YYYY[-MM[-DD]]."
     )
     publisher = IdInFilter(method="filter_publisher", label="Appears in a source of these publisher ids.")
     source = IdInFilter(method="filter_source", label="Appears in these source ids.")

@@ -1,21 +1,25 @@
 """FilterSets of sources and publishers (the API's /api/v1/sources/ and /api/v1/publishers/)."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+
+from factcheck.api.filtering import IdInFilter
 
 from .choices import SourceKind
 from .models import Publisher, Source
 from .urlnorm import InvalidURL, normalize_url
 
-BIGINT = 2**63 - 1
+# An absolute http(s) URL as sources.urlnorm reads it: the scheme, a host of URL characters, a port, the rest.
+HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9._~%!$&'()*+,;=-]+(?::[0-9]{1,4})?(?:[/?#][^\x00]*)?$"
 
 
-class IdInFilter(filters.BaseInFilter, filters.NumberFilter):
-    """One or more ids, comma-separated."""
+@extend_schema_field({"type": "string", "pattern": HTTP_URL_PATTERN, "maxLength": 2000})
+class URLFilter(filters.Filter):
+    """An http(s) URL (text, but given empty it is a 400 as any URL that isn't one)."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.update(min_value=1, max_value=BIGINT, decimal_places=0, max_digits=19)
-        super().__init__(*args, **kwargs)
+    field_class = forms.CharField
 
 
 class KindInFilter(filters.BaseInFilter, filters.ChoiceFilter):
@@ -28,7 +32,7 @@ class SourceFilter(filters.FilterSet):
     kind = KindInFilter(choices=SourceKind.choices, label="Kind(s) of document.")
     published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte", label="Published on or after.")
     published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte", label="Published on or before.")
-    url = filters.CharFilter(
+    url = URLFilter(
         method="filter_url",
         max_length=2000,
         label="The source at this URL, compared normalised (scheme and host case, default port, trailing slash, "

@@ -11,11 +11,23 @@ from claims.choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
 from claims.models import VERDICT_NOTE_MAX_LENGTH, Appearance, Claim, Evidence
 from claims.periods import InvalidPeriod, parse_period
 from claims.quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, amount_problem
+from factcheck.api.schema import decimal_pattern
 from factcheck.api.serializers import KnownFieldsMixin
 from sources.api.serializers import PublisherBriefSerializer
 from sources.models import Source
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "pattern": f"^$|{decimal_pattern(AMOUNT_MAX_DIGITS, AMOUNT_DECIMAL_PLACES)}"},
+            {"type": "number"},
+        ],
+        "nullable": True,
+        "description": f'An exact decimal as a string ("" or null for none), or a JSON number; at most '
+        f"{AMOUNT_MAX_DIGITS} digits, {AMOUNT_DECIMAL_PLACES} of them after the point.",
+    }
+)
 class AmountField(serializers.DecimalField):
     """An optional amount within the desk's limits: claims.quantities.amount_problem, the importer's rule too."""
 
@@ -217,6 +229,8 @@ class EvidenceWriteSerializer(KnownFieldsMixin, serializers.ModelSerializer):
 
 
 class TransitionSerializer(KnownFieldsMixin, serializers.Serializer):
+    """A move through the workflow, with the verdict's words when the move gives one."""
+
     to = serializers.ChoiceField(choices=Status.choices, help_text="The status to move to.")
     note = serializers.CharField(
         required=False,

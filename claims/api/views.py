@@ -47,7 +47,7 @@ from claims.services import (
     claim_update,
     evidence_save,
 )
-from factcheck.api.conditional import etag, expected_version
+from factcheck.api.conditional import IF_MATCH_PATTERN, etag, expected_version
 from factcheck.api.filtering import FilteredBackend, KnownQueryParameters, SelectorFilterBackend
 from factcheck.api.pagination import PagePagination
 from factcheck.api.renderers import CSVRenderer, FastJSONRenderer, JSONLDRenderer, NDJSONRenderer
@@ -170,12 +170,13 @@ class ClaimPagination(PagePagination):
 
 
 FIELDS_PARAM = OpenApiParameter(
-    "fields", str, description=f"Only these top-level fields, in this order, comma-separated: {', '.join(CLAIM_FIELDS)}"
-)
+    "fields", str, enum=list(CLAIM_FIELDS), many=True, style="form", explode=False,
+    description=f"Only these top-level fields, comma-separated, in this order: {', '.join(CLAIM_FIELDS)}.",
+)  # fmt: skip
 LIST_FIELDS_PARAM = OpenApiParameter(
-    "fields", str,
+    "fields", str, enum=list(CLAIM_FIELDS), many=True, style="form", explode=False,
     description=f"Only these top-level fields, comma-separated, in this order: {', '.join(CLAIM_FIELDS)}. With "
-    "format=csv: CSV columns (see docs/api.md) or these field names, each selecting its columns, in this order.",
+    "format=csv, CSV column names (see docs/api.md) are accepted too; each field name selects its columns.",
 )  # fmt: skip
 EXPAND_PARAM = OpenApiParameter(
     "expand", str, enum=["appearances", "evidence", "appearances,evidence", "evidence,appearances"],
@@ -183,15 +184,17 @@ EXPAND_PARAM = OpenApiParameter(
     "(a claim without links keeps one row). A 400 with json or ndjson, which nest them already.",
 )  # fmt: skip
 FACET_PARAM = OpenApiParameter(
-    "facet", str, description=f"Counts per value under the same filters: {', '.join(FACETS)} (comma-separated)."
-)
+    "facet", str, enum=list(FACETS), many=True, style="form", explode=False,
+    description=f"Counts per value under the same filters: {', '.join(FACETS)} (comma-separated).",
+)  # fmt: skip
 FORMAT_PARAM = OpenApiParameter(
     "format", str, enum=["json", "csv", "ndjson"],
     description="json (a page), or csv / ndjson: every matching row, streamed (pagination ignored).",
 )  # fmt: skip
 IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=True, description='The claim\'s ETag, e.g. W/"3".'
-)
+    "If-Match", str, OpenApiParameter.HEADER, required=True, pattern=IF_MATCH_PATTERN,
+    description='The claim\'s ETag, e.g. W/"3" (a tag of another version is a 412; none, or `*`, a 428).',
+)  # fmt: skip
 
 
 @extend_schema(tags=["claims"])

@@ -19,8 +19,10 @@ from rest_framework.exceptions import ValidationError
 
 from .exceptions import PreconditionRequired
 
-_TAG = r'\s*(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"\s*'
+_TAG = r'[ \t]*(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"[ \t]*'  # RFC 9110: OWS is spaces and tabs
 _TAG_LIST = re.compile(rf"{_TAG}(?:,{_TAG})*")
+# What If-Match may be, for the schema: one or more entity tags (not `*`, not empty: those are a 428).
+IF_MATCH_PATTERN = rf"^{_TAG}(?:,{_TAG})*$"
 _OPAQUE = re.compile(r'(?:W/)?"([^"]*)"')
 _VERSION = re.compile(r"[0-9]{1,9}")
 ANY = "*"

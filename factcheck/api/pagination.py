@@ -9,13 +9,17 @@ settings.API_MAX_PAGE_SIZE.
 
 Cursor mode (`?cursor=` to start, then follow `next`): rows in the order they last changed (updated_at, id),
 read by keyset, so a sync never skips or repeats a row while others edit; a row edited during the sync moves to
-the end and comes again. When a sync has caught up, `next` is null and `cursor` resumes it later.
+the end and comes again. When a sync has caught up, `next` is null and `cursor` resumes it later. A cursor is
+opaque: the schema gives its alphabet and length (another string is a 400), and one that is written right but was
+never given out names no place in the list, so it is a 404, as a page past the last one is (and as DRF's own cursor
+pagination answers).
 """
 
 import base64
 import binascii
 import datetime as dt
 import hashlib
+import re
 from typing import Any
 
 from django.conf import settings
@@ -30,13 +34,17 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .response_cache import answer_snapshot
 
+MAX_NUMBER = 999_999_999  # `page` and `page_size` have at most nine digits
+CURSOR_MAX_LENGTH = 120  # base64 of an ISO time with microseconds and offset, "|" and an 18-digit id: 84
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"  # base64url without padding
+
 
 def _positive_int(request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
-        raise ValidationError({name: [f"must be a whole number ≥ 1, not {raw[:40]!r}"]})
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_NUMBER:
+        raise ValidationError({name: [f"must be a whole number from 1 to {MAX_NUMBER}, not {raw[:40]!r}"]})
     return int(raw)
 
 
@@ -66,7 +74,15 @@ def encode_cursor(updated_at: dt.datetime, pk: int) -> str:
 
 
 def decode_cursor(token: str) -> tuple[dt.datetime, int]:
-    problem = ValidationError({"cursor": ["is not a cursor this API gave out; start again with ?cursor="]})
+    """The (updated_at, id) a cursor stands for: a 400 for a string that can't be a cursor (too long, other
+    characters), a 404 for one that could be but was never given out."""
+    if len(token) > CURSOR_MAX_LENGTH or not re.fullmatch(CURSOR_PATTERN, token):
+        raise ValidationError(
+            {"cursor": [f"is no cursor: at most {CURSOR_MAX_LENGTH} letters, digits, '-' and '_'; start: ?cursor="]}
+        )
+    problem = NotFound(
+        "This cursor is not one the API gave out, so it names no place in the list; start again with ?cursor=."
+    )
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         when, _, pk = raw.partition("|")
@@ -90,9 +106,9 @@ class PagePagination(BasePagination):
         self.page_size = min(
             _positive_int(request, self.page_size_query_param, api_settings.PAGE_SIZE), settings.API_MAX_PAGE_SIZE
         )
+        self.page = _positive_int(request, self.page_query_param, 1)  # checked in cursor mode too, though unused
         if self.cursor_mode:
             return self._cursor_page(queryset, request.query_params[self.cursor_query_param])
-        self.page = _positive_int(request, self.page_query_param, 1)
         offset = (self.page - 1) * self.page_size
         rows = list(queryset[offset : offset + self.page_size + 1])
         self.has_next = len(rows) > self.page_size
@@ -163,24 +179,25 @@ class PagePagination(BasePagination):
                 "name": self.page_query_param,
                 "in": "query",
                 "required": False,
-                "description": "Page number (page mode).",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": "Page number (page mode); a page past the last one is a 404.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_NUMBER},
             },
             {
                 "name": self.page_size_query_param,
                 "in": "query",
                 "required": False,
-                "description": f"Rows per page (default {api_settings.PAGE_SIZE}, "
-                f"at most {settings.API_MAX_PAGE_SIZE}).",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": f"Rows per page (default {api_settings.PAGE_SIZE}); more than "
+                f"{settings.API_MAX_PAGE_SIZE} is served as {settings.API_MAX_PAGE_SIZE} (the answer's `page_size`).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_NUMBER},
             },
             {
                 "name": self.cursor_query_param,
                 "in": "query",
                 "required": False,
                 "description": "Cursor mode for syncing: empty to start, then the `cursor` of the previous answer. "
-                "Rows come in the order they last changed; `ordering` is ignored.",
-                "schema": {"type": "string"},
+                "Rows come in the order they last changed; `ordering` is ignored. A cursor the API never gave out "
+                "is a 404.",
+                "schema": {"type": "string", "maxLength": CURSOR_MAX_LENGTH, "pattern": CURSOR_PATTERN},
             },
         ]
 

@@ -32,6 +32,7 @@ def reads_everything(user: Any) -> bool:
 class DeskPermission(BasePermission):
     """Reads for all; writes need the model permission for the method (401 anonymous, 403 without the role)."""
 
+    reads_for_everyone = True  # the schema declares anonymous reads (factcheck.api.schema)
     message = (
         "Your role doesn't allow this change: only fact-checkers and admins edit claims, appearances and evidence."
     )

@@ -57,12 +57,14 @@ class _ErrorsAsJSON(BaseRenderer):
 
 
 class CSVRenderer(_ErrorsAsJSON):
+    lists_only = True  # a whole list, streamed: only a list route offers it (factcheck.api.filtering)
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
 
 class NDJSONRenderer(_ErrorsAsJSON):
+    lists_only = True
     media_type = "application/x-ndjson"
     format = "ndjson"
     charset = None

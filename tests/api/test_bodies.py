@@ -168,3 +168,40 @@ def test_the_schema_states_the_limits(api_client):
     assert components["EvidenceWriteRequest"]["properties"]["excerpt"]["maxLength"] == 5000
     create = schema["paths"]["/api/v1/claims/"]["post"]["responses"]
     assert "413" in create and "400" in create
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("subject", 5, "must be text"),
+        ("verdict_note", -5371980669, "must be text"),
+        ("key", ["a"], "must be text"),
+        ("subject", True, "must be text"),
+    ],
+)
+def test_text_fields_take_json_strings_only(checker_client, field, value, words):
+    """DRF would save 5 as "5": the schema says string, and so does the API."""
+    response = checker_client.post(URL, NEW | {field: value}, format="json")
+    assert response.status_code == 400 and words in response.json()["fields"][field][0]
+    assert not Claim.objects.filter(subject="5").exists()
+
+
+@pytest.mark.parametrize("value", ["5", True, 1.5, [1]])
+def test_whole_number_fields_and_ids_take_json_numbers_only(checker_client, claims, value):
+    claim, source = claims["unverified"], SourceFactory()
+    body = {"claim": value, "source": source.id, "relation": "supports", "excerpt": "", "locator": ""}
+    response = checker_client.post("/api/v1/evidence/", body, format="json", HTTP_IF_MATCH=f'W/"{claim.version}"')
+    assert response.status_code == 400 and "whole number" in response.json()["fields"]["claim"][0]
+    rating = checker_client.post(
+        f"{URL}{claim.id}/transition/", {"to": "in_review", "rating_value": "3"}, format="json", HTTP_IF_MATCH='W/"1"'
+    )
+    assert rating.status_code == 400 and "rating_value" in rating.json()["fields"]
+
+
+def test_amounts_take_strings_or_numbers(checker_client):
+    for subject, value in (("Budget A", "86000000000"), ("Budget B", 86000000000), ("Budget C", 8.5)):
+        response = checker_client.post(URL, NEW | {"value": value, "subject": subject}, format="json")
+        assert response.status_code == 201 and response.json()["quantity"]["value"] == str(value), response.json()
+    for subject, value in (("Budget D", None), ("Budget E", "")):
+        response = checker_client.post(URL, NEW | {"value": value, "unit": "", "subject": subject}, format="json")
+        assert response.status_code == 201 and response.json()["quantity"]["value"] is None, response.json()
