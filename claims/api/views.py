@@ -111,10 +111,7 @@ def _expand(request, export: str) -> tuple[str, ...]:
     if unknown:
         raise ValidationError({"expand": [f"unknown: {', '.join(unknown)}; known: {', '.join(EXPANSIONS)}"]})
     if export != "csv":
-        raise ValidationError({"expand": [
-            "is for format=csv: JSON and NDJSON carry every appearance and piece of evidence in each claim's "
-            "`appearances` and `evidence` lists"
-        ]})  # fmt: skip
+        return ()  # JSON and NDJSON nest every appearance and piece of evidence in each claim already
     return tuple(name for name in EXPANSIONS if name in names)
 
 
@@ -181,7 +178,7 @@ LIST_FIELDS_PARAM = OpenApiParameter(
 EXPAND_PARAM = OpenApiParameter(
     "expand", str, enum=["appearances", "evidence", "appearances,evidence", "evidence,appearances"],
     description="format=csv only: one row per appearance and / or evidence link, the claim's columns repeated "
-    "(a claim without links keeps one row). A 400 with json or ndjson, which nest them already.",
+    "(a claim without links keeps one row). JSON and NDJSON nest them already: there it changes nothing.",
 )  # fmt: skip
 FACET_PARAM = OpenApiParameter(
     "facet", str, enum=list(FACETS), many=True, style="form", explode=False,
