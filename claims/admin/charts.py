@@ -43,19 +43,27 @@ from ..choices import STATUS_COLOURS, VERDICTS, Status
 from ..models import Claim
 from ..selectors import can_read_all_claims
 
-WIDTH = 640
+WIDTH = 640  # the drawing's own width; shown at the column's width, so a narrower drawing shows bigger text
+NARROW = 540  # for a chart that shares the page half and half with a wide table
 FONT = 12  # px, the charts' text; labels are placed by it
 NEUTRAL_COLOUR = "#1e40af"  # a bar that stands for no status (the median's), dark enough for white text on it
 
 
 @dataclass(frozen=True)
 class Series:
+    """A part of a bar: what it counts, its name in the legend, its colour; `hatched` draws stripes over the colour
+    (the open statuses: unverified and in review look like unverifiable and misleading in the status colours)."""
+
     key: str
     label: str
     colour: str
+    hatched: bool = False
 
 
-STATUS_SERIES = [Series(status.value, str(status.label), STATUS_COLOURS[status]) for status in Status]
+STATUS_SERIES = [
+    Series(status.value, str(status.label), STATUS_COLOURS[status], hatched=status in OPEN_STATUSES)
+    for status in Status
+]
 HEALTH_SERIES = [Series(h.value, str(h.label), HEALTH_COLOURS.get(h, "#6b7280")) for h in SourceHealth]
 
 
@@ -76,35 +84,49 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def _svg(chart_id: str, height: int, title: str, description: str, body: SafeString) -> SafeString:
+def _svg(chart_id: str, width: int, height: float, title: str, description: str, body: SafeString) -> SafeString:
     return format_html(
         '<svg class="chart" id="{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
-        'xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        chart_id, WIDTH, height, chart_id, chart_id, chart_id, title, chart_id, description, body,
+        'xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
+        '<defs><pattern id="{}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="2.5" height="6" fill="#fff" fill-opacity="0.4"></rect>'
+        "</pattern></defs>{}</svg>",
+        chart_id, width, f"{height:.0f}", chart_id, chart_id, chart_id, title, chart_id, description, chart_id, body,
     )  # fmt: skip
 
 
-def _legend(series: Sequence[Series], y: float, left: float) -> SafeString:
-    """Swatches and names in a row (wrapping to a second row when they don't fit)."""
+def _area(
+    chart_id: str, item: Series, x: float, y: float, w: float, h: float, tip: str, css: str = "segment"
+) -> SafeString:
+    """A rectangle of the series' colour (striped when hatched), with its words as a tooltip."""
+    rect = format_html(
+        '<rect class="{}" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
+        css, f"{x:.1f}", f"{y:.1f}", f"{w:.1f}", f"{h:.1f}", item.colour, tip,
+    )  # fmt: skip
+    if not item.hatched:
+        return rect
+    hatch = format_html(
+        '<rect class="hatch" x="{}" y="{}" width="{}" height="{}" fill="url(#{}-hatch)"><title>{}</title></rect>',
+        f"{x:.1f}", f"{y:.1f}", f"{w:.1f}", f"{h:.1f}", chart_id, tip,
+    )  # fmt: skip
+    return mark_safe(rect + hatch)  # both built by format_html
+
+
+def _legend(
+    chart_id: str, series: Sequence[Series], y: float, left: float, right_edge: float
+) -> tuple[SafeString, float]:
+    """Swatches and names in a row, wrapping to more rows when they don't fit; and the last row's baseline."""
     parts, x = [], left
     for item in series:
         width = 18 + len(item.label) * FONT * 0.6 + 16
-        if x + width > WIDTH:
+        if x + width > right_edge:
             x, y = left, y + FONT + 8
+        parts.append(_area(chart_id, item, x, y - 11, 13, 13, item.label, css="swatch"))
         parts.append(
-            format_html(
-                '<rect class="swatch" x="{}" y="{}" width="12" height="12" fill="{}"></rect>'
-                '<text class="legend" x="{}" y="{}">{}</text>',
-                f"{x:.1f}",
-                f"{y - 10:.1f}",
-                item.colour,
-                f"{x + 17:.1f}",
-                f"{y:.1f}",
-                item.label,
-            )  # fmt: skip
+            format_html('<text class="legend" x="{}" y="{}">{}</text>', f"{x + 18:.1f}", f"{y:.1f}", item.label)
         )
         x += width
-    return mark_safe("".join(parts))  # each part built by format_html
+    return mark_safe("".join(parts)), y  # each part built by format_html
 
 
 def _segment_label(x: float, y: float, value: int) -> SafeString:
@@ -119,18 +141,19 @@ def stacked_columns(
     labels: Sequence[tuple[str, str]],
     values: Sequence[dict[str, int]],
     series: Sequence[Series],
+    width: int = WIDTH,
 ) -> SafeString:
     """Vertical columns, one per step (`labels`: two lines each, the second may be ""), stacked by `series` from
     the bottom in their order, a count inside each segment that has room, the column's total above it."""
     left, right, top, plot = 44, 8, 14, 240
     legend_y = top + plot + 2 * FONT + 26
-    height = legend_y + 2 * FONT + 14
+    height = legend_y + 8
     totals = [sum(v.get(s.key, 0) for s in series) for v in values]
     ticks = nice_ticks(max(totals, default=0))
     scale = plot / ticks[-1]
-    slot = (WIDTH - left - right) / max(len(values), 1)
+    slot = (width - left - right) / max(len(values), 1)
     bar = min(slot * 0.7, 48)
-    parts = [_y_axis(ticks, left, top, plot, scale)]
+    parts = [_y_axis(ticks, left, top, plot, scale, width - right)]
     for index, (counts, total, (first, second)) in enumerate(zip(values, totals, labels, strict=True)):
         x = left + index * slot + (slot - bar) / 2
         y: float = top + plot
@@ -140,18 +163,7 @@ def stacked_columns(
                 continue
             h = value * scale
             y -= h
-            parts.append(
-                format_html(
-                    '<rect class="segment" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>',
-                    f"{x:.1f}",
-                    f"{y:.1f}",
-                    f"{bar:.1f}",
-                    f"{h:.1f}",
-                    item.colour,
-                    item.label,
-                    number(value),
-                )  # fmt: skip
-            )
+            parts.append(_area(chart_id, item, x, y, bar, h, f"{item.label}: {number(value)}"))
             if h >= FONT + 3:
                 parts.append(_segment_label(x + bar / 2, y + h / 2 + FONT / 2 - 2, value))
         centre = x + bar / 2
@@ -167,11 +179,14 @@ def stacked_columns(
                 second,
             )  # fmt: skip
         )
-    parts.append(_legend(series, legend_y, left))
-    return _svg(chart_id, height, title, description, mark_safe("".join(parts)))
+    key, last = _legend(chart_id, series, legend_y, left, width)
+    parts.append(key)
+    return _svg(chart_id, width, max(height, last + 8), title, description, mark_safe("".join(parts)))
 
 
-def _y_axis(ticks: Sequence[float], left: float, top: float, plot: float, scale: float) -> SafeString:
+def _y_axis(
+    ticks: Sequence[float], left: float, top: float, plot: float, scale: float, right_edge: float
+) -> SafeString:
     lines = []
     for tick in ticks:
         y = top + plot - tick * scale
@@ -180,7 +195,7 @@ def _y_axis(ticks: Sequence[float], left: float, top: float, plot: float, scale:
                 '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"></line>'
                 '<text class="tick-y" x="{}" y="{}">{}</text>',
                 left,
-                WIDTH - 8,
+                right_edge,
                 f"{y:.1f}",
                 f"{y:.1f}",
                 left - 6,
@@ -199,13 +214,13 @@ def stacked_bars(
     rows: Sequence[tuple[str, dict[str, int]]],
     series: Sequence[Series],
     legend: bool = True,
+    width: int = WIDTH,
 ) -> SafeString:
     """Horizontal bars, one per row (its label on the left, its total on the right), stacked by `series`."""
-    left, right, top, row_height = 170, 48, 8, 26
+    left, right, top, row_height = 200, 48, 8, 26
     totals = [sum(counts.get(s.key, 0) for s in series) for _, counts in rows]
     ticks = nice_ticks(max(totals, default=0))
-    width = WIDTH - left - right
-    scale = width / ticks[-1]
+    scale = (width - left - right) / ticks[-1]
     plot = row_height * len(rows)
     parts = []
     for tick in ticks:
@@ -226,7 +241,7 @@ def stacked_bars(
     for index, ((label, counts), total) in enumerate(zip(rows, totals, strict=True)):
         y = top + index * row_height + 4
         bar = row_height - 8
-        shown = label if len(label) <= 26 else label[:25] + "…"
+        shown = label if len(label) <= 30 else label[:29] + "…"
         parts.append(
             format_html(
                 '<text class="row-label" x="{}" y="{}">{}<title>{}</title></text>',
@@ -242,18 +257,7 @@ def stacked_bars(
             if not value:
                 continue
             w = value * scale
-            parts.append(
-                format_html(
-                    '<rect class="segment" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>',
-                    f"{x:.1f}",
-                    f"{y:.1f}",
-                    f"{w:.1f}",
-                    bar,
-                    item.colour,
-                    item.label,
-                    number(value),
-                )  # fmt: skip
-            )
+            parts.append(_area(chart_id, item, x, y, w, bar, f"{item.label}: {number(value)}"))
             if w >= len(number(value)) * FONT * 0.6 + 6:
                 parts.append(_segment_label(x + w / 2, y + bar / 2 + 4, value))
             x += w
@@ -262,12 +266,12 @@ def stacked_bars(
                 '<text class="total-x" x="{}" y="{}">{}</text>', f"{x + 6:.1f}", f"{y + bar / 2 + 4:.1f}", total
             )
         )
-    height = top + plot + FONT + 14
+    height: float = top + plot + FONT + 14
     if legend:
-        height += FONT + 14
-        parts.append(_legend(series, height - 10, left))
-        height += FONT if len(series) > 4 else 0
-    return _svg(chart_id, height, title, description, mark_safe("".join(parts)))
+        key, last = _legend(chart_id, series, height + FONT + 4, left, width)
+        parts.append(key)
+        height = last + 8
+    return _svg(chart_id, width, height, title, description, mark_safe("".join(parts)))
 
 
 def columns(
@@ -279,15 +283,17 @@ def columns(
     values: Sequence[float | None],
     reference: float | None,
     reference_label: str,
+    width: int = WIDTH,
 ) -> SafeString:
-    """Vertical bars (None: no bar, "—" below), with a dashed line across at `reference` (the whole period's)."""
+    """Vertical bars (None: no bar), with a dashed line across at `reference` (the whole period's) and its key."""
     left, right, top, plot = 44, 8, 14, 200
-    height = top + plot + 2 * FONT + 16
+    key_y = top + plot + 3 * FONT + 22
+    height = key_y + 10
     ticks = nice_ticks(max([v for v in values if v is not None] + [reference or 0]))
     scale = plot / ticks[-1]
-    slot = (WIDTH - left - right) / max(len(values), 1)
+    slot = (width - left - right) / max(len(values), 1)
     bar = min(slot * 0.6, 40)
-    parts = [_y_axis(ticks, left, top, plot, scale)]
+    parts = [_y_axis(ticks, left, top, plot, scale, width - right)]
     for index, (value, (first, second)) in enumerate(zip(values, labels, strict=True)):
         x = left + index * slot + (slot - bar) / 2
         centre = x + bar / 2
@@ -325,17 +331,22 @@ def columns(
         parts.append(
             format_html(
                 '<line class="reference" x1="{}" x2="{}" y1="{}" y2="{}"></line>'
-                '<text class="reference" x="{}" y="{}">{}</text>',
+                '<line class="reference" x1="{}" x2="{}" y1="{}" y2="{}"></line>'
+                '<text class="legend" x="{}" y="{}">{}</text>',
                 left,
-                WIDTH - right,
+                width - right,
                 f"{y:.1f}",
                 f"{y:.1f}",
-                WIDTH - right - 4,
-                f"{y - 5:.1f}",
+                left,
+                left + 28,
+                key_y - 4,
+                key_y - 4,
+                left + 34,
+                key_y,
                 reference_label,
             )  # fmt: skip
         )
-    return _svg(chart_id, height, title, description, mark_safe("".join(parts)))
+    return _svg(chart_id, width, height, title, description, mark_safe("".join(parts)))
 
 
 # --- the page -------------------------------------------------------------------------------------------------------
@@ -350,17 +361,27 @@ class PeriodForm(forms.Form):
 
 
 def step_labels(period: ChartPeriod) -> list[tuple[str, str]]:
-    """Two lines under each step: a month's abbreviation and, in January and the first step, its year; a week's
-    first day ("9 Mar")."""
+    """Two lines under each step: a month's abbreviation, and its year in January and at the first step; a week's
+    first day, and its month when it changes ("31" "Aug", "7" "Sep", "14" "")."""
     labels = []
-    for index, bucket in enumerate(period.buckets):
+    previous = None
+    for bucket in period.buckets:
         start = localtime(bucket.start)
         if period.step == "month":
-            year = str(start.year) if index == 0 or start.month == 1 else ""
-            labels.append((date_format(start, "M"), year))
+            labels.append((date_format(start, "M"), str(start.year) if previous is None or start.month == 1 else ""))
         else:
-            labels.append((date_format(start, "j M"), ""))
+            changed = previous is None or previous.month != start.month
+            labels.append((date_format(start, "j"), date_format(start, "M") if changed else ""))
+        previous = start
     return labels
+
+
+def period_span(period: ChartPeriod) -> str:
+    """The period in words: "Jan 2026 – Dec 2026", or by weeks "31 Aug 2026 – 1 Dec 2026" (up to today)."""
+    first, last = localtime(period.start), localtime(period.end)
+    if period.step == "month":
+        return f"{date_format(first, 'M Y')} – {date_format(last, 'M Y')}"
+    return f"{date_format(first, 'j M Y')} – {date_format(last, 'j M Y')}"
 
 
 def step_name(period: ChartPeriod, bucket: Bucket) -> str:
@@ -372,7 +393,7 @@ def step_name(period: ChartPeriod, bucket: Bucket) -> str:
 def charts_context(period: ChartPeriod) -> dict:
     """The page's charts: each an SVG and the table of its numbers, from the selectors of claims.charts."""
     labels = step_labels(period)
-    span = f"{step_name(period, period.buckets[0])} – {step_name(period, period.buckets[-1])}"
+    span = period_span(period)
 
     snapshots = status_over_time(period)
     statuses = {
@@ -383,6 +404,7 @@ def charts_context(period: ChartPeriod) -> dict:
             labels=labels,
             values=[snapshot.counts for snapshot in snapshots],
             series=STATUS_SERIES,
+            width=NARROW,
         ),
         "series": STATUS_SERIES,
         "rows": [(step_name(period, s.bucket), [s.counts[x.key] for x in STATUS_SERIES], s.total) for s in snapshots],
@@ -460,6 +482,7 @@ def charts_context(period: ChartPeriod) -> dict:
             description=f"Claims with an appearance dated {span}, per publisher, by their status now.",
             rows=[(row.name, row.counts) for row in counted.rows],
             series=STATUS_SERIES,
+            width=NARROW,
         ),
         "series": STATUS_SERIES,
         "rows": [(row.name, [row.counts[x.key] for x in STATUS_SERIES], row.total) for row in counted.rows],

@@ -1,12 +1,14 @@
 """The desk in charts (claims.admin.charts): for the desk's staff only, linked from the admin's home page, each chart
 an SVG beside the table of its numbers."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
-from claims.admin.charts import nice_ticks, number, stacked_bars
+from claims.admin.charts import nice_ticks, number, period_span, stacked_bars, step_labels
+from claims.charts import chart_period
 from claims.choices import STATUS_COLOURS, Status
 from tests.factories import AppearanceFactory, ClaimFactory, PublisherFactory, SourceFactory, UserFactory
 
@@ -153,3 +155,17 @@ def test_labels_are_escaped_and_long_ones_shortened():
     )
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "A &lt;b&gt; title" in svg
     assert "…" in svg
+
+
+NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
+
+
+def test_the_steps_named_under_the_charts():
+    months = chart_period(12, now=NOW)
+    assert step_labels(months)[:8] == [
+        ("Jul", "2025"), ("Aug", ""), ("Sep", ""), ("Oct", ""), ("Nov", ""), ("Dec", ""), ("Jan", "2026"), ("Feb", ""),
+    ]  # fmt: skip
+    assert period_span(months) == "Jul 2025 – Jun 2026"
+    weeks = chart_period(3, now=NOW)
+    assert step_labels(weeks)[:6] == [("9", "Mar"), ("16", ""), ("23", ""), ("30", ""), ("6", "Apr"), ("13", "")]
+    assert period_span(weeks) == "9 Mar 2026 – 15 Jun 2026"
