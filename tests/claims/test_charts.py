@@ -266,3 +266,26 @@ def test_the_current_step_counts_today():
     claim = ClaimFactory(status=U)
     AppearanceFactory(claim=claim, stated_on=timezone.localdate())
     assert [row.total for row in claims_per_publisher(chart_period(12)).rows] == [1]
+
+
+def test_the_first_appearance_date_is_the_rule_of_claims_appearances():
+    """The database's reading (first_appearance_dates) gives the date of claims.models.first_appearance_of."""
+    from claims.charts import first_appearance_dates
+    from claims.models import first_appearance_of
+
+    cases = [
+        [("2026-04-28", None), (None, "2026-04-21"), (None, None)],
+        [("2026-05-11", "2026-01-01")],
+        [(None, None)],
+        [],
+    ]
+    claims = []
+    for appearances in cases:
+        claim = ClaimFactory()
+        for stated_on, published_on in appearances:
+            appeared(claim, stated_on=stated_on, published_on=published_on)
+        claims.append(claim)
+    dated = dict(Claim.objects.annotate(first=first_appearance_dates()).values_list("id", "first"))
+    for claim in claims:
+        first = first_appearance_of(claim.appearances.select_related("source"))
+        assert dated[claim.pk] == (first.date if first else None)
