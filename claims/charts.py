@@ -137,7 +137,7 @@ def status_over_time(period: ChartPeriod) -> list[StatusSnapshot]:
         FROM ends JOIN spans ON spans.since < ends.at AND (spans.until IS NULL OR spans.until >= ends.at)
         WHERE spans.history_type <> '-' AND (spans.withdrawn_at IS NULL OR spans.withdrawn_at >= ends.at)
         GROUP BY ends.at, spans.status
-    """  # noqa: S608 - the table's name is the model's, the values are parameters
+    """  # the table's name is the model's; the values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [max(ends), ends])
         rows = cursor.fetchall()

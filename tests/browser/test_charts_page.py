@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "tests" / "artifacts"
 WIDTH, HEIGHT = 1280, 800
 POLICY = "Content Security Policy"
-# (months ago it appeared, statuses it went through, months between moves, rating of its verdict)
+# (the statuses a claim goes through after it appears, the rating of its verdict), one after another by claim
 PATHS = [
     ((Status.IN_REVIEW, Status.VERIFIED), 5),
     ((Status.IN_REVIEW, Status.FALSE), 1),
