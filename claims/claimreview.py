@@ -150,7 +150,7 @@ def claim_review(row: Row, appearances: list[Row], *, site: str) -> Row | None:
         "url": site.rstrip("/") + fact_check_path(row["id"], headline),
         "claimReviewed": headline,
         "datePublished": row["published_at"].date().isoformat(),
-        "author": organisation(),
+        **({"author": organisation()} if settings.CLAIMREVIEW_AUTHOR["name"] else {}),  # never a made-up name
         "reviewRating": rating,
         "itemReviewed": item,
     }

@@ -225,6 +225,13 @@ def test_pages_name_no_placeholder_organisation(client):
         (review,) = _claim_reviews(response)
     assert review["author"] == {"@type": "Organization", "name": "Desk"}
     assert "example" not in response.content.decode().split("<footer")[1]
+    with override_settings(
+        CLAIMREVIEW_AUTHOR={"name": "", "url": "", "logo": "", "methodology_url": "", "contact": ""}
+    ):
+        response = client.get(_page_path(claim))
+        (review,) = _claim_reviews(response)
+    assert "author" not in review  # no made-up organisation
+    assert "Published by" not in response.content.decode()
 
 
 def test_the_csp_header_is_sent_and_the_page_has_no_inline_style_or_script(client):
@@ -245,3 +252,11 @@ def test_publishing_again_after_a_reopen_needs_a_second_person(client):
     assert client.get(f"/fact-checks/{claim.pk}/").status_code == 410
     publish(claim)
     assert client.get(f"/fact-checks/{claim.pk}/").status_code == 301
+
+
+def test_bad_addresses_and_parameters_are_answered_not_crashed(client):
+    published_fact_check()
+    assert client.get("/fact-checks/99999999999999999999999-x/").status_code == 404
+    for params in ({"publisher": "abc"}, {"page": "last-but-one"}, {"verdict": "nonsense"}, {"q": "-"}):
+        assert client.get("/fact-checks/", params).status_code == 200
+    assert "publisher" in client.get("/fact-checks/", {"publisher": "abc"}).content.decode()
