@@ -109,6 +109,8 @@ cmd_run() {
     port="$(pick_port "$host" "${PORT:-8000}")"
     address="http://$host:$port"
     case "$host" in *:*) address="http://[$host]:$port" ;; esac
+    # The public pages and ClaimReview name the site they are served from (settings/local.py).
+    export CLAIMREVIEW_AUTHOR_URL="${CLAIMREVIEW_AUTHOR_URL:-$address/}"
     say "migrating"
     "$VPY" manage.py migrate --noinput
     say "importing the seed data in fixtures/"

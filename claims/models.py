@@ -16,7 +16,17 @@ from sources.choices import DatePrecision
 from sources.models import Source
 
 from .appearances import appearance_date, first_appearance
-from .choices import RATING_BEST, RATING_SCALE_WORDS, RATING_WORST, ClaimType, EvidenceRelation, Qualifier, Status, Unit
+from .choices import (
+    RATING_BEST,
+    RATING_SCALE_WORDS,
+    RATING_WORST,
+    VERDICTS,
+    ClaimType,
+    EvidenceRelation,
+    Qualifier,
+    Status,
+    Unit,
+)
 from .periods import Period, describe_period, parse_period, period_fields
 from .quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, format_quantity, gap_percent, quantity_problems
 
@@ -35,6 +45,7 @@ VERDICT_NOTE_MAX_LENGTH = 5000
 WITHDRAWAL_REASON_MAX_LENGTH = 5000
 QUOTE_MAX_LENGTH = 2000
 EXCERPT_MAX_LENGTH = 5000
+PUBLICATION_NOTE_MAX_LENGTH = 2000
 
 
 def _limited_text(limit: int, **kwargs: Any) -> "models.TextField[str, str]":
@@ -94,6 +105,18 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_claims"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the verdict was published: only published verdicts are public."
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="published_claims"
+    )
+    unpublished_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a published verdict was taken down; its page answers 410 Gone."
+    )
+    unpublished_note = _limited_text(
+        PUBLICATION_NOTE_MAX_LENGTH, blank=True, help_text="Why the verdict was taken down, as its page says."
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
     )
@@ -165,6 +188,9 @@ class Claim(models.Model):
                 name="claim_withdrawal_has_reason",
             ),
             models.CheckConstraint(condition=~Q(superseded_by=F("pk")), name="claim_not_superseded_by_itself"),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status__in=VERDICTS), name="claim_published_is_verdict"
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(period_start__isnull=True, period_end__isnull=True, period_precision="", period="")
@@ -318,6 +344,31 @@ class Evidence(models.Model):
     def gap_percent(self):
         """The claim's figure against the source's, in percent of the source's."""
         return gap_percent(self.claim.value, self.source_value)
+
+
+class VerdictCorrection(models.Model):
+    """A correction of a published verdict: the verdict as it stood before, kept visible on the fact-check's page
+    with the date and the note that says what changed (claims.services.publication.claim_correct)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="corrections")
+    corrected_at = models.DateTimeField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = _limited_text(PUBLICATION_NOTE_MAX_LENGTH, help_text="What was corrected and why, as readers will see it.")
+    earlier_status = models.CharField(max_length=15, choices=Status.choices)
+    earlier_textual_rating = models.CharField(max_length=100, blank=True)
+    earlier_rating_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    earlier_verdict_note = _limited_text(VERDICT_NOTE_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["claim_id", "-corrected_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"correction of claim {self.claim_id} on {self.corrected_at:%Y-%m-%d}"
 
 
 class ClaimSearch(models.Model):

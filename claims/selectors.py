@@ -29,18 +29,22 @@ from .roles import ASSIGNABLE_ROLES
 CLAIM_COLUMNS = (
     "id", "key", "subject", "claim_type", "value", "unit", "qualifier", "lower_bound", "upper_bound", "period",
     "period_start", "period_end", "period_precision", "period_as_of", "period_approximate", "status", "verdict_note",
-    "textual_rating", "rating_value", "reviewer_id", "reviewer__username", "reviewed_at", "assignee_id",
-    "assignee__username", "withdrawn_at", "withdrawal_reason", "superseded_by_id", "version", "created_at",
-    "updated_at",
+    "textual_rating", "rating_value", "reviewer_id", "reviewer__username", "reviewed_at", "published_at",
+    "published_by_id", "published_by__username", "assignee_id", "assignee__username", "withdrawn_at",
+    "withdrawal_reason", "superseded_by_id", "version", "created_at", "updated_at",
 )  # fmt: skip
 SOURCE_BRIEF = ("source_id", "source__title", "source__url", "source__publisher_id", "source__publisher__name")
 APPEARANCE_COLUMNS = ("id", "claim_id", "quote", "start_offset", "end_offset", "claimant", "stated_on",
-                      "source__published_on", "source__authors", *SOURCE_BRIEF)  # fmt: skip
+                      "source__published_on", "source__published_precision", "source__authors",
+                      *SOURCE_BRIEF)  # fmt: skip
 EVIDENCE_COLUMNS = ("id", "claim_id", "relation", "excerpt", "locator", "source_value", "excerpt_missing_since",
                     *SOURCE_BRIEF)  # fmt: skip
 FACETS = ("status", "unit", "claim_type", "publisher")
 FACET_LIMIT = 30
 
+
+# What the public sees: a final verdict that a second person published (claims.services.publication).
+PUBLISHED = Q(status__in=VERDICTS, published_at__isnull=False)
 
 ROLE_CACHE_SECONDS = 60
 _ROLE_MEMO = "_reads_all_claims"  # the attribute that keeps the answer on the user object for the request
@@ -52,7 +56,7 @@ Row = dict[str, Any]
 
 
 def can_read_all_claims(user: Reader) -> bool:
-    """Journalists, fact-checkers and admins read every claim; anyone else only the published verdicts.
+    """Journalists, fact-checkers and admins read every claim; anyone else only the published verdicts (PUBLISHED).
 
     The answer is kept on the user object for the request and in the shared cache for ROLE_CACHE_SECONDS (it costs
     two queries otherwise): a role taken away stops counting within a minute.
@@ -79,7 +83,7 @@ def claim_list(*, user: Reader, filters: QueryDict | dict[str, Any] | None = Non
     """
     claims = Claim.objects.all()
     if not can_read_all_claims(user):
-        claims = claims.filter(status__in=VERDICTS)
+        claims = claims.filter(PUBLISHED)
     if filters:
         from .filters import ClaimFilter
 
@@ -87,10 +91,21 @@ def claim_list(*, user: Reader, filters: QueryDict | dict[str, Any] | None = Non
     return claims
 
 
+def published_claims(*, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[Claim]:
+    """The published fact-checks as the public reads them (whoever asks), narrowed by `filters` (ClaimFilter's
+    parameters: q, status, publisher, period_from, period_to): best match first with `q` (the API's search and
+    ranking), else newest publication first. Raises ValidationError for invalid filters."""
+    claims = claim_list(user=None, filters=filters)
+    if not (filters and filters.get("q")):
+        claims = claims.order_by("-published_at", "-id")
+    return claims
+
+
 def removed_claims(*, user: Reader, since: dt.datetime, verdicts_only: bool = False) -> list[Row]:
     """The claims `user` could see that have left their sight after `since`, for a sync by `updated_after`:
-    [{"id", "removed_at", "reason"}], oldest first. `reason` is "unpublished" (its verdict reopened or moved off a
-    verdict: anonymous readers, and with `verdicts_only` every reader, see verdicts only) or "deleted".
+    [{"id", "removed_at", "reason"}], oldest first. `reason` is "unpublished" (its verdict unpublished, reopened
+    or moved off a verdict: anonymous readers, and with `verdicts_only` every reader, see published verdicts only)
+    or "deleted".
 
     Read from the audit trail (the simple-history rows, claims.history): a row after `since` that takes the claim out
     of sight, whose row before it had it in sight, for a claim out of sight now (one back in sight is in the feed
@@ -100,19 +115,21 @@ def removed_claims(*, user: Reader, since: dt.datetime, verdicts_only: bool = Fa
     published_only = verdicts_only or not can_read_all_claims(user)
     leaving = history.objects.filter(history_date__gt=since, history_type__in=("~", "-"))
     leaving = (
-        leaving.filter(Q(history_type="-") | ~Q(status__in=VERDICTS))
+        leaving.filter(Q(history_type="-") | ~Q(status__in=VERDICTS) | Q(published_at__isnull=True))
         if published_only
         else leaving.filter(history_type="-")
     )
     before = history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by("-history_id")
     leaving = leaving.annotate(
-        before_type=Subquery(before.values("history_type")[:1]), before_status=Subquery(before.values("status")[:1])
+        before_type=Subquery(before.values("history_type")[:1]),
+        before_status=Subquery(before.values("status")[:1]),
+        before_published=Subquery(before.values("published_at")[:1]),
     ).filter(before_type__in=("+", "~"))
     if published_only:
-        leaving = leaving.filter(before_status__in=VERDICTS)
+        leaving = leaving.filter(before_status__in=VERDICTS, before_published__isnull=False)
     in_sight = claim_list(user=user)
     if verdicts_only:
-        in_sight = in_sight.filter(status__in=VERDICTS)
+        in_sight = in_sight.filter(PUBLISHED)
     rows = (
         leaving.exclude(id__in=in_sight.values("id"))
         .order_by("id", "-history_id")
@@ -229,7 +246,7 @@ def visible_claims_exist(user: Reader, **link: Any) -> Exists | None:
     """None when the user sees every claim; otherwise an Exists() over the visible claims matching `link`."""
     if can_read_all_claims(user):
         return None
-    return Exists(Claim.objects.filter(status__in=VERDICTS, **link))
+    return Exists(Claim.objects.filter(PUBLISHED, **link))
 
 
 def source_list(*, user: Reader) -> QuerySet[Source]:
@@ -237,7 +254,7 @@ def source_list(*, user: Reader) -> QuerySet[Source]:
     sources = Source.objects.select_related("publisher").defer("text")
     cited = visible_claims_exist(user, appearances__source=OuterRef("pk"))
     if cited is not None:
-        evidence = Exists(Claim.objects.filter(status__in=VERDICTS, evidence__source=OuterRef("pk")))
+        evidence = Exists(Claim.objects.filter(PUBLISHED, evidence__source=OuterRef("pk")))
         sources = sources.filter(cited | evidence)
     return sources
 
@@ -254,7 +271,7 @@ def evidence_list(*, user: Reader) -> QuerySet[Evidence]:
     """Evidence of the claims the user may see, with its source and publisher."""
     evidence = Evidence.objects.select_related("source__publisher", "claim").defer("source__text")
     if not can_read_all_claims(user):
-        evidence = evidence.filter(claim__status__in=VERDICTS)
+        evidence = evidence.filter(claim__status__in=VERDICTS, claim__published_at__isnull=False)
     return evidence
 
 
@@ -262,7 +279,7 @@ def appearance_list(*, user: Reader) -> QuerySet[Appearance]:
     """Appearances of the claims the user may see, with their source and publisher."""
     appearances = Appearance.objects.select_related("source__publisher").defer("source__text")
     if not can_read_all_claims(user):
-        appearances = appearances.filter(claim__status__in=VERDICTS)
+        appearances = appearances.filter(claim__status__in=VERDICTS, claim__published_at__isnull=False)
     return appearances
 
 

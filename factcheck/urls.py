@@ -17,5 +17,7 @@ urlpatterns = [
     path("api/v1/", include(("factcheck.api.urls", "api"), namespace="api")),
     # Google's Fact Check Tools API's path, for its own client (claims.api.factchecktools_urls)
     path("factchecktools/", include("claims.api.factchecktools_urls")),
+    # The public fact-check pages, sitemap.xml, robots.txt (claims.public)
+    path("", include("claims.public.urls")),
 ]
 handler500 = "factcheck.api.views.server_error_or_page"

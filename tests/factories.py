@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
-from claims.choices import ClaimType, EvidenceRelation, Qualifier, Unit
+from claims.choices import VERDICTS, ClaimType, EvidenceRelation, Qualifier, Status, Unit
 from claims.models import Appearance, Claim, Evidence
 from sources.models import Publisher, Source
 
@@ -44,6 +45,10 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     period_start = factory.LazyFunction(lambda: __import__("datetime").date(2024, 1, 1))
     period_end = factory.LazyFunction(lambda: __import__("datetime").date(2024, 12, 31))
     period_precision = "year"
+    # A verdict made by the factory is a published one (as a second person would publish it); pass
+    # published_at=None for a verdict still waiting for publication.
+    status = Status.UNVERIFIED
+    published_at = factory.LazyAttribute(lambda claim: timezone.now() if claim.status in VERDICTS else None)
 
 
 class AppearanceFactory(factory.django.DjangoModelFactory):
@@ -100,3 +105,52 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(group)
         if create:
             self.save()
+
+
+def publish(claim: Claim, *, by=None, note: str = "") -> Claim:
+    """Publish a claim's verdict as the desk does: by a second person (a fact-checker other than its reviewer)."""
+    from claims.services import claim_publish
+
+    publisher = by or UserFactory(username="publishing-checker", role="fact-checker")
+    return claim_publish(claim=claim, actor=publisher, note=note)
+
+
+ARTICLE_TEXT = (
+    "Leaders met in Beijing on Tuesday.\n\n"
+    "Bilateral trade reached approximately $245 billion in 2024, the ministry said [1]. Both sides hailed it.\n\n"
+    "Talks on energy continue."
+)
+ARTICLE_QUOTE = "trade reached approximately $245 billion in 2024, the ministry said [1]"
+
+
+def published_fact_check(*, reviewer=None, publisher=None, subject="Russia–China bilateral trade"):
+    """The desk's example fact-check, published: "$245 billion" of Russia–China trade in 2024, said in an article
+    published in 2025 (year only) with a footnote marker in the quote, contradicted by customs data of $244.8 bn."""
+    import datetime as dt
+
+    from claims.services import claim_transition
+
+    reviewer = reviewer or UserFactory(username="reviewing-checker", role="fact-checker", first_name="Rita")
+    article = SourceFactory(
+        title="Trade hits a record",
+        text=ARTICLE_TEXT,
+        published_on=dt.date(2025, 1, 1),
+        published_precision="year",
+        publisher=PublisherFactory(name="Daily Courier"),
+    )
+    customs = SourceFactory(title="Customs statistics 2024", publisher=PublisherFactory(name="Customs Service"))
+    claim = ClaimFactory(subject=subject, status=Status.IN_REVIEW)
+    start = ARTICLE_TEXT.index(ARTICLE_QUOTE)
+    AppearanceFactory(
+        claim=claim,
+        source=article,
+        quote=ARTICLE_QUOTE,
+        start_offset=start,
+        end_offset=start + len(ARTICLE_QUOTE),
+        claimant="Trade ministry",
+    )
+    EvidenceFactory(claim=claim, source=customs, relation=EvidenceRelation.CONTRADICTS)
+    claim = claim_transition(
+        claim=claim, to=Status.MISLEADING, actor=reviewer, note="Customs data give $244.8 bn; the figure is rounded up."
+    )
+    return publish(claim, by=publisher)

@@ -212,6 +212,7 @@ class ClaimAdmin(ClaimAmountsAsRead, WritesThroughServices, ReadableHistoryAdmin
             path("figure-reading/", wrap(figure_reading), name="claims_figure_reading"),
             path("<path:object_id>/transition/", wrap(views.transition_view(self)), name="claims_claim_transition"),
             path("<path:object_id>/withdraw/", wrap(views.withdraw_view(self)), name="claims_claim_withdraw"),
+            path("<path:object_id>/publication/", wrap(views.publication_view(self)), name="claims_claim_publication"),
             *super().get_urls(),
         ]
 

@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from ..choices import DECISIVE_RELATIONS, RATING_BEST, RATING_SCALE_WORDS, RATING_WORST
-from ..models import Appearance, Claim, Evidence
+from ..choices import DECISIVE_RELATIONS, RATING_BEST, RATING_SCALE_WORDS, RATING_WORST, VERDICTS, Status
+from ..models import PUBLICATION_NOTE_MAX_LENGTH, VERDICT_NOTE_MAX_LENGTH, Appearance, Claim, Evidence
 from ..periods import InvalidPeriod, parse_period
 from ..quantities import format_quantity, read_figure, read_source_value
 from ..quotes import QuoteNotFound, locate_quote
@@ -434,3 +434,36 @@ class ImportUploadForm(forms.Form):
                 "Larger files are imported from the server's command line (manage.py import_claims)."
             )
         return upload
+
+
+class PublicationForm(forms.Form):
+    """Publishing, unpublishing or correcting a verdict, posted by the buttons of the claim page's publication
+    panel (claims.services.publication)."""
+
+    move = forms.ChoiceField(
+        choices=[("publish", "Publish"), ("unpublish", "Unpublish"), ("correct", "Correct")], widget=forms.HiddenInput
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=PUBLICATION_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Why: required to unpublish or correct; readers see it on the page (the correction log, the "
+        "taken-down note).",
+    )
+    to = forms.ChoiceField(
+        required=False,
+        label="Corrected verdict",
+        choices=[("", "Keep the verdict"), *[(s, Status(s).label) for s in VERDICTS]],
+    )
+    textual_rating = forms.CharField(required=False, max_length=100, label="Corrected textual rating")
+    rating_value = forms.IntegerField(
+        required=False, min_value=RATING_WORST, max_value=RATING_BEST, label="Corrected rating (1–5)"
+    )
+    verdict_note = forms.CharField(
+        required=False,
+        max_length=VERDICT_NOTE_MAX_LENGTH,
+        label="Corrected explanation",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Leave empty to keep the explanation.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

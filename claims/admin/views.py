@@ -29,8 +29,21 @@ from ..importers.readers import KIND_OF_SECTION, clean_file_name, csv_template, 
 from ..models import Appearance, Claim, Evidence
 from ..quotes import paragraph_around
 from ..roles import IMPORT_PERMISSION, STATUS_PERMISSION
-from ..services import allowed_moves, claim_transition, claim_withdraw, status_label
-from .forms import ImportUploadForm, TransitionForm, WithdrawForm
+from ..services import (
+    CORRECT,
+    PUBLISH,
+    UNPUBLISH,
+    allowed_moves,
+    allowed_publication_moves,
+    claim_correct,
+    claim_publish,
+    claim_transition,
+    claim_unpublish,
+    claim_withdraw,
+    publication_problem,
+    status_label,
+)
+from .forms import ImportUploadForm, PublicationForm, TransitionForm, WithdrawForm
 
 HISTORY_SHOWN = 30
 MOVE_LABELS: dict[str, str] = {
@@ -83,7 +96,79 @@ def claim_page_context(request, claim: Claim) -> dict:
         "contexts": [(appearance, quote_in_context(appearance)) for appearance in appearances],
         "history": history_entries(claim),
         "can_withdraw": request.user.has_perm("claims.change_claim") and not claim.withdrawn_at,
+        **publication_context(request, claim),
     }
+
+
+PUBLICATION_LABELS = {PUBLISH: "Publish", UNPUBLISH: "Unpublish", CORRECT: "Correct the verdict"}
+PUBLICATION_DONE = {
+    PUBLISH: "The verdict is published.",
+    UNPUBLISH: "The verdict is taken down; its page says so.",
+    CORRECT: "The verdict is corrected; the earlier one stays on its page as a correction.",
+}
+
+
+def publication_context(request, claim: Claim) -> dict:
+    """The claim page's publication panel: its state, the moves the user may make, and why Publish is refused
+    (the second-person rule) when it is."""
+    moves = allowed_publication_moves(claim, request.user)
+    refused = ""
+    if claim.status in VERDICTS and claim.published_at is None and PUBLISH not in moves:
+        refused = publication_problem(claim=claim, move=PUBLISH, actor=request.user) or ""
+    return {
+        "publication_moves": [(move, PUBLICATION_LABELS[move]) for move in moves],
+        "publication_refused": refused,
+        "publication_shown": claim.status in VERDICTS or claim.unpublished_at is not None,
+        "publication_form": PublicationForm(initial={"expected_version": claim.version}, auto_id="id_pub_%s"),
+        "public_path": _public_path(claim) if claim.published_at is not None else "",
+        "corrections": list(claim.corrections.select_related("corrected_by")),
+    }
+
+
+def _public_path(claim: Claim) -> str:
+    return reverse("public:fact-check-short", kwargs={"pk": claim.pk})
+
+
+def publication_view(model_admin):
+    """POST: publish, unpublish or correct the claim's verdict (claims.services.publication); refusals as
+    messages."""
+
+    def view(request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = get_object_or_404(Claim, pk=object_id)
+        back = reverse("admin:claims_claim_change", args=[claim.pk])
+        form = PublicationForm(request.POST)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = (form.fields[field].label or capfirst(field.replace("_", " "))) if field in form.fields else ""
+                messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            return HttpResponseRedirect(back)
+        data = form.cleaned_data
+        move, note, version = data["move"], data["note"] or "", data["expected_version"]
+        try:
+            if move == PUBLISH:
+                claim_publish(claim=claim, actor=request.user, note=note, expected_version=version)
+            elif move == UNPUBLISH:
+                claim_unpublish(claim=claim, actor=request.user, note=note, expected_version=version)
+            else:
+                claim_correct(
+                    claim=claim,
+                    actor=request.user,
+                    note=note,
+                    to=data["to"] or None,
+                    textual_rating=data["textual_rating"] or None,
+                    rating_value=data["rating_value"],
+                    verdict_note=data["verdict_note"] or None,
+                    expected_version=version,
+                )
+        except DeskError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(back)
+        messages.success(request, PUBLICATION_DONE[move])
+        return HttpResponseRedirect(back)
+
+    return view
 
 
 def transition_view(model_admin):

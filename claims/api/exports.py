@@ -14,18 +14,12 @@ from collections.abc import Iterator, Sequence
 
 from rest_framework.exceptions import ValidationError
 
+from claims.claimreview import appearance_row_date, first_appearance_row
 from claims.quantities import format_quantity, gap_percent
 from claims.selectors import claim_rows, related_rows
 
 from .claimreview import claim_review
-from .representation import (
-    CLAIM_FIELDS,
-    Links,
-    appearance_row_date,
-    claim_representation,
-    decimal_text,
-    first_appearance_row,
-)
+from .representation import CLAIM_FIELDS, Links, claim_representation, decimal_text
 
 CHUNK = 1000
 # The default columns, one row a claim (their names and order are stable: spreadsheets and scripts read them).
@@ -223,7 +217,7 @@ def feed_tombstone(removed: dict, links: Links) -> dict:
     return {
         "@type": "DataFeedItem",
         "dateDeleted": removed["removed_at"],
-        "item": {"@type": "ClaimReview", "url": f"{links.claim(removed['id'])}claimreview/"},
+        "item": {"@type": "ClaimReview", "url": f"{links.base}/fact-checks/{removed['id']}/"},  # the page's tombstone
     }
 
 

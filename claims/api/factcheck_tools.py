@@ -27,13 +27,14 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from claims.choices import VERDICTS, textual_rating_of
-from claims.selectors import claim_list, claim_rows, related_rows
+from claims.choices import textual_rating_of
+from claims.claimreview import appearance_row_date, fact_check_path, first_appearance_row
+from claims.selectors import PUBLISHED, claim_list, claim_rows, related_rows
 from factcheck.api.filtering import KnownQueryParameters
 from factcheck.api.schema import DeskAutoSchema
 
-from .claimreview import claim_reviewed, organisation
-from .representation import Links, appearance_row_claimant, appearance_row_date, first_appearance_row
+from .claimreview import claim_headline, organisation
+from .representation import Links, appearance_row_claimant
 
 MAX_PAGE_SIZE = 100
 TOKEN_SALT = "claims.api.factcheck_tools.page"
@@ -166,11 +167,11 @@ class ClaimSearchView(KnownQueryParameters):
         if language != "en" or (site and site != _site().removeprefix("www.")):
             return Response({"claims": []})
         filters = {"q": p["query"]} if p.get("query") else {}
-        claims = claim_list(user=request.user, filters=filters).filter(status__in=VERDICTS)
+        claims = claim_list(user=request.user, filters=filters).filter(PUBLISHED)
         if p.get("maxAgeDays"):
-            claims = claims.filter(reviewed_at__gte=timezone.now() - dt.timedelta(days=p["maxAgeDays"]))
+            claims = claims.filter(published_at__gte=timezone.now() - dt.timedelta(days=p["maxAgeDays"]))
         if not filters:
-            claims = claims.order_by("-reviewed_at", "-id")
+            claims = claims.order_by("-published_at", "-id")
         offset, size = p["start"], p["pageSize"]
         rows = list(claim_rows(claims)[offset : offset + size + 1])
         more, rows = len(rows) > size, rows[:size]
@@ -184,7 +185,7 @@ class ClaimSearchView(KnownQueryParameters):
     @staticmethod
     def _claim(row, appearances, links, author) -> dict:
         first = first_appearance_row(appearances)
-        claim = {"text": first["quote"] if first else claim_reviewed(row, None)}
+        claim = {"text": first["quote"] if first else claim_headline(row, None)}
         if first is not None:
             claimant = appearance_row_claimant(first)
             if claimant is not None:
@@ -194,9 +195,9 @@ class ClaimSearchView(KnownQueryParameters):
                 claim["claimDate"] = _stamp(date)
         review = {
             "publisher": {"name": author["name"], "site": _site()},
-            "url": f"{links.claim(row['id'])}claimreview/",
-            "title": claim_reviewed(row, first),
-            "reviewDate": _stamp(row["reviewed_at"] or row["updated_at"]),
+            "url": links.base + fact_check_path(row["id"], claim_headline(row, first)),
+            "title": claim_headline(row, first),
+            "reviewDate": _stamp(row["published_at"]),
             "textualRating": textual_rating_of(row["status"], row["textual_rating"]),
             "languageCode": "en",
         }

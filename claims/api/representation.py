@@ -5,11 +5,11 @@ The shape is documented by the read serializers in claims/api/serializers.py (Cl
 which the OpenAPI schema is generated from; tests/api check that the two agree.
 """
 
-import datetime as dt
 from decimal import Decimal
 
-from claims.appearances import Claimant, appearance_date, claimant_of, first_appearance
+from claims.appearances import Claimant, claimant_of
 from claims.choices import VERDICTS
+from claims.claimreview import appearance_row_date
 from claims.periods import Period, describe_period
 from claims.quantities import format_quantity, gap_percent
 from factcheck.numbers import decimal_text
@@ -35,7 +35,9 @@ class Links:
             "self": f"{self.base}/api/v1/claims/{pk}/",
             "admin": f"{self.base}/admin/claims/claim/{pk}/change/",
             "history": f"{self.base}/api/v1/claims/{pk}/history/",
-            "claimreview": f"{self.base}/api/v1/claims/{pk}/claimreview/" if row["status"] in VERDICTS else None,
+            "claimreview": f"{self.base}/api/v1/claims/{pk}/claimreview/"
+            if row["status"] in VERDICTS and row.get("published_at") is not None
+            else None,
         }
 
 
@@ -162,18 +164,8 @@ def _user(row: dict, name: str) -> dict | None:
     return None if pk is None else {"id": pk, "username": row[f"{name}__username"]}
 
 
-def appearance_row_date(row: dict) -> dt.date | None:
-    """An appearance row's date (claims.appearances.appearance_date)."""
-    return appearance_date(row["stated_on"], row["source__published_on"])
-
-
 def appearance_row_claimant(row: dict) -> Claimant | None:
     """Who made the claim in an appearance row (claims.appearances.claimant_of)."""
     return claimant_of(
         claimant=row["claimant"], authors=row.get("source__authors"), publisher=row["source__publisher__name"]
     )
-
-
-def first_appearance_row(appearances: list[dict]) -> dict | None:
-    """The earliest appearance row, by the same rule as the admin (claims.appearances.first_appearance)."""
-    return first_appearance(appearances, date_of=appearance_row_date, id_of=lambda row: row["id"])

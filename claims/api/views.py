@@ -347,7 +347,8 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
                               (200, "application/json"): ClaimReviewSerializer})  # fmt: skip
     @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=[JSONLDRenderer, FastJSONRenderer])
     def claimreview(self, request, pk=None):
-        """ClaimReview JSON-LD (schema.org) of a claim with a verdict; 404 without one."""
+        """ClaimReview JSON-LD (schema.org) of a published verdict; 404 without one. Its url is the fact-check's
+        public page."""
         pk = int(pk)
         row = claim_rows(self.get_queryset().filter(pk=pk)).first()
         if row is None:
@@ -355,7 +356,7 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         appearances, _ = related_rows([pk], evidence=False)
         review = claim_review(row, appearances[pk], links=Links(request))
         if review is None:
-            raise NotFound("This claim has no verdict yet, so no ClaimReview.")
+            raise NotFound("This claim has no published verdict yet, so no ClaimReview.")
         return Response(review)
 
 
@@ -375,13 +376,13 @@ class ClaimReviewFeedView(KnownQueryParameters, viewsets.GenericViewSet):
                    (200, "application/json"): ClaimReviewFeedSerializer}
     )  # fmt: skip
     def list(self, request):
-        """Every ClaimReview (claims with a verdict) as a schema.org DataFeed, streamed; the claims' filters apply.
+        """Every ClaimReview (published verdicts) as a schema.org DataFeed, streamed; the claims' filters apply.
 
-        With `updated_after`, the reviews taken down since then (verdict reopened or moved off, claim deleted) follow
-        as DataFeedItems with `dateDeleted` and the review's `url`."""
-        from claims.choices import VERDICTS
+        With `updated_after`, the reviews taken down since then (verdict unpublished, reopened or moved off, claim
+        deleted) follow as DataFeedItems with `dateDeleted` and the review's `url`."""
+        from claims.selectors import PUBLISHED
 
-        claims = claim_list(user=request.user, filters=request.query_params).filter(status__in=VERDICTS)
+        claims = claim_list(user=request.user, filters=request.query_params).filter(PUBLISHED)
         since = _updated_after(request)
         removed = [] if since is None else removed_claims(user=request.user, since=since, verdicts_only=True)
         lines = claimreview_feed(claims, links=Links(request), removed=removed)

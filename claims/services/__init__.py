@@ -7,6 +7,7 @@
   in the database;
 - verdicts: the verdict lock (what a standing verdict rests on can't change until the claim is reopened);
 - circular: circular verification (evidence from a source the claim appears in can't support or contradict it);
+- publication: publishing, unpublishing and correcting a verdict (by a second person);
 - trail: the audit trail's actor and change reason, set the same way from every door.
 
 Import from here: `from claims.services import claim_transition, evidence_save, VerdictLocked`.
@@ -35,6 +36,16 @@ from .editing import (
     evidence_save,
     fill_claim,
 )
+from .publication import (
+    CORRECT,
+    PUBLISH,
+    UNPUBLISH,
+    allowed_publication_moves,
+    claim_correct,
+    claim_publish,
+    claim_unpublish,
+    publication_problem,
+)
 from .trail import ADMIN, API, COMMAND, Actor, audit_next_save
 from .verdicts import VerdictLocked, child_lock_problem, verdict_lock_problem
 from .versions import StaleVersion, claim_lock, claim_take_version, claim_version_bump, last_change, lock_claims
@@ -58,6 +69,14 @@ from .workflow import (
 )
 
 __all__ = [
+    "CORRECT",
+    "PUBLISH",
+    "UNPUBLISH",
+    "allowed_publication_moves",
+    "claim_correct",
+    "claim_publish",
+    "claim_unpublish",
+    "publication_problem",
     "ADMIN",
     "API",
     "CLAIM_EDITABLE",

@@ -36,6 +36,9 @@ from .circular import circular_evidence, circular_verdict_problem, independent_e
 from .trail import Actor, audit_next_save
 from .versions import claim_lock, claim_version_bump
 
+# What a published page says once its verdict is reopened, until the new one is published.
+REOPENED_NOTE = "This verdict is being reviewed again."
+
 
 class TransitionError(DeskError):
     """A status move that the workflow refuses; the message says why, for the person who asked."""
@@ -155,7 +158,16 @@ def verdict_fields(
             "verdict_note": note.strip(),
         }
     if before in VERDICTS:
-        return {"textual_rating": "", "rating_value": None, "reviewer": None, "reviewed_at": None}
+        # Off a verdict nothing is published: a new verdict is published again by a second person
+        # (services/publication.py).
+        return {
+            "textual_rating": "",
+            "rating_value": None,
+            "reviewer": None,
+            "reviewed_at": None,
+            "published_at": None,
+            "published_by": None,
+        }
     return {}
 
 
@@ -164,6 +176,10 @@ def _apply_status(
 ) -> str:
     """Set the status and the verdict fields that go with it; return the status it had."""
     before = claim.status
+    if claim.published_at is not None and to not in VERDICTS:
+        # The published page leaves a tombstone (410) until the new verdict is published.
+        claim.unpublished_at = timezone.now()
+        claim.unpublished_note = REOPENED_NOTE
     claim.status = to
     fields = verdict_fields(
         before=before, to=to, actor=actor, note=note, textual_rating=textual_rating, rating_value=rating_value
@@ -265,7 +281,10 @@ def claims_move_for_import(*, moves: list[tuple[int, str, str]], actor: Actor, r
             continue
         _apply_status(claim, to, actor, note)
         moved.append(claim)
-    fields = ["status", "reviewer", "reviewed_at", "textual_rating", "rating_value", "verdict_note", "updated_at"]
+    fields = [
+        "status", "reviewer", "reviewed_at", "textual_rating", "rating_value", "verdict_note", "published_at",
+        "published_by", "unpublished_at", "unpublished_note", "updated_at",
+    ]  # fmt: skip
     now = timezone.now()
     for claim in moved:
         claim.updated_at = now

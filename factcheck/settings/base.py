@@ -6,6 +6,7 @@ The database is PostgreSQL: DATABASE_URL, or the project's embedded server (fact
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # sitemap.xml of the public fact-checks (claims.public)
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -226,11 +228,20 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# The organisation that publishes the verdicts: the author of every ClaimReview (schema.org JSON-LD).
+# The organisation that publishes the verdicts: the author of every ClaimReview (schema.org JSON-LD) and the
+# publisher named on the public fact-check pages. From the environment, with no made-up default: the name and URL are
+# required where verdicts are published (a system check, claims.checks, refuses to serve pages without them), the
+# rest is shown when given. `./dev.sh run` (settings/local.py) sets local values.
 CLAIMREVIEW_AUTHOR = {
-    "name": os.environ.get("CLAIMREVIEW_AUTHOR_NAME", "Fact-checking desk"),
-    "url": os.environ.get("CLAIMREVIEW_AUTHOR_URL", "https://factcheck.example.org/"),
+    "name": os.environ.get("CLAIMREVIEW_AUTHOR_NAME", ""),
+    "url": os.environ.get("CLAIMREVIEW_AUTHOR_URL", ""),
+    "logo": os.environ.get("CLAIMREVIEW_AUTHOR_LOGO", ""),  # the logo's URL (an image)
+    "methodology_url": os.environ.get("CLAIMREVIEW_AUTHOR_METHODOLOGY_URL", ""),  # how the desk checks, corrects
+    "contact": os.environ.get("CLAIMREVIEW_AUTHOR_CONTACT", ""),  # an e-mail address or a contact page's URL
 }
+# A desk of one may publish the verdicts its only fact-checker gives; otherwise a second person publishes
+# (claims.services.publication).
+PUBLISH_OWN_VERDICTS = env_bool("PUBLISH_OWN_VERDICTS", False)
 
 # --- accounts: proxies, logins, tokens -----------------------------------------------------------------------------
 # The reverse proxies (IPs or CIDR networks, comma-separated) whose X-Forwarded-Proto / -For headers are believed;
@@ -297,3 +308,15 @@ SOURCE_CHECK_STALE_AFTER = int(os.environ.get("SOURCE_CHECK_STALE_AFTER", str(7 
 JOBS_SCHEDULE = {
     "check stale sources": {"start": "sources.tasks.start_stale_check", "every": SOURCE_CHECK_EVERY},
 }
+
+
+def image_origin(url: str) -> str | None:
+    """The scheme and host of an image's absolute http(s) URL (the CSP's img-src names it), else None."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+# The publishing organisation's logo, shown on the public pages, may live on its own site.
+_LOGO_ORIGIN = image_origin(CLAIMREVIEW_AUTHOR["logo"])
+if _LOGO_ORIGIN:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_LOGO_ORIGIN)

@@ -13,3 +13,12 @@ IMPORT_BATCH_SIZE = 7  # small batches so that tests cross batch boundaries
 if os.environ.get("FACTCHECK_TASKS") != "database":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
 JOBS_SCHEDULE = {}  # the tests start scheduled jobs themselves
+# The publishing organisation the pages and ClaimReview name in tests.
+CLAIMREVIEW_AUTHOR = {
+    "name": "The Desk",
+    "url": "https://desk.example.org/",
+    "logo": "https://desk.example.org/logo.png",
+    "methodology_url": "https://desk.example.org/methods/",
+    "contact": "desk@example.org",
+}
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("https://desk.example.org")  # noqa: F405  # the logo's site

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from claims.choices import Status, textual_rating_of
-from tests.factories import AppearanceFactory, ClaimFactory, PublisherFactory, SourceFactory
+from tests.factories import AppearanceFactory, ClaimFactory, PublisherFactory, SourceFactory, publish
 
 pytestmark = [
     pytest.mark.django_db,
@@ -154,6 +154,7 @@ def test_a_verdict_stores_the_rating_both_outputs_show(api_client, fact_checker,
     defaults = {"verified": "True", "false": "False", "misleading": "Misleading", "unverifiable": "Unverifiable"}
     expected = "Exaggerated" if written else defaults[verdict]
     assert moved.textual_rating == textual_rating_of(verdict, written) == expected
+    publish(moved)
     alternate_name = _claimreview(api_client, moved).json()["reviewRating"]["alternateName"]
     (searched,) = _search_by_url(api_client).values()
     assert alternate_name == searched["claimReview"][0]["textualRating"] == moved.textual_rating

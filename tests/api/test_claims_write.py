@@ -6,7 +6,7 @@ import pytest
 
 from claims.choices import EvidenceRelation, Status
 from claims.models import Appearance, Claim, Evidence
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, publish
 
 from .conftest import make_claim
 
@@ -144,10 +144,14 @@ def test_history_shows_who_what_and_why(checker_client, journalist_client, api_c
     assert latest["user"]["username"] == "checker" and latest["type"] == "changed"
     assert latest["reason"] == "In review → Verified: Matches customs."
     assert {"field": "status", "label": "Status", "old": "in_review", "new": "verified"} in latest["changes"]
+    # a verdict is public once a second person publishes it
+    assert api_client.get(f"{URL}{claim.id}/history/").status_code == 404
+    publish(Claim.objects.get(pk=claim.id))
     # anyone who may see the claim reads its trail, without the people (who changed it, assignee, reviewer)
     public = api_client.get(f"{URL}{claim.id}/history/")
     assert public.status_code == 200 and public.json()["results"][0]["user"] is None
-    assert public.json()["results"][0]["reason"] == latest["reason"]
+    assert public.json()["results"][0]["reason"] == "published"
+    assert public.json()["results"][1]["reason"] == latest["reason"]
     assert not {c["field"] for e in public.json()["results"] for c in e["changes"]} & {"assignee", "reviewer"}
     assert api_client.get(f"{URL}{claims['unverified'].id}/history/").status_code == 404
 

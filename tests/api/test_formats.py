@@ -70,10 +70,10 @@ def test_claimreview_has_googles_required_and_recommended_properties(api_client,
     # required
     assert review["claimReviewed"] == "trade reached approximately $245 billion" and len(review["claimReviewed"]) <= 75
     assert review["reviewRating"]["alternateName"] == "Verified"
-    assert review["url"].endswith(f"/api/v1/claims/{claim.id}/claimreview/")
+    assert review["url"] == f"http://testserver/fact-checks/{claim.id}-trade-reached-approximately-245-billion/"
     assert review["author"] == {"@type": "Organization", "name": "The Desk", "url": "https://desk.example.org/"}
     # recommended
-    assert review["datePublished"] == claim.reviewed_at.date().isoformat()
+    assert review["datePublished"] == claim.published_at.date().isoformat()
     rating = review["reviewRating"]
     assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"]) == (5, 5, 1)
     item = review["itemReviewed"]
@@ -94,13 +94,13 @@ def test_claimreview_without_numeric_rating_and_long_quote(api_client):
 
 def test_no_claimreview_without_verdict(journalist_client, claims):
     response = journalist_client.get(f"{URL}{claims['in_review'].id}/claimreview/")
-    assert response.status_code == 404 and "no verdict" in response.json()["detail"]
+    assert response.status_code == 404 and "no published verdict" in response.json()["detail"]
 
 
 def test_claimreview_feed(api_client, journalist_client, claims):
     feed = json.loads(streamed(journalist_client.get("/api/v1/claimreviews/")))
     assert feed["@type"] == "DataFeed"
-    reviewed = {e["url"].rsplit("/", 3)[-3] for e in feed["dataFeedElement"]}
+    reviewed = {e["url"].split("/fact-checks/")[1].split("-")[0] for e in feed["dataFeedElement"]}
     assert reviewed == {str(claims["verified"].id), str(claims["false"].id)}
     assert all(e["@type"] == "ClaimReview" for e in feed["dataFeedElement"])
     only = json.loads(streamed(api_client.get("/api/v1/claimreviews/", {"unit": "count"})))

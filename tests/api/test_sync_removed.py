@@ -11,6 +11,7 @@ from claims.choices import Status
 from claims.selectors import removed_claims
 from claims.services import claim_delete, claim_transition
 from claims.services.workflow import claim_withdraw
+from tests.factories import publish
 
 from .conftest import make_claim
 
@@ -54,7 +55,8 @@ def test_republished_and_never_published_claims_are_not_removed(api_client, fact
     draft = make_claim(status=Status.UNVERIFIED)
     since = timezone.now()
     back = reopen(back, fact_checker)
-    claim_transition(claim=back, to=Status.VERIFIED, actor=fact_checker, note="Checked again.")
+    back = claim_transition(claim=back, to=Status.VERIFIED, actor=fact_checker, note="Checked again.")
+    publish(back)  # a second person publishes the new verdict: back in sight
     claim_transition(claim=draft, to=Status.IN_REVIEW, actor=fact_checker)
     body = api_client.get(URL, {"updated_after": since.isoformat()}).json()
     assert [c["id"] for c in body["results"]] == [back.id] and body["removed"] == []
@@ -90,7 +92,7 @@ def test_claimreview_feed_has_tombstones_for_reviews_taken_down(api_client, jour
         assert len(elements) == 1
         (tombstone,) = elements
         assert tombstone["@type"] == "DataFeedItem" and tombstone["item"]["@type"] == "ClaimReview"
-        assert tombstone["item"]["url"].endswith(f"/api/v1/claims/{reopened.id}/claimreview/")
+        assert tombstone["item"]["url"].endswith(f"/fact-checks/{reopened.id}/")  # the page's tombstone (410)
         assert since < dt.datetime.fromisoformat(tombstone["dateDeleted"])
     everything = feed(api_client)
     assert [e["@type"] for e in everything] == ["ClaimReview"] and str(kept.id) in everything[0]["url"]

@@ -1,0 +1,244 @@
+"""The public fact-check pages: the index of published fact-checks, one page per fact-check with its ClaimReview,
+the methods page, robots.txt.
+
+Server-rendered, readable without JavaScript, styles in claims/static/claims/public.css (the Content-Security-Policy
+allows no <style> element and no inline script; the JSON-LD is data, <script type="application/ld+json">, which
+browsers don't execute). What the public sees is claims.selectors.published_claims / PUBLISHED; the ClaimReview and
+the headline are claims.claimreview's, the same as the API's.
+"""
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from sources.models import Source
+from sources.partial_dates import readable_partial_date
+
+from ..choices import STATUS_COLOURS, VERDICTS, EvidenceRelation, Status, textual_rating_of
+from ..claimreview import (
+    appearance_row_date_text,
+    claim_headline,
+    claim_review,
+    fact_check_path,
+    first_appearance_row,
+    is_published,
+    organisation,
+)
+from ..models import Claim, VerdictCorrection
+from ..periods import Period, describe_period
+from ..quantities import format_gap, format_quantity, gap_percent
+from ..quotes import paragraph_around
+from ..selectors import CLAIM_COLUMNS, Row, claim_rows, published_claims, publisher_list, related_rows
+
+PAGE_SIZE = 20
+FILTERS = ("q", "verdict", "publisher", "period_from", "period_to")
+
+
+def verdict_label(status: str, textual_rating: str) -> dict[str, str]:
+    """The verdict as a coloured label: its words (choices.textual_rating_of) and its status's colour."""
+    return {"text": textual_rating_of(status, textual_rating), "colour": STATUS_COLOURS.get(status, "#4b5563")}
+
+
+def _figure(row: Row) -> str:
+    return format_quantity(row["value"], row["unit"], row["qualifier"], row["lower_bound"], row["upper_bound"])
+
+
+def _period(row: Row) -> str:
+    return describe_period(
+        Period(
+            row["period_start"], row["period_end"], row["period_precision"], row["period_as_of"],
+            row["period_approximate"],
+        )
+    )  # fmt: skip
+
+
+def _readable_date(appearance: Row) -> str:
+    """When the claim was made, as people read it, at the precision known ("2025", "8 May 2025")."""
+    if appearance["stated_on"]:
+        return readable_partial_date(appearance["stated_on"], "day")
+    return readable_partial_date(appearance["source__published_on"], appearance["source__published_precision"] or "")
+
+
+def _site() -> dict[str, str]:
+    author = settings.CLAIMREVIEW_AUTHOR
+    return {key: author.get(key, "") for key in ("name", "url", "logo", "methodology_url", "contact")}
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    return render(request, template, {"site": _site(), **context}, status=status)
+
+
+def _index_filters(request: HttpRequest) -> tuple[dict[str, str], dict[str, str]]:
+    """(what the reader asked, in the form's names; the same as ClaimFilter's parameters)."""
+    asked = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    filters = {
+        "q": asked["q"],
+        "status": asked["verdict"] if asked["verdict"] in VERDICTS else "",
+        "publisher": asked["publisher"],
+        "period_from": asked["period_from"],
+        "period_to": asked["period_to"],
+    }
+    return asked, {name: value for name, value in filters.items() if value}
+
+
+def _card(row: Row, appearances: list[Row]) -> dict[str, Any]:
+    first = first_appearance_row(appearances)
+    headline = claim_headline(row, first)
+    return {
+        "headline": headline,
+        "path": fact_check_path(row["id"], headline),
+        "subject": row["subject"],
+        "figure": _figure(row),
+        "period": _period(row),
+        "verdict": verdict_label(row["status"], row["textual_rating"]),
+        "published_at": row["published_at"],
+        "claimant": first and (first["claimant"] or first["source__publisher__name"] or ""),
+        "source": first and (first["source__title"] or first["source__url"]),
+        "said_on": _readable_date(first) if first else "",
+    }
+
+
+def fact_check_index(request: HttpRequest) -> HttpResponse:
+    """/fact-checks/: the published fact-checks, newest first (best match first with a search), filtered by
+    verdict, publisher and period, PAGE_SIZE a page."""
+    asked, filters = _index_filters(request)
+    problems: list[str] = []
+    try:
+        rows = claim_rows(published_claims(filters=filters))
+        paginator = Paginator(rows, PAGE_SIZE, allow_empty_first_page=True)
+        page = paginator.get_page(request.GET.get("page"))
+        page_rows = list(page.object_list)
+    except ValidationError as exc:
+        problems = [f"{name.replace('_', ' ')}: {' '.join(m)}" for name, m in exc.message_dict.items()]
+        paginator = Paginator(claim_rows(Claim.objects.none()), PAGE_SIZE)
+        page = paginator.get_page(1)
+        page_rows = []
+    appearances, _ = related_rows([row["id"] for row in page_rows], evidence=False)
+    kept = {name: value for name, value in asked.items() if value}
+    return _page(
+        request,
+        "public/index.html",
+        {
+            "cards": [_card(row, appearances[row["id"]]) for row in page_rows],
+            "page": page,
+            "asked": asked,
+            "problems": problems,
+            "verdicts": [(status, Status(status).label) for status in VERDICTS],
+            "publishers": list(publisher_list(user=None).order_by("name").values("id", "name")),
+            "query": urlencode(kept),
+        },
+    )
+
+
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """JSON for a <script type="application/ld+json"> element: nothing in it can end the element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S308
+
+
+def _quote_in_paragraph(appearance: Row, texts: dict[int, str]) -> SafeString:
+    text = texts.get(appearance["source_id"], "")
+    start, end = appearance["start_offset"], appearance["end_offset"]
+    if not text or start is None or end is None:
+        return format_html("<mark>{}</mark>", appearance["quote"])
+    paragraph, a, b = paragraph_around(text, start, end)
+    return format_html("{}<mark>{}</mark>{}", paragraph[:a], paragraph[a:b], paragraph[b:])
+
+
+def _evidence_row(claim: Row, evidence: Row) -> dict[str, Any]:
+    source_figure = format_quantity(evidence["source_value"], claim["unit"]) if claim["unit"] else ""
+    return {
+        "source": evidence["source__title"] or evidence["source__url"],
+        "url": evidence["source__url"],
+        "publisher": evidence["source__publisher__name"] or "",
+        "relation": EvidenceRelation(evidence["relation"]).label,
+        "relation_value": evidence["relation"],
+        "excerpt": evidence["excerpt"],
+        "locator": evidence["locator"],
+        "source_figure": source_figure,
+        "gap": format_gap(gap_percent(claim["value"], evidence["source_value"])),
+    }
+
+
+def fact_check(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    """/fact-checks/<id>-<slug>/: one published fact-check with its ClaimReview; a wrong slug redirects to the
+    right one; a verdict taken down answers 410 with its note; anything else unpublished is not found."""
+    row = Claim.objects.filter(pk=pk).values(*CLAIM_COLUMNS, "unpublished_at", "unpublished_note").first()
+    if row is None or not is_published(row):
+        if row is not None and row["unpublished_at"] is not None:
+            return _page(request, "public/gone.html", {"row": row}, status=410)
+        raise Http404("No published fact-check with this number.")
+    appearances, evidence = related_rows([pk])
+    first = first_appearance_row(appearances[pk])
+    headline = claim_headline(row, first)
+    path = fact_check_path(pk, headline)
+    if request.path != path:
+        return HttpResponsePermanentRedirect(path)
+    source_ids = {a["source_id"] for a in appearances[pk]}
+    texts = dict(Source.objects.filter(pk__in=source_ids).values_list("id", "text"))
+    people = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=[row["reviewer_id"], row["published_by_id"]])
+    }
+    corrections = [
+        {
+            "corrected_at": c.corrected_at,
+            "note": c.note,
+            "earlier": verdict_label(c.earlier_status, c.earlier_textual_rating),
+            "earlier_note": c.earlier_verdict_note,
+        }
+        for c in VerdictCorrection.objects.filter(claim_id=pk).order_by("-corrected_at", "-id")
+    ]
+    site = request.build_absolute_uri("/")
+    review = claim_review(row, appearances[pk], site=site)
+    context = {
+        "row": row,
+        "headline": headline,
+        "page_url": request.build_absolute_uri(path),
+        "figure": _figure(row),
+        "period": _period(row),
+        "verdict": verdict_label(row["status"], row["textual_rating"]),
+        "appearances": [
+            {
+                "quote": _quote_in_paragraph(a, texts),
+                "source": a["source__title"] or a["source__url"],
+                "url": a["source__url"],
+                "publisher": a["source__publisher__name"] or "",
+                "claimant": a["claimant"],
+                "said_on": _readable_date(a),
+                "said_on_iso": appearance_row_date_text(a),
+                "first": first is not None and a["id"] == first["id"],
+            }
+            for a in appearances[pk]
+        ],
+        "evidence": [_evidence_row(row, e) for e in evidence[pk]],
+        "reviewer": people.get(row["reviewer_id"], ""),
+        "publisher": people.get(row["published_by_id"], ""),
+        "corrections": corrections,
+        "json_ld": json_ld(review) if review else "",
+        "organisation": organisation(),
+    }
+    return _page(request, "public/fact_check.html", context)
+
+
+def methods(request: HttpRequest) -> HttpResponse:
+    """/fact-checks/methods/: how the desk checks, publishes and corrects."""
+    return _page(request, "public/methods.html", {})
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """robots.txt: the fact-checks are for crawlers; the desk's admin and API are not."""
+    sitemap = request.build_absolute_uri(reverse("public:sitemap"))
+    lines = ["User-agent: *", "Allow: /fact-checks/", "Disallow: /admin/", "Disallow: /api/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
