@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
+from text_to_num import text2num
+
 from factcheck.numbers import decimal_text, normalized_decimal
 
 from .choices import CURRENCIES, CURRENCY_SYMBOLS, QUALIFIER_WORDS, UNIT_WORD_HINTS, UNIT_WORDS, Qualifier, Unit
@@ -100,6 +102,56 @@ NUMBER_WORDS = {
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
+# Numbers written in words ("forty-two", "Ninety-three", "two hundred and fifty"): the words of a run are found
+# here, and text2num (a library, not a table of ours) says what number they make. A scale word at the end of a run
+# ("two million") is left to SCALES, as after digits.
+NUMBER_WORD_TOKENS = (
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand"
+)
+_NUMBER_WORDS_RUN = re.compile(
+    rf"^(?:{NUMBER_WORD_TOKENS})(?:(?:-|\s+|\s+and\s+)(?:{NUMBER_WORD_TOKENS}))*\b", re.IGNORECASE
+)
+# Fractions written in words, as a ratio: "a fifth" is 0.2, "two-thirds" 0.666667 (the amounts' six decimals).
+FRACTION_WORDS: dict[str, Decimal] = {
+    f"{count}{sep}{name}": Decimal(number) / Decimal(denominator)
+    for name, plural, denominator in (
+        ("half", "halves", 2),
+        ("third", "thirds", 3),
+        ("quarter", "quarters", 4),
+        ("fifth", "fifths", 5),
+        ("sixth", "sixths", 6),
+        ("eighth", "eighths", 8),
+        ("tenth", "tenths", 10),
+    )
+    for count, number, sep in (
+        ("a", 1, " "),
+        ("one", 1, " "),
+        ("one", 1, "-"),
+        ("two", 2, " "),
+        ("two", 2, "-"),
+        ("three", 3, " "),
+        ("three", 3, "-"),
+        ("four", 4, " "),
+        ("four", 4, "-"),
+    )
+    if number < denominator
+    for name in ((name,) if number == 1 else (plural,))
+} | {"half": Decimal("0.5")}
+
+
+def _number_in_words(text: str) -> tuple[Decimal, str] | None:
+    """The number a run of number words at the start of text makes, and the rest: "forty-two years" -> 42, "years"."""
+    match = _NUMBER_WORDS_RUN.match(text)
+    if match is None:
+        return None
+    words = match.group(0)
+    try:
+        number = text2num(words.lower().replace("-", " "), "en")
+    except ValueError:
+        return None
+    return Decimal(number), text[match.end() :].lstrip()
+
 
 def _strip_prefix(text: str, prefixes: Iterable[str]) -> tuple[str, str | None]:
     lowered = text.lower()
@@ -151,6 +203,14 @@ def parse_quantity(text: str, *, default_unit: str = Unit.COUNT, default_qualifi
     if match:
         value = parse_decimal(match.group(0))
         rest = rest[match.end() :].strip()
+    elif (fraction_rest := _strip_prefix(rest, FRACTION_WORDS))[1] is not None:
+        rest, fraction = fraction_rest
+        if rest:
+            raise InvalidQuantity(f"{text!r}: unexpected {rest!r} after the fraction")
+        value = FRACTION_WORDS[str(fraction)].quantize(Decimal(1).scaleb(-AMOUNT_DECIMAL_PLACES))
+        return Quantity(value=normalized_decimal(value), unit=str(Unit.RATIO), qualifier=str(qualifier))
+    elif (in_words := _number_in_words(rest)) is not None:
+        value, rest = in_words
     else:
         rest, word = _strip_prefix(rest, NUMBER_WORDS)
         if word is None:
