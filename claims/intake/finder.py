@@ -9,6 +9,7 @@ finder only rewrites the span into the words it reads, "over 400 billion dollars
 figures) and the period by claims.periods.parse_period.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -93,7 +94,8 @@ COMPARISON_WORDS = re.compile(r"\b(?:than|compared|comparable|versus|vs\.?|times
 PREDICTION_WORDS = re.compile(r"\b(?:will|would|expected|forecast|projected|predicts?|plans? to|aims? to|by 20\d\d)\b")
 MARKER_WORDS = re.compile(r"\b(?:only|just|record|nearly|almost|at least|up to|more than|over)\b", re.IGNORECASE)
 _ACTOR = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|[A-Z]{2,}))*")
-_REFERENCE = re.compile(r"\[\d+\]")  # a note's number, not a figure
+# Numbers that are no figures: a note's number ("[1]"), a list's ("1)"), a name's ("World War Two").
+_REFERENCE = re.compile(r"\[\d+\]|(?<![\w(])\d\)|\bWorld War (?:One|Two|I|II)\b")
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ def _figure_text(match: re.Match[str], prefix: str = "") -> str:
 
 def _figure(match: re.Match[str]) -> Found | None:
     number = match.group("num")
+    if re.match(r"[^\W\d_]", match.string[match.end() : match.end() + 1]):  # part of a name: "19FortyFive"
+        return None
     if not (match.group("cur") or match.group("scale") or match.group("unit")):
         if re.fullmatch(_YEAR, number) and not match.group("qual"):
             return Found("year", parse_quantity(number, default_unit=Unit.YEAR), period=number)
@@ -317,12 +321,13 @@ _STOP = frozenset(
 
 
 def _claim_type(found: Found, sentence: str, unit: str) -> str:
+    if unit == Unit.YEAR and found.quantity is not None:  # a year to come, in a sentence that looks ahead
+        ahead = found.quantity.value >= dt.date.today().year and PREDICTION_WORDS.search(sentence)
+        return ClaimType.PREDICTION if ahead else ClaimType.EVENT_DATE
     if found.claim_type:
-        if found.claim_type == ClaimType.EVENT_DATE and PREDICTION_WORDS.search(sentence):
-            return ClaimType.PREDICTION
         return found.claim_type
     if unit == Unit.YEAR:
-        return ClaimType.PREDICTION if PREDICTION_WORDS.search(sentence) else ClaimType.EVENT_DATE
+        return ClaimType.EVENT_DATE
     if unit in (Unit.PERCENTAGE_POINTS,) or CHANGE_WORDS.search(sentence):
         return ClaimType.CHANGE
     if unit == Unit.MULTIPLE or COMPARISON_WORDS.search(sentence):
@@ -356,6 +361,8 @@ def _worthiness(found: Found, unit: str, sentence: str, local: str, markers: tup
         score, reasons = score - 1, [*reasons, "a date"]
     elif found.kind == "ranking":
         score, reasons = score + 1, [*reasons, "a ranking without a figure"]
+    elif unit == Unit.COUNT and found.kind == "figure" and found.quantity and found.quantity.value < 10:
+        score, reasons = score + 1, [*reasons, "a small count"]
     else:
         score, reasons = score + 2, [*reasons, "a count or measure"]
     if any(_is_actor(m) for m in _ACTOR.finditer(sentence.strip())):

@@ -111,3 +111,13 @@ def test_a_count_proposes_its_noun_as_subject():
     candidate = next(c for c in find_candidates(text) if c.text == "200")
     assert candidate.subject == "Su-27s"
     assert candidate.period == "1996"
+
+
+def test_numbers_of_notes_lists_and_names_are_no_figures():
+    text = "Kelly is a 19FortyFive editor. It must 1) hold and 2) commit, after World War Two."
+    assert find_candidates(text) == []
+
+
+def test_a_past_year_is_an_event_even_in_a_sentence_that_looks_ahead():
+    (candidate,) = find_candidates("It would stand in contrast to the 1991 Gulf War.")
+    assert candidate.claim_type == "event_date"
