@@ -5,8 +5,8 @@
 A match is a claim with the same figure (same unit, the value within GAP_CLOSE of the candidate's, after scale:
 both are stored scaled), a period that agrees (overlapping, or not stated on one side) and similar wording: the
 trigram word similarity (pg_trgm) of its subject, or the similarity of one of its quotes, to the candidate's sentence.
-A conflict is a claim with the same unit and an overlapping period whose subject or quote is very similar, but
-whose figure differs: "over 42 here, 40 in claim #12".
+A conflict is a claim with the same unit and the same period whose subject or quote is very similar, but whose
+figure differs: "over 42 here, 40 in claim #12".
 """
 
 import datetime as dt
@@ -65,45 +65,48 @@ def _period_bounds(candidate: Candidate) -> tuple[dt.date | None, dt.date | None
     return period.start, period.end
 
 
-# One row per candidate (VALUES), each joined to the claims of its unit that have its figure, or an overlapping
-# period and very similar wording; the similarity is the best of the subject's and the quotes'.
+# One row per candidate (VALUES), each joined to the claims of its unit that have its figure (the (unit, value)
+# index) or its very period (the (period_start, period_end) index); then the wording's similarity, the best of the
+# subject's and the quotes', decides. Periods: a match's may overlap the candidate's or be unstated on one side; a
+# conflict's is the same period.
 _QUERY = """
-WITH written (idx, low, high, lower_bound, upper_bound, unit, period_start, period_end, sentence) AS (
+WITH candidate (idx, low, high, lower_bound, upper_bound, unit, period_start, period_end, sentence) AS (
     VALUES {rows}
-), candidate AS (
-    SELECT written.*, COALESCE(written.period_end, 'infinity'::date) AS period_until FROM written
 )
 SELECT candidate.idx, claim.id, claim.key, claim.subject, claim.status, claim.textual_rating, claim.value,
        claim.unit, claim.qualifier, claim.lower_bound, claim.upper_bound, claim.period, found.similarity,
        found.same_figure
 FROM candidate
 CROSS JOIN LATERAL (
-    SELECT claim.id,
+    SELECT near.id, near.same_figure,
            GREATEST(
-               word_similarity(lower(claim.subject), lower(candidate.sentence)),
+               word_similarity(lower(near.subject), lower(candidate.sentence)),
                COALESCE((SELECT max(similarity(appearance.quote, candidate.sentence))
-                         FROM claims_appearance appearance WHERE appearance.claim_id = claim.id), 0)
-           ) AS similarity,
-           (claim.value BETWEEN candidate.low AND candidate.high
-            OR (candidate.low IS NULL AND claim.value IS NULL
-                AND claim.lower_bound = candidate.lower_bound AND claim.upper_bound = candidate.upper_bound))
-           AS same_figure,
-           (candidate.period_start IS NULL OR claim.period_start IS NULL
-            OR (claim.period_start <= candidate.period_until AND candidate.period_start <= claim.period_until))
-           AS period_agrees,
-           (candidate.period_start IS NOT NULL AND claim.period_start IS NOT NULL
-            AND claim.period_start <= candidate.period_until AND candidate.period_start <= claim.period_until)
-           AS period_overlaps
-    FROM (SELECT claim.*, COALESCE(claim.period_end, 'infinity'::date) AS period_until FROM claims_claim claim) claim
-    WHERE claim.unit = candidate.unit AND claim.id IN ({claims})
-      AND (claim.value BETWEEN candidate.low AND candidate.high
-           OR (claim.lower_bound = candidate.lower_bound AND claim.upper_bound = candidate.upper_bound)
-           OR (candidate.period_start IS NOT NULL
-               AND claim.period_start <= candidate.period_until AND candidate.period_start <= claim.period_until))
+                         FROM claims_appearance appearance WHERE appearance.claim_id = near.id), 0)
+           ) AS similarity
+    FROM (
+        SELECT claim.id, claim.subject, true AS same_figure
+        FROM claims_claim claim
+        WHERE claim.unit = candidate.unit AND {claims}
+          AND (claim.value BETWEEN candidate.low AND candidate.high
+               OR (candidate.low IS NULL AND claim.value IS NULL
+                   AND claim.lower_bound = candidate.lower_bound AND claim.upper_bound = candidate.upper_bound))
+          AND (candidate.period_start IS NULL OR claim.period_start IS NULL
+               OR (claim.period_start <= COALESCE(candidate.period_end, 'infinity'::date)
+                   AND candidate.period_start <= COALESCE(claim.period_end, 'infinity'::date)))
+        UNION
+        SELECT claim.id, claim.subject, false AS same_figure
+        FROM claims_claim claim
+        WHERE claim.period_start = candidate.period_start
+          AND claim.period_end IS NOT DISTINCT FROM candidate.period_end
+          AND claim.unit = candidate.unit AND {claims}
+          AND NOT (claim.value IS NOT NULL AND claim.value BETWEEN candidate.low AND candidate.high)
+          AND NOT (candidate.low IS NULL AND claim.value IS NULL
+                   AND claim.lower_bound = candidate.lower_bound AND claim.upper_bound = candidate.upper_bound)
+    ) near
 ) found
 JOIN claims_claim claim ON claim.id = found.id
-WHERE (found.same_figure AND found.period_agrees AND found.similarity >= %s)
-   OR (NOT found.same_figure AND found.period_overlaps AND found.similarity >= %s)
+WHERE found.similarity >= CASE WHEN found.same_figure THEN %s ELSE %s END
 ORDER BY candidate.idx, found.same_figure DESC, found.similarity DESC, claim.id
 """
 
@@ -124,11 +127,13 @@ def match_candidates(
         start, end = _period_bounds(candidate)
         rows.append("(%s::int, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::text, %s::date, %s::date, %s)")
         params += [index, low, high, candidate.lower, candidate.upper, candidate.unit, start, end, candidate.sentence]
-    visible = (claims if claims is not None else Claim.objects.all()).order_by().values("id")
-    claims_sql, claims_params = visible.query.sql_with_params()
+    claims_sql, claims_params = "true", ()  # every claim: no semi-join to plan
+    if claims is not None:
+        sql, claims_params = claims.order_by().values("id").query.sql_with_params()
+        claims_sql = f"claim.id IN ({sql})"
     sql = _QUERY.format(rows=", ".join(rows), claims=claims_sql)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *claims_params, SIMILAR_WORDING, SAME_STATEMENT])
+        cursor.execute(sql, [*params, *claims_params, *claims_params, SIMILAR_WORDING, SAME_STATEMENT])
         found = cursor.fetchall()
     matches: dict[int, list[Match]] = {}
     for index, claim_id, key, subject, status, rating, value, unit, qualifier, lower, upper, period, sim, same in found:

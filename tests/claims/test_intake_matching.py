@@ -68,14 +68,14 @@ def test_another_figure_for_the_same_subject_and_period_is_a_conflict():
 
 def test_no_match_for_another_unit_period_or_subject():
     _meetings(unit=Unit.PEOPLE)  # another unit
-    _meetings(period="2020/", period_start=dt.date(2020, 1, 1), value=Decimal(7))  # another figure, overlapping
+    _meetings(period="2020/", period_start=dt.date(2020, 1, 1), value=Decimal(7))  # another figure, another period
     ClaimFactory(subject="Wheat harvest of Ukraine", value=Decimal("245000000000"), unit=Unit.USD)  # other subject
     ClaimFactory(subject="Russia–China trade", period="2019", period_start=dt.date(2019, 1, 1),
                  period_end=dt.date(2019, 12, 31))  # another period  # fmt: skip
     candidates = find_candidates(ARTICLE)
     found = _by_text(candidates, match_candidates(candidates))
     assert "approximately $245 billion" not in found
-    assert [m.kind for m in found.get("over 42", [])] == ["conflict"]  # 7 since 2020 overlaps "since 2013"
+    assert "over 42" not in found  # a conflict is of the same period: 7 since 2020 is not 42 since 2013
 
 
 def test_a_quote_with_the_same_wording_matches_when_the_subject_is_worded_otherwise():
