@@ -337,6 +337,12 @@ def _claim_type(found: Found, sentence: str, unit: str) -> str:
     return ClaimType.CURRENT_VALUE
 
 
+def names(sentence: str) -> list[str]:
+    """The names a sentence mentions ("Putin", "Xi", "CSIS"), each word once, in order."""
+    words = (word for m in _ACTOR.finditer(sentence.strip()) if _is_actor(m) for word in m.group(0).split())
+    return list(dict.fromkeys(w for w in words if w.lower() not in _STOP | _SENTENCE_OPENERS))
+
+
 def _is_actor(match: re.Match[str]) -> bool:
     """A capitalised name ("Russia", "Donald Trump", "CSIS"); a sentence's first word only if not a common word."""
     if re.fullmatch(rf"(?:{MONTHS})", match.group(0)):

@@ -5,11 +5,13 @@
 A match is a claim with the same figure (same unit, the value within GAP_CLOSE of the candidate's, after scale:
 both are stored scaled), a period that agrees (overlapping, or not stated on one side) and similar wording: the
 trigram word similarity (pg_trgm) of its subject, or the similarity of one of its quotes, to the candidate's sentence.
-A conflict is a claim with the same unit and the same period whose subject or quote is very similar, but whose
-figure differs: "over 42 here, 40 in claim #12".
+A conflict is a claim with the same unit and the same period, naming one of the names of the candidate's
+sentence (its search document; "Putin", "Xi"), whose subject or quote is very similar, but whose figure differs:
+"over 42 here, 40 in claim #12".
 """
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +23,7 @@ from ..choices import Unit, textual_rating_of
 from ..models import Claim
 from ..periods import InvalidPeriod, parse_period
 from ..quantities import GAP_CLOSE, format_quantity
-from .finder import Candidate
+from .finder import Candidate, names
 
 # Trigram similarity from which a claim's wording is "similar" (a match with the same figure), and from which it is
 # the same statement (a conflict when the figure differs). pg_trgm's word_similarity, 0–1.
@@ -70,7 +72,7 @@ def _period_bounds(candidate: Candidate) -> tuple[dt.date | None, dt.date | None
 # subject's and the quotes', decides. Periods: a match's may overlap the candidate's or be unstated on one side; a
 # conflict's is the same period.
 _QUERY = """
-WITH candidate (idx, low, high, lower_bound, upper_bound, unit, period_start, period_end, sentence) AS (
+WITH candidate (idx, low, high, lower_bound, upper_bound, unit, period_start, period_end, sentence, names) AS (
     VALUES {rows}
 )
 SELECT candidate.idx, claim.id, claim.key, claim.subject, claim.status, claim.textual_rating, claim.value,
@@ -97,7 +99,10 @@ CROSS JOIN LATERAL (
         UNION
         SELECT claim.id, claim.subject, false AS same_figure
         FROM claims_claim claim
-        WHERE claim.period_start = candidate.period_start
+        WHERE candidate.names IS NOT NULL
+          AND claim.id IN (SELECT search.claim_id FROM claims_claimsearch search
+                           WHERE search.document @@ to_tsquery('english', candidate.names))
+          AND claim.period_start = candidate.period_start
           AND claim.period_end IS NOT DISTINCT FROM candidate.period_end
           AND claim.unit = candidate.unit AND {claims}
           AND NOT (claim.value IS NOT NULL AND claim.value BETWEEN candidate.low AND candidate.high)
@@ -125,8 +130,13 @@ def match_candidates(
     for index, candidate in figures:
         low, high = _window(candidate)
         start, end = _period_bounds(candidate)
-        rows.append("(%s::int, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::text, %s::date, %s::date, %s)")
+        rows.append(
+            "(%s::int, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::text, %s::date, %s::date, %s, %s::text)"
+        )
+        words = (re.sub(r"\W", "", name) for name in names(candidate.sentence))
+        named = " | ".join(word for word in words if word) or None  # a tsquery of the names, or no conflicts
         params += [index, low, high, candidate.lower, candidate.upper, candidate.unit, start, end, candidate.sentence]
+        params.append(named)
     claims_sql, claims_params = "true", ()  # every claim: no semi-join to plan
     if claims is not None:
         sql, claims_params = claims.order_by().values("id").query.sql_with_params()

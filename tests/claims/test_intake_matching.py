@@ -94,3 +94,10 @@ def test_the_claims_looked_at_can_be_narrowed_and_it_takes_one_query(django_asse
     with django_assert_num_queries(1):
         assert match_candidates(candidates)
     assert match_candidates([]) == {}
+
+
+def test_a_conflict_names_one_of_the_sentences_names():
+    _meetings(subject="Meetings of the two leaders", value=Decimal(40))
+    text = "Since 2013, the two leaders have met over 42 times."
+    candidates = find_candidates(text)
+    assert match_candidates(candidates) == {}  # no name in the sentence: no claim to be in conflict with
