@@ -83,6 +83,7 @@ def bench_matcher(texts: list[str], claims: int, database_url: str, settings: st
     with connection.cursor() as cursor:
         cursor.execute(FILL, [claims])
         cursor.execute("ANALYZE claims_claim")
+        cursor.execute("ANALYZE claims_claimsearch")
     print(f"filled {claims:,} claims in {time.perf_counter() - started:.0f} s")
     found = [find_candidates(text) for text in texts]
     match_candidates(found[0])  # warm the cache
