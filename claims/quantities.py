@@ -140,6 +140,35 @@ FRACTION_WORDS: dict[str, Decimal] = {
 } | {"half": Decimal("0.5")}
 
 
+# A change written as a verb, as a multiple of what was before: "exports doubled" is 2×, "halved" 0.5×.
+MULTIPLE_VERBS: dict[str, Decimal] = {
+    "doubled": Decimal(2),
+    "tripled": Decimal(3),
+    "trebled": Decimal(3),
+    "quadrupled": Decimal(4),
+    "halved": Decimal("0.5"),
+}
+# "1 in 4", "one in five", "3 out of 10": a ratio, part over whole.
+_PART_OF = re.compile(r"^(?P<part>.+?)\s+(?:in|out\s+of)\s+(?P<whole>.+)$", re.IGNORECASE)
+
+
+def _ratio_of(text: str) -> Decimal | None:
+    """The ratio "N in M" states (to the amounts' six decimals), None if text isn't one; a part above its whole
+    is refused."""
+    match = _PART_OF.match(text)
+    if match is None:
+        return None
+    try:
+        part, whole = (parse_quantity(match.group(side)) for side in ("part", "whole"))
+    except InvalidQuantity:
+        return None
+    if part.unit != Unit.COUNT or whole.unit != Unit.COUNT or part.qualifier != Qualifier.EXACT or whole.value <= 0:
+        return None
+    if part.value > whole.value:
+        raise InvalidQuantity(f"{text!r}: the part is larger than the whole")
+    return (part.value / whole.value).quantize(Decimal(1).scaleb(-AMOUNT_DECIMAL_PLACES))
+
+
 def _number_in_words(text: str) -> tuple[Decimal, str] | None:
     """The number a run of number words at the start of text makes, and the rest: "forty-two years" -> 42, "years"."""
     match = _NUMBER_WORDS_RUN.match(text)
@@ -186,13 +215,19 @@ def parse_decimal(raw: object) -> Decimal:
 
 def parse_quantity(text: str, *, default_unit: str = Unit.COUNT, default_qualifier: str = Qualifier.EXACT) -> Quantity:
     """Parse a figure as written in an article: "approximately $245 billion", "over 42", "11 percent", "44%",
-    "108 million tonnes". What the text doesn't say is the default: a number alone is a count, exact. Give "" as a
-    default to learn what the text itself says (the admin's forms fill the unit and qualifier fields from it)."""
+    "108 million tonnes", "forty-two", "a fifth", "1 in 4", "doubled". What the text doesn't say is the default: a
+    number alone is a count, exact. Give "" as a default to learn what the text itself says (the admin's forms fill
+    the unit and qualifier fields from it)."""
     if not isinstance(text, str) or not text.strip():
         raise InvalidQuantity("is empty")
     rest = " ".join(text.replace("\u00a0", " ").split())
     rest, found = _strip_prefix(rest, QUALIFIER_WORDS)
     qualifier = QUALIFIER_WORDS[found] if found else default_qualifier
+    if rest.lower() in MULTIPLE_VERBS:
+        return Quantity(value=MULTIPLE_VERBS[rest.lower()], unit=str(Unit.MULTIPLE), qualifier=str(qualifier))
+    ratio = _ratio_of(rest)
+    if ratio is not None:
+        return Quantity(value=normalized_decimal(ratio), unit=str(Unit.RATIO), qualifier=str(qualifier))
     unit = None
     minus = rest[:1] if rest[:1] in ("-", "\u2212") else ""
     after_symbol, symbol = _strip_prefix(rest[len(minus) :], CURRENCY_SYMBOLS)

@@ -19,7 +19,15 @@ import sentencex
 
 from ..choices import CURRENCY_SYMBOLS, QUALIFIER_WORDS, UNIT_WORDS, ClaimType, Qualifier, Unit
 from ..periods import InvalidPeriod, Period, describe_period, parse_period
-from ..quantities import FRACTION_WORDS, NUMBER_WORD_TOKENS, SCALES, InvalidQuantity, Quantity, parse_quantity
+from ..quantities import (
+    FRACTION_WORDS,
+    MULTIPLE_VERBS,
+    NUMBER_WORD_TOKENS,
+    SCALES,
+    InvalidQuantity,
+    Quantity,
+    parse_quantity,
+)
 
 
 @dataclass(frozen=True)
@@ -73,13 +81,6 @@ _FIGURE = (
 # times").
 _MULTIPLE_AFTER = r"more|less|fewer|higher|lower|larger|bigger|greater|smaller|faster|as|the|that|over"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d|2100)"
-MULTIPLE_VERBS = {
-    "doubled": Decimal(2),
-    "tripled": Decimal(3),
-    "trebled": Decimal(3),
-    "quadrupled": Decimal(4),
-    "halved": Decimal("0.5"),
-}
 SUPERLATIVES = (
     "largest|biggest|highest|lowest|smallest|fastest|strongest|richest|poorest|greatest|leading|deadliest|"
     "first time|historical record|all-time high|all-time low|record high|record low"
@@ -169,15 +170,11 @@ def _range(match: re.Match[str]) -> Found | None:
 
 
 def _ratio(match: re.Match[str]) -> Found | None:
-    part, whole = parse_quantity(match.group("a")).value, parse_quantity(match.group("b")).value
-    if not whole or part > whole:
-        return None
-    return Found("ratio", Quantity((part / whole).quantize(Decimal("0.000001")).normalize(), Unit.RATIO))
+    return Found("ratio", parse_quantity(match.group(0)))
 
 
 def _multiple_verb(match: re.Match[str]) -> Found:
-    factor = MULTIPLE_VERBS[match.group(0).lower()]
-    return Found("multiple", Quantity(factor, Unit.MULTIPLE), claim_type=ClaimType.CHANGE)
+    return Found("multiple", parse_quantity(match.group(0)), claim_type=ClaimType.CHANGE)
 
 
 def _fraction(match: re.Match[str]) -> Found:

@@ -93,6 +93,16 @@ PARSE = [
     ("a third", Quantity(D("0.333333"), "ratio", "exact")),
     ("half", Quantity(D("0.5"), "ratio", "exact")),
     ("about a quarter", Quantity(D("0.25"), "ratio", "approximately")),
+    # Ratios as part of a whole, and changes written as a verb (a multiple of what was before).
+    ("1 in 4", Quantity(D("0.25"), "ratio", "exact")),
+    ("one in five", Quantity(D("0.2"), "ratio", "exact")),
+    ("3 out of 10", Quantity(D("0.3"), "ratio", "exact")),
+    ("two in three", Quantity(D("0.666667"), "ratio", "exact")),
+    ("nearly 1 in 3", Quantity(D("0.333333"), "ratio", "approximately")),
+    ("doubled", Quantity(D("2"), "multiple", "exact")),
+    ("tripled", Quantity(D("3"), "multiple", "exact")),
+    ("more than doubled", Quantity(D("2"), "multiple", "over")),
+    ("halved", Quantity(D("0.5"), "multiple", "exact")),
 ]
 
 
