@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
+from text_to_num import text2num
+
 from factcheck.numbers import decimal_text, normalized_decimal
 
 from .choices import CURRENCIES, CURRENCY_SYMBOLS, QUALIFIER_WORDS, UNIT_WORD_HINTS, UNIT_WORDS, Qualifier, Unit
@@ -100,6 +102,85 @@ NUMBER_WORDS = {
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
+# Numbers written in words ("forty-two", "Ninety-three", "two hundred and fifty"): the words of a run are found
+# here, and text2num (a library, not a table of ours) says what number they make. A scale word at the end of a run
+# ("two million") is left to SCALES, as after digits.
+NUMBER_WORD_TOKENS = (
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand"
+)
+_NUMBER_WORDS_RUN = re.compile(
+    rf"^(?:{NUMBER_WORD_TOKENS})(?:(?:-|\s+|\s+and\s+)(?:{NUMBER_WORD_TOKENS}))*\b", re.IGNORECASE
+)
+# Fractions written in words, as a ratio: "a fifth" is 0.2, "two-thirds" 0.666667 (the amounts' six decimals).
+FRACTION_WORDS: dict[str, Decimal] = {
+    f"{count}{sep}{name}": Decimal(number) / Decimal(denominator)
+    for name, plural, denominator in (
+        ("half", "halves", 2),
+        ("third", "thirds", 3),
+        ("quarter", "quarters", 4),
+        ("fifth", "fifths", 5),
+        ("sixth", "sixths", 6),
+        ("eighth", "eighths", 8),
+        ("tenth", "tenths", 10),
+    )
+    for count, number, sep in (
+        ("a", 1, " "),
+        ("one", 1, " "),
+        ("one", 1, "-"),
+        ("two", 2, " "),
+        ("two", 2, "-"),
+        ("three", 3, " "),
+        ("three", 3, "-"),
+        ("four", 4, " "),
+        ("four", 4, "-"),
+    )
+    if number < denominator
+    for name in ((name,) if number == 1 else (plural,))
+} | {"half": Decimal("0.5")}
+
+
+# A change written as a verb, as a multiple of what was before: "exports doubled" is 2×, "halved" 0.5×.
+MULTIPLE_VERBS: dict[str, Decimal] = {
+    "doubled": Decimal(2),
+    "tripled": Decimal(3),
+    "trebled": Decimal(3),
+    "quadrupled": Decimal(4),
+    "halved": Decimal("0.5"),
+}
+# "1 in 4", "one in five", "3 out of 10": a ratio, part over whole.
+_PART_OF = re.compile(r"^(?P<part>.+?)\s+(?:in|out\s+of)\s+(?P<whole>.+)$", re.IGNORECASE)
+
+
+def _ratio_of(text: str) -> Decimal | None:
+    """The ratio "N in M" states (to the amounts' six decimals), None if text isn't one; a part above its whole
+    is refused."""
+    match = _PART_OF.match(text)
+    if match is None:
+        return None
+    try:
+        part, whole = (parse_quantity(match.group(side)) for side in ("part", "whole"))
+    except InvalidQuantity:
+        return None
+    if part.unit != Unit.COUNT or whole.unit != Unit.COUNT or part.qualifier != Qualifier.EXACT or whole.value <= 0:
+        return None
+    if part.value > whole.value:
+        raise InvalidQuantity(f"{text!r}: the part is larger than the whole")
+    return (part.value / whole.value).quantize(Decimal(1).scaleb(-AMOUNT_DECIMAL_PLACES))
+
+
+def _number_in_words(text: str) -> tuple[Decimal, str] | None:
+    """The number a run of number words at the start of text makes, and the rest: "forty-two years" -> 42, "years"."""
+    match = _NUMBER_WORDS_RUN.match(text)
+    if match is None:
+        return None
+    words = match.group(0)
+    try:
+        number = text2num(words.lower().replace("-", " "), "en")
+    except ValueError:
+        return None
+    return Decimal(number), text[match.end() :].lstrip()
+
 
 def _strip_prefix(text: str, prefixes: Iterable[str]) -> tuple[str, str | None]:
     lowered = text.lower()
@@ -134,13 +215,19 @@ def parse_decimal(raw: object) -> Decimal:
 
 def parse_quantity(text: str, *, default_unit: str = Unit.COUNT, default_qualifier: str = Qualifier.EXACT) -> Quantity:
     """Parse a figure as written in an article: "approximately $245 billion", "over 42", "11 percent", "44%",
-    "108 million tonnes". What the text doesn't say is the default: a number alone is a count, exact. Give "" as a
-    default to learn what the text itself says (the admin's forms fill the unit and qualifier fields from it)."""
+    "108 million tonnes", "forty-two", "a fifth", "1 in 4", "doubled". What the text doesn't say is the default: a
+    number alone is a count, exact. Give "" as a default to learn what the text itself says (the admin's forms fill
+    the unit and qualifier fields from it)."""
     if not isinstance(text, str) or not text.strip():
         raise InvalidQuantity("is empty")
     rest = " ".join(text.replace("\u00a0", " ").split())
     rest, found = _strip_prefix(rest, QUALIFIER_WORDS)
     qualifier = QUALIFIER_WORDS[found] if found else default_qualifier
+    if rest.lower() in MULTIPLE_VERBS:
+        return Quantity(value=MULTIPLE_VERBS[rest.lower()], unit=str(Unit.MULTIPLE), qualifier=str(qualifier))
+    ratio = _ratio_of(rest)
+    if ratio is not None:
+        return Quantity(value=normalized_decimal(ratio), unit=str(Unit.RATIO), qualifier=str(qualifier))
     unit = None
     minus = rest[:1] if rest[:1] in ("-", "\u2212") else ""
     after_symbol, symbol = _strip_prefix(rest[len(minus) :], CURRENCY_SYMBOLS)
@@ -151,6 +238,14 @@ def parse_quantity(text: str, *, default_unit: str = Unit.COUNT, default_qualifi
     if match:
         value = parse_decimal(match.group(0))
         rest = rest[match.end() :].strip()
+    elif (fraction_rest := _strip_prefix(rest, FRACTION_WORDS))[1] is not None:
+        rest, fraction = fraction_rest
+        if rest:
+            raise InvalidQuantity(f"{text!r}: unexpected {rest!r} after the fraction")
+        value = FRACTION_WORDS[str(fraction)].quantize(Decimal(1).scaleb(-AMOUNT_DECIMAL_PLACES))
+        return Quantity(value=normalized_decimal(value), unit=str(Unit.RATIO), qualifier=str(qualifier))
+    elif (in_words := _number_in_words(rest)) is not None:
+        value, rest = in_words
     else:
         rest, word = _strip_prefix(rest, NUMBER_WORDS)
         if word is None:

@@ -70,6 +70,39 @@ PARSE = [
     ("17.1 m km²", Quantity(D("17100000"), "square_kilometres", "exact")),
     ("300 ha", Quantity(D("300"), "hectares", "exact")),
     ("2.5 million hectares", Quantity(D("2500000"), "hectares", "exact")),
+    # Without a space between the number and its scale, as articles write it.
+    ("3.5bn", Quantity(D("3500000000"), "count", "exact")),
+    ("€40m", Quantity(D("40000000"), "EUR", "exact")),
+    ("$45m", Quantity(D("45000000"), "USD", "exact")),
+    ("£20bn", Quantity(D("20000000000"), "GBP", "exact")),
+    # Numbers in words, read by text2num: compounds, hyphens, "and", with scales and units after them.
+    ("forty-two", Quantity(D("42"), "count", "exact")),
+    ("Ninety-three per cent", Quantity(D("93"), "percent", "exact")),
+    ("two hundred and fifty soldiers", Quantity(D("250"), "people", "exact")),
+    ("over sixty-four", Quantity(D("64"), "count", "over")),
+    ("three thousand people", Quantity(D("3000"), "people", "exact")),
+    ("two million people", Quantity(D("2000000"), "people", "exact")),
+    ("nearly ninety tanks", Quantity(D("90"), "count", "approximately")),
+    ("thirty years", Quantity(D("30"), "years", "exact")),
+    ("a dozen", Quantity(D("12"), "count", "exact")),
+    ("hundred", Quantity(D("100"), "count", "exact")),
+    # Fractions in words are a ratio, to the amounts' six decimals.
+    ("a fifth", Quantity(D("0.2"), "ratio", "exact")),
+    ("two-thirds", Quantity(D("0.666667"), "ratio", "exact")),
+    ("three quarters", Quantity(D("0.75"), "ratio", "exact")),
+    ("a third", Quantity(D("0.333333"), "ratio", "exact")),
+    ("half", Quantity(D("0.5"), "ratio", "exact")),
+    ("about a quarter", Quantity(D("0.25"), "ratio", "approximately")),
+    # Ratios as part of a whole, and changes written as a verb (a multiple of what was before).
+    ("1 in 4", Quantity(D("0.25"), "ratio", "exact")),
+    ("one in five", Quantity(D("0.2"), "ratio", "exact")),
+    ("3 out of 10", Quantity(D("0.3"), "ratio", "exact")),
+    ("two in three", Quantity(D("0.666667"), "ratio", "exact")),
+    ("nearly 1 in 3", Quantity(D("0.333333"), "ratio", "approximately")),
+    ("doubled", Quantity(D("2"), "multiple", "exact")),
+    ("tripled", Quantity(D("3"), "multiple", "exact")),
+    ("more than doubled", Quantity(D("2"), "multiple", "over")),
+    ("halved", Quantity(D("0.5"), "multiple", "exact")),
 ]
 
 
@@ -83,7 +116,20 @@ def test_scale_words_are_resolved_to_plain_integers():
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "lots", "$ billion", "42 bananas", "5 percent dollars", "$5 euros", "€5 dollars", "5 km tonnes"]
+    "text",
+    [
+        "",
+        "   ",
+        "lots",
+        "$ billion",
+        "42 bananas",
+        "a fifth dollars",
+        "forty bananas",
+        "5 percent dollars",
+        "$5 euros",
+        "€5 dollars",
+        "5 km tonnes",
+    ],
 )
 def test_parse_quantity_refuses_what_it_cannot_read(text):
     with pytest.raises(InvalidQuantity):

@@ -1,0 +1,123 @@
+"""The candidate finder over the seed articles (fixtures/articles/) against the desk's own reading of them
+(fixtures/*.json), and its offsets, sentences, claim types and ranking."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from claims.intake.finder import find_candidates
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def _figure_appearances():
+    """(claim, appearance, article text) for every fixture claim with a figure that quotes a seed article."""
+    for path in sorted(FIXTURES.glob("*.json")):
+        data = json.loads(path.read_text())
+        files = {source.get("key"): source.get("text_file") for source in data["sources"]}
+        for claim in data["claims"]:
+            if claim.get("value") is None and claim.get("lower") is None and claim.get("upper") is None:
+                continue
+            for appearance in claim["appearances"]:
+                text_file = files.get(appearance["source"].get("key"))
+                if text_file:
+                    yield claim, appearance, (FIXTURES / text_file).read_text()
+
+
+def _same_figure(candidate, claim):
+    if candidate.unit != claim["unit"]:
+        return False
+    if claim.get("value") is not None:
+        return candidate.value == Decimal(claim["value"])
+    return (candidate.lower, candidate.upper) == (Decimal(claim["lower"]), Decimal(claim["upper"]))
+
+
+def test_the_finder_finds_the_fixture_claims_with_a_figure():
+    found_by_text: dict[str, list] = {}
+    claims = strict = in_sentence = 0
+    matched: set[tuple[str, int]] = set()
+    misses = []
+    for claim, appearance, text in _figure_appearances():
+        candidates = found_by_text.setdefault(text, find_candidates(text))
+        start = appearance["start"]
+        end = start + len(appearance["quote"])
+        assert text[start:end] == appearance["quote"]
+        claims += 1
+        same = [c for c in candidates if _same_figure(c, claim)]
+        overlapping = [c for c in same if c.start < end and c.end > start]
+        # A quote that leaves its figure out ("in May of the same year") is found by its sentence's figure.
+        sentence = [c for c in same if c.sentence_start < end and c.sentence_start + len(c.sentence) >= start]
+        strict += bool(overlapping)
+        in_sentence += bool(overlapping or sentence)
+        matched.update((text[:40], c.start) for c in overlapping or sentence)
+        if not overlapping:
+            misses.append(appearance["quote"][:80])
+    total = sum(len(candidates) for candidates in found_by_text.values())
+    unmatched = total - len(matched)
+    print(
+        f"\nfixture figures: {claims}; found overlapping the quote: {strict} ({strict / claims:.0%}); "
+        f"in the quote's sentence: {in_sentence} ({in_sentence / claims:.0%}); candidates: {total} "
+        f"({total / claims:.2f} per claim), not fixture claims: {unmatched}; precision {1 - unmatched / total:.0%}"
+    )
+    print("not overlapping their quote:", *misses, sep="\n  ")
+    assert claims >= 50
+    assert in_sentence / claims >= 0.95
+    assert strict / claims >= 0.9
+    assert total <= 2 * claims
+
+
+def test_offsets_and_sentence_are_exact():
+    text = "Intro sentence here. Since 2013, the two leaders have met over 42 times. Trade was $3.5bn."
+    candidates = {c.text: c for c in find_candidates(text)}
+    meetings = candidates["over 42"]
+    assert text[meetings.start : meetings.end] == "over 42"
+    assert meetings.sentence == "Since 2013, the two leaders have met over 42 times."
+    assert text[meetings.sentence_start :].startswith(meetings.sentence)
+    figure = (meetings.value, meetings.unit, meetings.qualifier, meetings.period)
+    assert figure == (Decimal(42), "count", "over", "2013/")
+    trade = candidates["$3.5bn"]
+    assert (trade.value, trade.unit) == (Decimal("3500000000"), "USD")
+
+
+def test_note_numbers_are_not_figures():
+    assert [c.text for c in find_candidates("They met over 42 times [1].")] == ["over 42"]
+
+
+def test_claim_types():
+    def kind(text, span):
+        return next(c for c in find_candidates(text) if c.text == span).claim_type
+
+    assert kind("The volume of bilateral trade doubled.", "doubled") == "change"
+    assert kind("Inflation rose 2 percentage points.", "2 percentage points") == "change"
+    assert kind("Smokers are 13 times more likely to die.", "13") == "comparison"
+    assert kind("It is the world's largest economy.", "largest") == "ranking"
+    assert kind("It marks the 77th anniversary.", "77th anniversary") == "ranking"
+    assert kind("In 1969 they clashed.", "1969") == "event_date"
+    assert kind("His term would end in 2029.", "2029") == "prediction"
+    assert kind("Only 11 percent of experts believed it.", "11 percent") == "current_value"
+
+
+def test_a_figure_of_a_named_actor_ranks_above_a_page_number_and_a_bare_date():
+    text = "See page 12. It happened in 1969. Russia spent $245 billion on arms."
+    ranked = [c.text for c in find_candidates(text)]
+    assert ranked == ["$245 billion", "1969", "12"]
+    top = find_candidates(text)[0]
+    assert "an amount of money" in top.reasons and "names an actor" in top.reasons
+    assert "a page number" in find_candidates(text)[-1].reasons
+
+
+def test_a_count_proposes_its_noun_as_subject():
+    text = "In 1996, they agreed to build 200 Su-27s in China."
+    candidate = next(c for c in find_candidates(text) if c.text == "200")
+    assert candidate.subject == "Su-27s"
+    assert candidate.period == "1996"
+
+
+def test_numbers_of_notes_lists_and_names_are_no_figures():
+    text = "Kelly is a 19FortyFive editor. It must 1) hold and 2) commit, after World War Two."
+    assert find_candidates(text) == []
+
+
+def test_a_past_year_is_an_event_even_in_a_sentence_that_looks_ahead():
+    (candidate,) = find_candidates("It would stand in contrast to the 1991 Gulf War.")
+    assert candidate.claim_type == "event_date"

@@ -1,0 +1,103 @@
+"""Checked before? The finder's candidates matched against the desk's claims: same figure, period and wording is a
+match (with the claim's status and verdict); same statement and period with another figure is a conflict."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from claims.choices import Status, Unit
+from claims.intake.finder import find_candidates
+from claims.intake.matching import match_candidates
+from claims.models import Claim
+from tests.factories import AppearanceFactory, ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = (
+    "Since 2013, Putin and Xi have met over 42 times. "
+    "Russia-China trade reached approximately $245 billion annually by 2024. "
+    "The weather was fine."
+)
+
+
+def _meetings(**fields):
+    defaults = dict(
+        subject="Putin and Xi meetings",
+        value=Decimal(42),
+        unit=Unit.COUNT,
+        qualifier="over",
+        period="2013/",
+        period_start=dt.date(2013, 1, 1),
+        period_end=None,
+    )
+    return ClaimFactory(**(defaults | fields))
+
+
+def _by_text(candidates, matches):
+    return {candidates[index].text: found for index, found in matches.items()}
+
+
+def test_the_same_figure_period_and_subject_is_a_match_with_its_status_and_verdict():
+    claim = _meetings(status=Status.VERIFIED)
+    trade = ClaimFactory(subject="Russia–China trade", period="2024")
+    candidates = find_candidates(ARTICLE)
+    found = _by_text(candidates, match_candidates(candidates))
+    assert [(m.claim_id, m.kind, m.status, m.verdict) for m in found["over 42"]] == [
+        (claim.pk, "match", "verified", "True")
+    ]
+    assert [(m.claim_id, m.kind) for m in found["approximately $245 billion"]] == [(trade.pk, "match")]
+    assert found["approximately $245 billion"][0].figure == "≈ $245 bn"
+
+
+def test_a_figure_within_the_tolerance_after_scale_is_the_same_figure():
+    trade = ClaimFactory(subject="Russia–China trade", value=Decimal("244800000000"))
+    candidates = find_candidates(ARTICLE)
+    found = _by_text(candidates, match_candidates(candidates))
+    assert [m.claim_id for m in found["approximately $245 billion"]] == [trade.pk]
+
+
+def test_another_figure_for_the_same_subject_and_period_is_a_conflict():
+    claim = _meetings(value=Decimal(40), qualifier="exact")
+    candidates = find_candidates(ARTICLE)
+    found = _by_text(candidates, match_candidates(candidates))
+    (conflict,) = found["over 42"]
+    assert (conflict.claim_id, conflict.kind) == (claim.pk, "conflict")
+    assert conflict.message == f"> 42 here, 40 in claim #{claim.pk} (Putin and Xi meetings)"
+
+
+def test_no_match_for_another_unit_period_or_subject():
+    _meetings(unit=Unit.PEOPLE)  # another unit
+    _meetings(period="2020/", period_start=dt.date(2020, 1, 1), value=Decimal(7))  # another figure, another period
+    ClaimFactory(subject="Wheat harvest of Ukraine", value=Decimal("245000000000"), unit=Unit.USD)  # other subject
+    ClaimFactory(subject="Russia–China trade", period="2019", period_start=dt.date(2019, 1, 1),
+                 period_end=dt.date(2019, 12, 31))  # another period  # fmt: skip
+    candidates = find_candidates(ARTICLE)
+    found = _by_text(candidates, match_candidates(candidates))
+    assert "approximately $245 billion" not in found
+    assert "over 42" not in found  # a conflict is of the same period: 7 since 2020 is not 42 since 2013
+
+
+def test_a_quote_with_the_same_wording_matches_when_the_subject_is_worded_otherwise():
+    claim = ClaimFactory(subject="Bilateral turnover", period="2024")
+    AppearanceFactory(claim=claim, quote="Russia-China trade reached approximately $245 billion annually by 2024.")
+    candidates = find_candidates(ARTICLE)
+    found = _by_text(candidates, match_candidates(candidates))
+    assert [m.claim_id for m in found["approximately $245 billion"]] == [claim.pk]
+
+
+def test_the_claims_looked_at_can_be_narrowed_and_it_takes_one_query(django_assert_num_queries):
+    claim = _meetings()
+    candidates = find_candidates(ARTICLE)
+    with django_assert_num_queries(1):
+        assert match_candidates(candidates, Claim.objects.exclude(pk=claim.pk)) == {}
+    with django_assert_num_queries(1):
+        assert match_candidates(candidates)
+    assert match_candidates([]) == {}
+
+
+def test_a_conflict_names_one_of_the_sentences_names():
+    _meetings(subject="Meetings of the two leaders", value=Decimal(40))
+    text = "Since 2013, the two leaders have met over 42 times."
+    candidates = find_candidates(text)
+    assert match_candidates(candidates) == {}  # no name in the sentence: no claim to be in conflict with
