@@ -31,9 +31,9 @@ from .choices import RATING_SCALE, VERDICTS, Status
 from .models import Appearance, Claim
 from .selectors import assignable_users
 
-# When a verdict counts as published: the column the "time to verdict" and "verdicts by rating" figures read. The
-# verdict's review time for now; a claim's publication date, once claims have one, is this one line.
-VERDICT_PUBLISHED_AT = "reviewed_at"
+# When a verdict counts as published: the column the "time to verdict" and "verdicts by rating" figures read, the
+# publication by a second person (claims.services.publication); a verdict not published yet isn't counted.
+VERDICT_PUBLISHED_AT = "published_at"
 
 OPEN_STATUSES = (Status.UNVERIFIED, Status.IN_REVIEW)
 PERIOD_MONTHS = (3, 6, 12, 24)

@@ -50,9 +50,9 @@ def a_year_of_the_desk(checkers):
         when = appeared
         for status in moves:
             when = min(when + dt.timedelta(days=6 + number % 23), now - dt.timedelta(hours=1))
-            fields = {"status": status}
+            fields = {"status": status, "published_at": None}
             if status not in (Status.IN_REVIEW, Status.UNVERIFIED):
-                fields |= {"reviewed_at": when, "rating_value": rating}
+                fields |= {"reviewed_at": when, "published_at": when, "rating_value": rating}
             Claim.objects.filter(pk=claim.pk).update(**fields)
             record_history(Claim, [claim.pk], history_type="~", user_id=None, reason="", date=when)
 

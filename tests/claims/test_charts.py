@@ -126,7 +126,9 @@ def test_the_query_count_does_not_grow_with_the_claims(django_assert_num_queries
 
 # --- verdicts by rating ---------------------------------------------------------------------------------------------
 def verdict(status: str, rating: int | None, reviewed: str, **fields) -> Claim:
-    return ClaimFactory(status=status, rating_value=rating, reviewed_at=at(reviewed), **fields)
+    return ClaimFactory(
+        status=status, rating_value=rating, reviewed_at=at(reviewed), published_at=at(reviewed), **fields
+    )
 
 
 def test_verdicts_published_in_the_period_by_rating(django_assert_num_queries):
