@@ -4,7 +4,8 @@
 
 A match is a claim with the same figure (same unit, the value within GAP_CLOSE of the candidate's, after scale:
 both are stored scaled), a period that agrees (overlapping, or not stated on one side) and similar wording: the
-trigram word similarity (pg_trgm) of its subject, or the similarity of one of its quotes, to the candidate's sentence.
+trigram word similarity (desk_word_similarity: migration 0017) of its subject, or the similarity of one of its
+quotes, to the candidate's sentence.
 A conflict is a claim with the same unit and the same period, naming one of the names of the candidate's
 sentence (its search document; "Putin", "Xi"), whose subject or quote is very similar, but whose figure differs:
 "over 42 here, 40 in claim #12".
@@ -26,7 +27,7 @@ from ..quantities import GAP_CLOSE, format_quantity
 from .finder import Candidate, names
 
 # Trigram similarity from which a claim's wording is "similar" (a match with the same figure), and from which it is
-# the same statement (a conflict when the figure differs). pg_trgm's word_similarity, 0–1.
+# the same statement (a conflict when the figure differs): desk_word_similarity, 0–1 (migration claims 0017).
 SIMILAR_WORDING = 0.35
 SAME_STATEMENT = 0.55
 # How many claims each candidate shows, best first.
@@ -82,8 +83,8 @@ FROM candidate
 CROSS JOIN LATERAL (
     SELECT near.id, near.same_figure,
            GREATEST(
-               word_similarity(lower(near.subject), lower(candidate.sentence)),
-               COALESCE((SELECT max(similarity(appearance.quote, candidate.sentence))
+               desk_word_similarity(near.subject, candidate.sentence),
+               COALESCE((SELECT max(desk_similarity(appearance.quote, candidate.sentence))
                          FROM claims_appearance appearance WHERE appearance.claim_id = near.id), 0)
            ) AS similarity
     FROM (
