@@ -21,13 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def database_url() -> str:
-    """The test database's URL (a Unix socket's folder as the host, for the embedded server)."""
-    params = connection.settings_dict
-    user = quote(params["USER"] or "")
-    password = f":{quote(params['PASSWORD'])}" if params.get("PASSWORD") else ""
-    host = quote(params["HOST"] or "", safe="")
-    port = f":{params['PORT']}" if params.get("PORT") else ""
-    return f"postgres://{user}{password}@{host}{port}/{params['NAME']}"
+    """The test database's URL, from the test connection's own parameters: a host given as `?host=` (the embedded
+    server's Unix socket folder) is among them too, where settings_dict["HOST"] is empty."""
+    params = connection.get_connection_params()
+    user = quote(str(params.get("user") or ""))
+    password = f":{quote(str(params['password']))}" if params.get("password") else ""
+    host = quote(str(params.get("host") or ""), safe="")
+    port = f":{params['port']}" if params.get("port") else ""
+    return f"postgres://{user}{password}@{host}{port}/{params['dbname']}"
 
 
 @pytest.fixture
