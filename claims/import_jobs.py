@@ -77,40 +77,41 @@ def summary_lines(result: ImportResult) -> list[str]:
 
 
 # --- starting ----------------------------------------------------------------------------------------------------
-def start_dry_run(
-    *, user: AbstractBaseUser, name: str, chunks: Iterable[bytes], size: int, page_url: Callable[[Job], str] | None
+def _start_import(
+    *,
+    dry_run: bool,
+    user: AbstractBaseUser,
+    name: str,
+    chunks: Iterable[bytes],
+    size: int,
+    page_url: Callable[[Job], str] | None,
 ) -> Job:
-    """Store the upload with a new dry-run job and queue it."""
     return start_job(
         task=import_task,
-        kind=DRY_RUN,
+        kind=DRY_RUN if dry_run else IMPORT,
         queue=QUEUE,
-        title=f"Dry run of {name}",
+        title=f"{'Dry run' if dry_run else 'Import'} of {name}",
         user=user,
-        params={"name": name, "dry_run": True},
+        params={"name": name, "dry_run": dry_run},
         total=size,
         unit="bytes",
         files=[(name, chunks)],
         page_url=page_url,
     )
+
+
+def start_dry_run(
+    *, user: AbstractBaseUser, name: str, chunks: Iterable[bytes], size: int, page_url: Callable[[Job], str] | None
+) -> Job:
+    """Store the upload with a new dry-run job and queue it."""
+    return _start_import(dry_run=True, user=user, name=name, chunks=chunks, size=size, page_url=page_url)
 
 
 def start_upload_import(
     *, user: AbstractBaseUser, name: str, chunks: Iterable[bytes], size: int, page_url: Callable[[Job], str] | None
 ) -> Job:
     """Store the upload with a new import job and queue it (the API's import: no dry run first)."""
-    return start_job(
-        task=import_task,
-        kind=IMPORT,
-        queue=QUEUE,
-        title=f"Import of {name}",
-        user=user,
-        params={"name": name, "dry_run": False},
-        total=size,
-        unit="bytes",
-        files=[(name, chunks)],
-        page_url=page_url,
-    )
+    return _start_import(dry_run=False, user=user, name=name, chunks=chunks, size=size, page_url=page_url)
 
 
 def confirmable(job: Job, user: Any) -> bool:

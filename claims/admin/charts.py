@@ -129,6 +129,19 @@ def _legend(
     return mark_safe("".join(parts)), y  # each part built by format_html
 
 
+def _column_label(centre: float, baseline: float, first: str, second: str) -> SafeString:
+    """A column's label in two lines under the plot's baseline (a month, and its year where it changes)."""
+    return format_html(
+        '<text class="tick-x" x="{}" y="{}">{}</text><text class="tick-x" x="{}" y="{}">{}</text>',
+        f"{centre:.1f}",
+        baseline + FONT + 4,
+        first,
+        f"{centre:.1f}",
+        baseline + 2 * FONT + 6,
+        second,
+    )
+
+
 def _segment_label(x: float, y: float, value: int) -> SafeString:
     return format_html('<text class="segment" x="{}" y="{}">{}</text>', f"{x:.1f}", f"{y:.1f}", number(value))
 
@@ -168,17 +181,7 @@ def stacked_columns(
                 parts.append(_segment_label(x + bar / 2, y + h / 2 + FONT / 2 - 2, value))
         centre = x + bar / 2
         parts.append(format_html('<text class="total" x="{}" y="{}">{}</text>', f"{centre:.1f}", f"{y - 4:.1f}", total))
-        parts.append(
-            format_html(
-                '<text class="tick-x" x="{}" y="{}">{}</text><text class="tick-x" x="{}" y="{}">{}</text>',
-                f"{centre:.1f}",
-                top + plot + FONT + 4,
-                first,
-                f"{centre:.1f}",
-                top + plot + 2 * FONT + 6,
-                second,
-            )  # fmt: skip
-        )
+        parts.append(_column_label(centre, top + plot, first, second))
     key, last = _legend(chart_id, series, legend_y, left, width)
     parts.append(key)
     return _svg(chart_id, width, max(height, last + 8), title, description, mark_safe("".join(parts)))
@@ -315,17 +318,7 @@ def columns(
                     number(value),
                 )  # fmt: skip
             )
-        parts.append(
-            format_html(
-                '<text class="tick-x" x="{}" y="{}">{}</text><text class="tick-x" x="{}" y="{}">{}</text>',
-                f"{centre:.1f}",
-                top + plot + FONT + 4,
-                first,
-                f"{centre:.1f}",
-                top + plot + 2 * FONT + 6,
-                second,
-            )  # fmt: skip
-        )
+        parts.append(_column_label(centre, top + plot, first, second))
     if reference is not None:
         y = top + plot - reference * scale
         parts.append(
