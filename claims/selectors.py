@@ -283,6 +283,47 @@ def appearance_list(*, user: Reader) -> QuerySet[Appearance]:
     return appearances
 
 
+# The claim's columns beside each public appearance or evidence row: enough for its headline, figure and verdict label.
+PUBLIC_CLAIM_COLUMNS = tuple(
+    f"claim__{name}"
+    for name in ("subject", "value", "unit", "qualifier", "lower_bound", "upper_bound", "period", "status",
+                 "textual_rating", "published_at")
+)  # fmt: skip
+PUBLIC_APPEARANCE_COLUMNS = ("id", "claim_id", "quote", "claimant", "stated_on", "source__published_on",
+                             "source__published_precision", *SOURCE_BRIEF, *PUBLIC_CLAIM_COLUMNS)  # fmt: skip
+PUBLIC_EVIDENCE_COLUMNS = ("id", "claim_id", "relation", "excerpt", "locator", "source_value", *SOURCE_BRIEF,
+                           *PUBLIC_CLAIM_COLUMNS)  # fmt: skip
+
+
+def _in_source_or_publisher(rows: QuerySet[Any], source: int | None, publisher: int | None) -> QuerySet[Any]:
+    if source is not None:
+        rows = rows.filter(source_id=source)
+    if publisher is not None:
+        rows = rows.filter(source__publisher_id=publisher)
+    return rows
+
+
+def published_appearances(*, source: int | None = None, publisher: int | None = None) -> QuerySet[Appearance, Row]:
+    """What was stated in a source, or in the sources of a publisher, that the public may read: the appearances of
+    published fact-checks (appearance_list for nobody), as rows with their claim's columns (`claim__subject`, …),
+    newest publication first."""
+    appearances = _in_source_or_publisher(appearance_list(user=None), source, publisher)
+    rows: QuerySet[Appearance, Row] = appearances.order_by("-claim__published_at", "claim_id", "id").values(
+        *PUBLIC_APPEARANCE_COLUMNS
+    )
+    return rows
+
+
+def published_evidence(*, source: int | None = None, publisher: int | None = None) -> QuerySet[Evidence, Row]:
+    """What a source, or the sources of a publisher, is evidence for in the public's sight: the evidence of published
+    fact-checks (evidence_list for nobody), as rows with their claim's columns, newest publication first."""
+    evidence = _in_source_or_publisher(evidence_list(user=None), source, publisher)
+    rows: QuerySet[Evidence, Row] = evidence.order_by("-claim__published_at", "claim_id", "id").values(
+        *PUBLIC_EVIDENCE_COLUMNS
+    )
+    return rows
+
+
 def assignable_users() -> QuerySet[Any]:
     """The active users claims can be assigned to (claims.roles.takes_claims), by name: the assignee choices."""
     return (

@@ -1,4 +1,5 @@
-"""sitemap.xml (django.contrib.sitemaps): every published fact-check page, the index and the methods page."""
+"""sitemap.xml (django.contrib.sitemaps): every published fact-check page, the pages of the sources and publishers
+that published fact-checks refer to, the index and the methods page."""
 
 from typing import Any
 
@@ -7,7 +8,8 @@ from django.core.paginator import Page, Paginator
 from django.urls import reverse
 
 from ..claimreview import claim_headline, fact_check_path, first_appearance_row
-from ..selectors import Row, claim_rows, published_claims, related_rows
+from ..selectors import Row, claim_rows, published_claims, publisher_list, related_rows, source_list
+from .links import publisher_path, source_path
 
 
 class _PathPaginator(Paginator):
@@ -40,6 +42,38 @@ class FactCheckSitemap(Sitemap):
 
     def lastmod(self, item: Row) -> Any:
         return max(item["published_at"], item["updated_at"])
+
+
+class SourceSitemap(Sitemap):
+    """The sources' pages: those that a published fact-check quotes or cites (source_list for nobody)."""
+
+    changefreq = "weekly"
+    limit = 5000
+
+    def items(self) -> Any:
+        return source_list(user=None).order_by("id").values("id", "title", "url", "updated_at")
+
+    def location(self, item: Row) -> str:
+        return source_path(item["id"], item["title"], item["url"])
+
+    def lastmod(self, item: Row) -> Any:
+        return item["updated_at"]
+
+
+class PublisherSitemap(Sitemap):
+    """The publishers' pages: those of the sources above (publisher_list for nobody)."""
+
+    changefreq = "weekly"
+    limit = 5000
+
+    def items(self) -> Any:
+        return publisher_list(user=None).order_by("id").values("id", "name", "updated_at")
+
+    def location(self, item: Row) -> str:
+        return publisher_path(item["id"], item["name"])
+
+    def lastmod(self, item: Row) -> Any:
+        return item["updated_at"]
 
 
 class PagesSitemap(Sitemap):

@@ -1,5 +1,5 @@
 """The public fact-check pages: the index of published fact-checks, one page per fact-check with its ClaimReview,
-the methods page, robots.txt.
+the methods page, robots.txt (the embeddable card and oEmbed: embed.py; the source and publisher pages: sources.py).
 
 Server-rendered, readable without JavaScript, styles in claims/static/claims/public.css (the Content-Security-Policy
 allows no <style> element and no inline script; the JSON-LD is data, <script type="application/ld+json">, which
@@ -40,6 +40,7 @@ from ..periods import Period, describe_period
 from ..quantities import format_gap, format_quantity, gap_percent
 from ..quotes import paragraph_around
 from ..selectors import CLAIM_COLUMNS, Row, claim_rows, published_claims, publisher_list, related_rows
+from .links import embed_iframe, embed_path, oembed_query, publisher_path, source_path
 
 PAGE_SIZE = 20
 FILTERS = ("q", "verdict", "publisher", "period_from", "period_to")
@@ -105,6 +106,7 @@ def _card(row: Row, appearances: list[Row]) -> dict[str, Any]:
         "published_at": row["published_at"],
         "claimant": first and (first["claimant"] or first["source__publisher__name"] or ""),
         "source": first and (first["source__title"] or first["source__url"]),
+        "source_page": first and source_path(first["source_id"], first["source__title"], first["source__url"]),
         "said_on": _readable_date(first) if first else "",
     }
 
@@ -156,12 +158,22 @@ def _quote_in_paragraph(appearance: Row, texts: dict[int, str]) -> SafeString:
     return format_html("{}<mark>{}</mark>{}", paragraph[:a], paragraph[a:b], paragraph[b:])
 
 
+def _source_links(row: Row) -> dict[str, str]:
+    """The public pages of a row's source and its publisher (SOURCE_BRIEF's columns)."""
+    publisher = row["source__publisher__name"] or ""
+    return {
+        "source_page": source_path(row["source_id"], row["source__title"], row["source__url"]),
+        "publisher": publisher,
+        "publisher_page": publisher_path(row["source__publisher_id"], publisher) if publisher else "",
+    }
+
+
 def _evidence_row(claim: Row, evidence: Row) -> dict[str, Any]:
     source_figure = format_quantity(evidence["source_value"], claim["unit"]) if claim["unit"] else ""
     return {
         "source": evidence["source__title"] or evidence["source__url"],
         "url": evidence["source__url"],
-        "publisher": evidence["source__publisher__name"] or "",
+        **_source_links(evidence),
         "relation": EvidenceRelation(evidence["relation"]).label,
         "relation_value": evidence["relation"],
         "excerpt": evidence["excerpt"],
@@ -171,14 +183,25 @@ def _evidence_row(claim: Row, evidence: Row) -> dict[str, Any]:
     }
 
 
+def claim_row(pk: int) -> Row | None:
+    """The claim's row, published or not (with its tombstone's `unpublished_at` and `unpublished_note`)."""
+    return Claim.objects.filter(pk=pk).values(*CLAIM_COLUMNS, "unpublished_at", "unpublished_note").first()
+
+
+def not_public(request: HttpRequest, row: Row | None, gone_template: str) -> HttpResponse:
+    """The answer for a claim that is not published: a verdict taken down answers 410 with its note (the
+    tombstone, in `gone_template`); anything else is not found."""
+    if row is not None and row["unpublished_at"] is not None:
+        return _page(request, gone_template, {"row": row}, status=410)
+    raise Http404("No published fact-check with this number.")
+
+
 def fact_check(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """/fact-checks/<id>-<slug>/: one published fact-check with its ClaimReview; a wrong slug redirects to the
     right one; a verdict taken down answers 410 with its note; anything else unpublished is not found."""
-    row = Claim.objects.filter(pk=pk).values(*CLAIM_COLUMNS, "unpublished_at", "unpublished_note").first()
+    row = claim_row(pk)
     if row is None or not is_published(row):
-        if row is not None and row["unpublished_at"] is not None:
-            return _page(request, "public/gone.html", {"row": row}, status=410)
-        raise Http404("No published fact-check with this number.")
+        return not_public(request, row, "public/gone.html")
     appearances, evidence = related_rows([pk])
     first = first_appearance_row(appearances[pk])
     headline = claim_headline(row, first)
@@ -202,10 +225,14 @@ def fact_check(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     ]
     site = request.build_absolute_uri("/")
     review = claim_review(row, appearances[pk], site=site)
+    page_url = request.build_absolute_uri(path)
     context = {
         "row": row,
         "headline": headline,
-        "page_url": request.build_absolute_uri(path),
+        "page_url": page_url,
+        "oembed_url": request.build_absolute_uri(oembed_query(page_url)),
+        "embed_url": request.build_absolute_uri(embed_path(pk, headline)),
+        "embed_snippet": embed_iframe(request.build_absolute_uri(embed_path(pk, headline)), headline),
         "figure": _figure(row),
         "period": _period(row),
         "verdict": verdict_label(row["status"], row["textual_rating"]),
@@ -214,7 +241,7 @@ def fact_check(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
                 "quote": _quote_in_paragraph(a, texts),
                 "source": a["source__title"] or a["source__url"],
                 "url": a["source__url"],
-                "publisher": a["source__publisher__name"] or "",
+                **_source_links(a),
                 "claimant": a["claimant"],
                 "said_on": _readable_date(a),
                 "said_on_iso": appearance_row_date_text(a),
