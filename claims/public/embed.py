@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from csp.decorators import csp_replace
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from ..claimreview import claim_headline, fact_check_path, first_appearance_row, is_published
@@ -108,7 +108,7 @@ def oembed_answer(request: HttpRequest) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "version": "1.0",
         "type": "rich",
-        "title": headline[:1].upper() + headline[1:],
+        "title": capfirst(headline),
         "html": str(embed_iframe(embed_url, headline, width=width, height=height)),
         "width": width,
         "height": height,

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 
 from ..claimreview import SLUG_LENGTH, fact_check_slug
 
@@ -49,5 +49,5 @@ def embed_iframe(embed_url: str, headline: str, *, width: int = EMBED_WIDTH, hei
         embed_url,
         width,
         height,
-        headline,
+        capfirst(headline),
     )

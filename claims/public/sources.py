@@ -93,9 +93,9 @@ def _listing(request: HttpRequest, **where: int) -> dict[str, Any]:
     }
 
 
-def _description(kind: str, name: str, listing: dict[str, Any]) -> str:
-    """The page's summary (its meta description): how many fact-checked statements were made there, how often it
-    is cited as evidence."""
+def _summary(kind: str, listing: dict[str, Any]) -> str:
+    """How many fact-checked statements were made there, how often it is cited as evidence (the page's summary and,
+    after its name, its description for search engines and link previews)."""
     stated, cited = listing["stated"].paginator.count, listing["cited"].paginator.count
     where = "in it" if kind == "source" else "in its sources"
     parts = []
@@ -103,7 +103,7 @@ def _description(kind: str, name: str, listing: dict[str, Any]) -> str:
         parts.append(f"{stated} fact-checked statement{'s' if stated != 1 else ''} made {where}")
     if cited:
         parts.append(f"cited as evidence {cited} time{'s' if cited != 1 else ''}")
-    return f"{name}: {'; '.join(parts)}."
+    return f"{'; '.join(parts)}."
 
 
 def source_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
@@ -126,7 +126,7 @@ def source_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             publisher_path(source["publisher_id"], source["publisher__name"]) if source["publisher_id"] else ""
         ),
         "page_url": request.build_absolute_uri(path),
-        "description": _description("source", name, listing),
+        "summary": _summary("source", listing),
         **listing,
     }
     return _page(request, "public/source.html", context)
@@ -147,7 +147,7 @@ def publisher_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "name": publisher["name"],
         "publisher": publisher,
         "page_url": request.build_absolute_uri(path),
-        "description": _description("publisher", publisher["name"], listing),
+        "summary": _summary("publisher", listing),
         **listing,
     }
     return _page(request, "public/publisher.html", context)

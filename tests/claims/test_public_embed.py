@@ -103,7 +103,7 @@ def test_oembed_answers_a_rich_iframe_of_the_card(client):
     shape = r'<iframe src="([^"]+)" width="560" height="300" title="([^"]+)" .*></iframe>'
     iframe = re.fullmatch(shape, answer["html"])
     assert iframe and iframe[1] == f"http://testserver{card}"
-    assert html.unescape(iframe[2]).startswith("Fact-check: trade reached")
+    assert html.unescape(iframe[2]).startswith("Fact-check: Trade reached")
     # the card's address and the short address name the same fact-check
     for url in (f"http://testserver{card}", f"http://testserver/fact-checks/{claim.pk}/"):
         assert _oembed(client, url).json()["html"] == answer["html"]

@@ -62,6 +62,7 @@ def test_a_source_page_shows_what_was_stated_in_it(client):
     assert f'<link rel="canonical" href="http://testserver{_path(article)}">' in body
     assert 'property="og:title" content="Fact-checks of Trade hits a record"' in body
     assert 'name="twitter:card"' in body and "1 fact-checked statement made in it." in body
+    assert 'name="description" content="Trade hits a record: 1 fact-checked statement made in it."' in body
 
 
 def test_a_source_page_shows_what_it_is_evidence_for(client):
