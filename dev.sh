@@ -20,7 +20,7 @@ Usage: ./dev.sh COMMAND [ARGS]
 
   run            set up .venv, migrate, import fixtures/, ensure an admin login, serve http://127.0.0.1:$PORT/admin/
                  with one background worker beside it (manage.py run_worker); Ctrl-C stops both
-  test [ARGS]    set up .venv and run pytest with ARGS
+  test [ARGS]    set up .venv (and node_modules/ with npm ci, when npm is there) and run pytest with ARGS
 
   lint           ruff check + ruff format --check
   check          lint, then the layers (import-linter), mypy and makemigrations --check: what CI checks before the tests
@@ -129,8 +129,23 @@ cmd_run() {
     "$VPY" manage.py runserver "$host:$port"
 }
 
+# axe-core for the browser tests' accessibility check (package-lock.json), installed again when the lock file
+# changes; without npm that check skips with its reason.
+ensure_node_modules() {
+    if ! command -v npm >/dev/null 2>&1; then
+        say "npm not found: the browser tests' accessibility check (axe-core) will be skipped"
+        return
+    fi
+    if [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+        return
+    fi
+    say "installing axe-core for the browser tests (npm ci)"
+    npm ci --no-audit --no-fund --silent || say "npm ci failed: the accessibility check will be skipped"
+}
+
 cmd_test() {
     ensure_env
+    ensure_node_modules
     with_database test "$@"
     # The test settings come from pyproject.toml; a DJANGO_SETTINGS_MODULE left in the shell would override them.
     unset DJANGO_SETTINGS_MODULE

@@ -14,7 +14,7 @@ from claims.audit import record_history
 from claims.choices import Status
 from claims.models import Claim
 from sources.choices import SourceHealth
-from tests.browser.accessibility import assert_accessible, axe_source
+from tests.browser.accessibility import AxeCheck
 from tests.factories import AppearanceFactory, ClaimFactory, PublisherFactory, SourceFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,7 +60,7 @@ def a_year_of_the_desk(checkers):
 
 
 def test_the_charts_page_at_1280(browser, live_server):
-    axe_source()  # skips (or fails in CI) before anything runs when axe-core is not installed
+    axe = AxeCheck()
     checkers = [
         UserFactory(username="ada", first_name="Ada", last_name="Byron", role="fact-checker"),
         UserFactory(username="grace", first_name="Grace", last_name="Hopper", role="fact-checker"),
@@ -99,10 +99,11 @@ def test_the_charts_page_at_1280(browser, live_server):
     page.screenshot(path=str(ARTIFACTS / "charts_page.png"), full_page=True)
     page.locator("#status-over-time").screenshot(path=str(ARTIFACTS / "charts_page_status.png"))
     page.locator("#claims-per-publisher").screenshot(path=str(ARTIFACTS / "charts_page_publishers.png"))
-    assert_accessible(page, "the charts page")
+    axe.check(page, "the charts page")
 
     page.select_option("#id_months", "3")
     page.click("#chart-period button")
     expect(page.locator("#status-over-time-table tbody tr").first).to_contain_text("week of")
     page.screenshot(path=str(ARTIFACTS / "charts_page_weeks.png"), full_page=True)
     page.close()
+    axe.done()

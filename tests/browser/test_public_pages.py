@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from claims.choices import Status
-from tests.browser.accessibility import assert_accessible, axe_source
+from tests.browser.accessibility import AxeCheck
 from tests.factories import AppearanceFactory, ClaimFactory, published_fact_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def test_a_reader_finds_the_trade_fact_check_and_reads_verdict_and_evidence(browser, live_server):
-    axe_source()  # skips (or fails in CI) before anything runs when axe-core is not installed
+    axe = AxeCheck()
     published_fact_check()
     for subject, quote in (("Troops at the border", "some 40,000 troops"), ("Wheat harvest", "a record harvest")):
         AppearanceFactory(claim=ClaimFactory(status=Status.FALSE, subject=subject, textual_rating="Exaggerated"),
@@ -41,7 +41,7 @@ def test_a_reader_finds_the_trade_fact_check_and_reads_verdict_and_evidence(brow
     page.goto(f"{live_server.url}/fact-checks/")
     expect(page.locator("ol.cards li")).to_have_count(3)
     page.screenshot(path=str(ARTIFACTS / "public_index.png"), full_page=True)
-    assert_accessible(page, "the index")
+    axe.check(page, "the index")
 
     page.fill("#q", "trade")
     page.click("form.filters button[type=submit]")
@@ -74,7 +74,7 @@ def test_a_reader_finds_the_trade_fact_check_and_reads_verdict_and_evidence(brow
     page.click(".embed-this summary")  # the snippet to copy, in a disclosure that needs no script
     expect(page.locator("#embed-code")).to_have_value(re.compile(r'^<iframe src="[^"]+/embed/"'))
     page.locator(".embed-this").screenshot(path=str(ARTIFACTS / "public_embed_snippet.png"))
-    assert_accessible(page, "a fact-check page")
+    axe.check(page, "a fact-check page")
     fact_check_url = page.url
 
     page.click("figcaption a.source-page")
@@ -83,13 +83,13 @@ def test_a_reader_finds_the_trade_fact_check_and_reads_verdict_and_evidence(brow
     expect(page.locator("ol.entries li blockquote")).to_contain_text("$245 billion")
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     page.screenshot(path=str(ARTIFACTS / "public_source.png"), full_page=True)
-    assert_accessible(page, "a source page")
+    axe.check(page, "a source page")
 
     page.click(".facts a")  # its publisher
     expect(page.locator("h1")).to_have_text("Daily Courier")
     expect(page.locator("ol.entries li h3 a")).to_contain_text("Trade reached approximately $245 billion")
     page.screenshot(path=str(ARTIFACTS / "public_publisher.png"), full_page=True)
-    assert_accessible(page, "a publisher page")
+    axe.check(page, "a publisher page")
     assert refused == [], refused
     page.close()
 
@@ -98,8 +98,9 @@ def test_a_reader_finds_the_trade_fact_check_and_reads_verdict_and_evidence(brow
     expect(phone.locator(".verdict-box .verdict")).to_have_text("Misleading")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
     phone.screenshot(path=str(ARTIFACTS / "public_fact_check_mobile.png"), full_page=True)
-    assert_accessible(phone, "a fact-check page at 390 px")
+    axe.check(phone, "a fact-check page at 390 px")
     phone.close()
+    axe.done()
 
 
 @contextmanager
@@ -129,7 +130,7 @@ def another_site(body: str):
 def test_another_site_frames_the_card_but_not_the_page(browser, live_server):
     """The card in an iframe on a page of another origin: shown; the fact-check page itself in the same place is
     refused by the browser (frame-ancestors 'none')."""
-    axe_source()
+    axe = AxeCheck()
     claim = published_fact_check()
     page = browser.new_page(viewport={"width": 640, "height": 440})
     page.set_default_timeout(15_000)
@@ -156,5 +157,6 @@ def test_another_site_frames_the_card_but_not_the_page(browser, live_server):
     page.goto(card_url)
     expect(page.locator(".verdict")).to_have_text("Misleading")
     assert page.evaluate("document.documentElement.scrollWidth") <= 640
-    assert_accessible(page, "the embedded card")
+    axe.check(page, "the embedded card")
     page.close()
+    axe.done()
