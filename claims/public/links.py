@@ -22,8 +22,10 @@ def _slug(text: str, fallback: str) -> str:
 
 
 def source_path(pk: int, title: str, url: str = "") -> str:
-    """The source's public page: what was stated in it and what it is evidence for."""
-    return reverse("public:source", kwargs={"pk": pk, "slug": _slug(title or url, "source")})
+    """The source's public page: what was stated in it and what it is evidence for (a source without a title is
+    named by its address: news-example-org-story-1)."""
+    words = title or url.split("://", 1)[-1].replace("/", " ").replace(".", " ")
+    return reverse("public:source", kwargs={"pk": pk, "slug": _slug(words, "source")})
 
 
 def publisher_path(pk: int, name: str) -> str:

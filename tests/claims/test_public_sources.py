@@ -178,3 +178,11 @@ def test_the_sitemap_lists_the_public_sources_and_publishers_only(client):
                  publisher_path(customs.publisher_id, "Customs Service")):  # fmt: skip
         assert f"http://testserver{path}" in locations
     assert not any("quiet-press" in location or "only-a-draft" in location for location in locations)
+
+
+def test_a_source_without_a_title_is_named_by_its_address(client):
+    source = SourceFactory(title="", url="https://news.example.org/story/1")
+    AppearanceFactory(claim=ClaimFactory(status=Status.FALSE), source=source)
+    assert _path(source) == f"/fact-checks/sources/{source.pk}-news-example-org-story-1/"
+    body = client.get(_path(source)).content.decode()
+    assert "<h1>https://news.example.org/story/1</h1>" in body
