@@ -18,7 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from ..claimreview import claim_headline, fact_check_path, first_appearance_row, is_published
 from ..selectors import Row, related_rows
 from .links import EMBED_HEIGHT, EMBED_WIDTH, embed_iframe, embed_path
-from .views import _figure, _page, _period, _site, claim_row, not_public, verdict_label
+from .views import claim_row, figure_text, not_public, period_text, render_page, site_details, verdict_label
 
 EXPLANATION_WORDS = 45  # the card's short explanation; the page has it whole
 OEMBED_CACHE_SECONDS = 3600
@@ -46,13 +46,13 @@ def fact_check_embed(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     context = {
         "row": row,
         "headline": headline,
-        "figure": _figure(row),
-        "period": _period(row),
+        "figure": figure_text(row),
+        "period": period_text(row),
         "verdict": verdict_label(row["status"], row["textual_rating"]),
         "explanation": Truncator(row["verdict_note"]).words(EXPLANATION_WORDS),
         "page_url": request.build_absolute_uri(fact_check_path(pk, headline)),
     }
-    return _page(request, "public/embed.html", context)
+    return render_page(request, "public/embed.html", context)
 
 
 class OEmbedProblem(Exception):
@@ -114,7 +114,7 @@ def oembed_answer(request: HttpRequest) -> dict[str, Any]:
         "height": height,
         "cache_age": OEMBED_CACHE_SECONDS,
     }
-    site = _site()
+    site = site_details()
     for prefix in ("provider", "author"):
         if site["name"]:
             answer[f"{prefix}_name"] = site["name"]

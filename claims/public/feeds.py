@@ -7,7 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from ..claimreview import claim_headline, fact_check_path, first_appearance_row
 from ..selectors import Row, claim_rows, published_claims, related_rows
-from .views import _site, verdict_label
+from .views import site_details, verdict_label
 
 FEED_SIZE = 50
 
@@ -16,7 +16,7 @@ class FactCheckFeed(Feed):
     feed_type = Atom1Feed
 
     def title(self) -> str:
-        return f"Fact-checks by {_site()['name']}" if _site()["name"] else "Fact-checks"
+        return f"Fact-checks by {site_details()['name']}" if site_details()["name"] else "Fact-checks"
 
     def link(self) -> str:
         return "/fact-checks/"
@@ -48,4 +48,4 @@ class FactCheckFeed(Feed):
         return max(item["published_at"], item["updated_at"])
 
     def item_author_name(self, item: Row) -> str:
-        return str(_site()["name"])
+        return str(site_details()["name"])

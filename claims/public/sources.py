@@ -17,7 +17,7 @@ from ..choices import EvidenceRelation
 from ..claimreview import claim_headline, fact_check_path, first_appearance_row
 from ..selectors import Row, published_appearances, published_evidence, publisher_list, related_rows, source_list
 from .links import publisher_path, source_path
-from .views import _figure, _page, _readable_date, verdict_label
+from .views import figure_text, readable_date, render_page, verdict_label
 
 PAGE_SIZE = 20
 SOURCE_COLUMNS = ("id", "title", "url", "kind", "authors", "published_on", "published_precision", "publisher_id",
@@ -55,7 +55,7 @@ def _entries(page: Page, headlines: dict[int, str], shape: Any) -> list[dict[str
             "headline": headline,
             "path": fact_check_path(row["claim_id"], headline),
             "verdict": verdict_label(claim["status"], claim["textual_rating"]),
-            "figure": _figure(claim),
+            "figure": figure_text(claim),
             "source": row["source__title"] or row["source__url"],
             "source_page": source_path(row["source_id"], row["source__title"], row["source__url"]),
             **shape(row),
@@ -64,7 +64,7 @@ def _entries(page: Page, headlines: dict[int, str], shape: Any) -> list[dict[str
 
 
 def _stated(row: Row) -> dict[str, Any]:
-    return {"quote": row["quote"], "claimant": row["claimant"], "said_on": _readable_date(row)}
+    return {"quote": row["quote"], "claimant": row["claimant"], "said_on": readable_date(row)}
 
 
 def _cited(row: Row) -> dict[str, Any]:
@@ -129,7 +129,7 @@ def source_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "summary": _summary("source", listing),
         **listing,
     }
-    return _page(request, "public/source.html", context)
+    return render_page(request, "public/source.html", context)
 
 
 def publisher_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
@@ -150,4 +150,4 @@ def publisher_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "summary": _summary("publisher", listing),
         **listing,
     }
-    return _page(request, "public/publisher.html", context)
+    return render_page(request, "public/publisher.html", context)

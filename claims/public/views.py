@@ -51,11 +51,13 @@ def verdict_label(status: str, textual_rating: str) -> dict[str, str]:
     return {"text": textual_rating_of(status, textual_rating), "colour": STATUS_COLOURS.get(status, "#4b5563")}
 
 
-def _figure(row: Row) -> str:
+def figure_text(row: Row) -> str:
+    """A claim row's figure as people read it (claims.quantities.format_quantity)."""
     return format_quantity(row["value"], row["unit"], row["qualifier"], row["lower_bound"], row["upper_bound"])
 
 
-def _period(row: Row) -> str:
+def period_text(row: Row) -> str:
+    """A claim row's period in words (claims.periods.describe_period)."""
     return describe_period(
         Period(
             row["period_start"], row["period_end"], row["period_precision"], row["period_as_of"],
@@ -64,20 +66,22 @@ def _period(row: Row) -> str:
     )  # fmt: skip
 
 
-def _readable_date(appearance: Row) -> str:
+def readable_date(appearance: Row) -> str:
     """When the claim was made, as people read it, at the precision known ("2025", "8 May 2025")."""
     if appearance["stated_on"]:
         return readable_partial_date(appearance["stated_on"], "day")
     return readable_partial_date(appearance["source__published_on"], appearance["source__published_precision"] or "")
 
 
-def _site() -> dict[str, str]:
+def site_details() -> dict[str, str]:
+    """The publishing organisation's name, url, logo, methodology_url and contact ("" when not configured)."""
     author = settings.CLAIMREVIEW_AUTHOR
     return {key: author.get(key, "") for key in ("name", "url", "logo", "methodology_url", "contact")}
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
-    return render(request, template, {"site": _site(), **context}, status=status)
+def render_page(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    """A public page, its template given the organisation as `site`."""
+    return render(request, template, {"site": site_details(), **context}, status=status)
 
 
 def _index_filters(request: HttpRequest) -> tuple[dict[str, str], dict[str, str]]:
@@ -100,14 +104,14 @@ def _card(row: Row, appearances: list[Row]) -> dict[str, Any]:
         "headline": headline,
         "path": fact_check_path(row["id"], headline),
         "subject": row["subject"],
-        "figure": _figure(row),
-        "period": _period(row),
+        "figure": figure_text(row),
+        "period": period_text(row),
         "verdict": verdict_label(row["status"], row["textual_rating"]),
         "published_at": row["published_at"],
         "claimant": first and (first["claimant"] or first["source__publisher__name"] or ""),
         "source": first and (first["source__title"] or first["source__url"]),
         "source_page": first and source_path(first["source_id"], first["source__title"], first["source__url"]),
-        "said_on": _readable_date(first) if first else "",
+        "said_on": readable_date(first) if first else "",
     }
 
 
@@ -128,7 +132,7 @@ def fact_check_index(request: HttpRequest) -> HttpResponse:
         page_rows = []
     appearances, _ = related_rows([row["id"] for row in page_rows], evidence=False)
     kept = {name: value for name, value in asked.items() if value}
-    return _page(
+    return render_page(
         request,
         "public/index.html",
         {
@@ -192,7 +196,7 @@ def not_public(request: HttpRequest, row: Row | None, gone_template: str) -> Htt
     """The answer for a claim that is not published: a verdict taken down answers 410 with its note (the
     tombstone, in `gone_template`); anything else is not found."""
     if row is not None and row["unpublished_at"] is not None:
-        return _page(request, gone_template, {"row": row}, status=410)
+        return render_page(request, gone_template, {"row": row}, status=410)
     raise Http404("No published fact-check with this number.")
 
 
@@ -233,8 +237,8 @@ def fact_check(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "oembed_url": request.build_absolute_uri(oembed_query(page_url)),
         "embed_url": request.build_absolute_uri(embed_path(pk, headline)),
         "embed_snippet": embed_iframe(request.build_absolute_uri(embed_path(pk, headline)), headline),
-        "figure": _figure(row),
-        "period": _period(row),
+        "figure": figure_text(row),
+        "period": period_text(row),
         "verdict": verdict_label(row["status"], row["textual_rating"]),
         "appearances": [
             {
@@ -243,7 +247,7 @@ def fact_check(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
                 "url": a["source__url"],
                 **_source_links(a),
                 "claimant": a["claimant"],
-                "said_on": _readable_date(a),
+                "said_on": readable_date(a),
                 "said_on_iso": appearance_row_date_text(a),
                 "first": first is not None and a["id"] == first["id"],
             }
@@ -256,12 +260,12 @@ def fact_check(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "json_ld": json_ld(review) if review else "",
         "organisation": organisation(),
     }
-    return _page(request, "public/fact_check.html", context)
+    return render_page(request, "public/fact_check.html", context)
 
 
 def methods(request: HttpRequest) -> HttpResponse:
     """/fact-checks/methods/: how the desk checks, publishes and corrects."""
-    return _page(request, "public/methods.html", {})
+    return render_page(request, "public/methods.html", {})
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
