@@ -6,6 +6,7 @@ publisher that nothing public refers to is not found (claims.selectors.source_li
 the pages tell nothing of unpublished work. Each list is paged on its own (?stated=, ?evidence=).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -46,7 +47,7 @@ def _page_query(request: HttpRequest, name: str, number: int) -> str:
     return f"?{query.urlencode()}"
 
 
-def _entries(page: Page, headlines: dict[int, str], shape: Any) -> list[dict[str, Any]]:
+def _entries(page: Page, headlines: dict[int, str], shape: Callable[[Row], Row]) -> list[Row]:
     entries = []
     for row in page.object_list:
         claim = _claim_of(row)
@@ -63,11 +64,11 @@ def _entries(page: Page, headlines: dict[int, str], shape: Any) -> list[dict[str
     return entries
 
 
-def _stated(row: Row) -> dict[str, Any]:
+def _stated(row: Row) -> Row:
     return {"quote": row["quote"], "claimant": row["claimant"], "said_on": readable_date(row)}
 
 
-def _cited(row: Row) -> dict[str, Any]:
+def _cited(row: Row) -> Row:
     return {
         "relation": EvidenceRelation(row["relation"]).label,
         "relation_value": row["relation"],
