@@ -137,11 +137,13 @@ def parse_span_key(key: str, *, field: str = "key") -> tuple[int, int]:
 
 
 # --- reading ----------------------------------------------------------------------------------------------------
-def pending_candidates(source: Source, *, claims: "QuerySet[Claim] | None" = None) -> list[ReviewCandidate]:
+def pending_candidates(
+    source: Source, *, claims: "QuerySet[Claim] | None" = None, matched: bool = True
+) -> list[ReviewCandidate]:
     """The source's candidates left to decide, best first: the finder's over its text, without those dismissed and
     those an appearance of the source already takes, each with its matches (claims.intake.matching; `claims`
-    narrows the claims looked at, as match_candidates does). Three queries at most: dismissals, appearances and
-    the matching."""
+    narrows the claims looked at, as match_candidates does; `matched=False`: no matching, for a count). Three
+    queries at most: dismissals, appearances and the matching."""
     text = source.text or ""
     candidates = find_candidates(text) if text else []
     if not candidates:
@@ -149,7 +151,7 @@ def pending_candidates(source: Source, *, claims: "QuerySet[Claim] | None" = Non
     dismissed = set(IntakeDismissal.objects.filter(source=source).values_list("start", "end"))
     taken = _taken_spans(source, candidates)
     pending = [c for c in candidates if (c.start, c.end) not in dismissed and (c.start, c.end) not in taken]
-    matches = match_candidates(pending, claims=claims) if pending else {}
+    matches = match_candidates(pending, claims=claims) if pending and matched else {}
     reviewed = []
     for index, candidate in enumerate(pending):
         quote, quote_start = proposed_quote(text, candidate)
