@@ -93,6 +93,7 @@ def test_a_conflict_says_both_figures(checker_client, source):
     claim = _meetings(value=40)
     html = unescape(checker_client.get(_url(source)).content.decode())
     assert f"in claim #{claim.pk}" in html and "intake-match-conflict" in html
+    assert f"Attach to #{claim.pk}" not in html  # another figure: not the same claim
 
 
 def test_the_review_pins_its_queries(checker_client, source, django_assert_num_queries):
