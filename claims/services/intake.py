@@ -217,6 +217,12 @@ def _refuse_unless_allowed(actor: Actor) -> None:
         raise IntakeForbidden("Only those who may create claims (fact-checkers and desk admins) take intake actions.")
 
 
+def _lock_source(source: Source) -> None:
+    """Decisions on one source's candidates one at a time (its row locked to the end of the transaction), so that
+    two people accepting the same figure at once make one claim: the second finds it taken."""
+    Source.objects.select_for_update().filter(pk=source.pk).values_list("pk", flat=True).first()
+
+
 def _candidate_at(candidates: Sequence[Candidate], source: Source, start: int, end: int) -> Candidate:
     for candidate in candidates:
         if (candidate.start, candidate.end) == (start, end):
@@ -320,8 +326,10 @@ def accept_candidate(
     _refuse_unless_allowed(actor)
     candidates = find_candidates(source.text or "")
     candidate = _candidate_at(candidates, source, start, end)
-    _refuse_if_taken(source, candidate, _taken_spans(source, candidates))
-    return _accept(source=source, candidate=candidate, actor=actor, overrides=overrides, via=via)
+    with transaction.atomic():
+        _lock_source(source)
+        _refuse_if_taken(source, candidate, _taken_spans(source, candidates))
+        return _accept(source=source, candidate=candidate, actor=actor, overrides=overrides, via=via)
 
 
 def accept_candidates(
@@ -339,9 +347,10 @@ def accept_candidates(
     if not wanted:
         raise DeskError("Select at least one candidate to accept.", fields={"spans": ["select at least one"]})
     candidates = find_candidates(source.text or "")
-    taken = _taken_spans(source, candidates)
     claims = []
     with transaction.atomic():
+        _lock_source(source)
+        taken = _taken_spans(source, candidates)
         for start, end in wanted:
             key = span_key(start, end)
             try:
@@ -378,7 +387,6 @@ def attach_candidate(
     _refuse_unless_allowed(actor)
     candidates = find_candidates(source.text or "")
     candidate = _candidate_at(candidates, source, start, end)
-    _refuse_if_taken(source, candidate, _taken_spans(source, candidates))
     if quote is None:
         quoted, quote_start = proposed_quote(source.text, candidate)
     else:
@@ -388,13 +396,16 @@ def attach_candidate(
     if target is None:
         raise DeskError(f"There is no claim #{claim_id}.", fields={"claim": ["no such claim"]})
     door = _intake_door(via, source, "attached", candidate) + f" to claim #{claim_id}"
-    return appearance_save(
-        appearance=Appearance(),
-        data={"claim": target, "source": source, "quote": quoted, "start": quote_start},
-        actor=actor,
-        expected_version=expected_version,
-        via=door,
-    )
+    with transaction.atomic():
+        _lock_source(source)
+        _refuse_if_taken(source, candidate, _taken_spans(source, candidates))
+        return appearance_save(
+            appearance=Appearance(),
+            data={"claim": target, "source": source, "quote": quoted, "start": quote_start},
+            actor=actor,
+            expected_version=expected_version,
+            via=door,
+        )
 
 
 def dismiss_candidate(*, source: Source, start: int, end: int, actor: Actor, reason: str = "") -> IntakeDismissal:
