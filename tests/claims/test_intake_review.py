@@ -195,3 +195,13 @@ def test_the_sources_list_pins_its_queries(checker_client, source, django_assert
     with django_assert_num_queries(len(first.captured_queries)):
         page = checker_client.get(reverse("desk_intake"))
     assert page.content.decode().count('class="intake-review-link"') == 4
+
+
+def test_a_source_without_text_says_so(checker_client):
+    empty = SourceFactory(text="")
+    page = checker_client.get(_url(empty))
+    assert page.status_code == 200 and "This source holds no text" in page.content.decode()
+    assert (
+        'id="review-figures-link"'
+        not in checker_client.get(reverse("admin:sources_source_change", args=[empty.pk])).content.decode()
+    )
