@@ -27,7 +27,7 @@ from sources.models import Source
 
 from ..choices import ClaimType, Qualifier, Unit
 from ..intake.finder import describe
-from ..models import QUOTE_MAX_LENGTH
+from ..models import QUOTE_MAX_LENGTH, Appearance
 from ..periods import InvalidPeriod, parse_period
 from ..quantities import amount_text, format_quantity, read_figure
 from ..roles import may_create_claims
@@ -218,6 +218,14 @@ def intake_review_view(request: HttpRequest, source_id: int) -> HttpResponse:
         if done:
             return HttpResponseRedirect(reverse("desk_intake_review", args=[source.pk]))
     counts = {kind: sum(1 for c in cards if c.review.kind == kind) for kind in ("new", "match", "conflict")}
+    # The claims this text already holds (accepted, attached or imported), so the reviewer sees what is done.
+    claimed = [
+        {"claim": appearance.claim, "url": reverse("admin:claims_claim_change", args=[appearance.claim_id])}
+        for appearance in Appearance.objects.filter(source=source)
+        .select_related("claim")
+        .only("claim__id", "claim__subject", "claim__status", "claim__withdrawn_at", "start_offset")
+        .order_by("start_offset", "pk")
+    ]
     return TemplateResponse(
         request,
         "admin/claims/intake/review.html",
@@ -227,6 +235,7 @@ def intake_review_view(request: HttpRequest, source_id: int) -> HttpResponse:
             "source": source,
             "cards": cards,
             "counts": counts,
+            "claimed": claimed,
             "segments": _segments(source.text, cards),
             "source_url": reverse("admin:sources_source_change", args=[source.pk]),
         },

@@ -98,12 +98,14 @@ def test_a_conflict_says_both_figures(checker_client, source):
 
 def test_the_review_pins_its_queries(checker_client, source, django_assert_num_queries):
     checker_client.get(_url(source))  # the session and the user's permissions, cached after the first request
-    # session, user, its two permission reads, source, dismissals, appearances, the matching
-    with django_assert_num_queries(8) as first:
+    # session, user, its two permission reads, source, dismissals, appearances, the matching, the claims in the text
+    with django_assert_num_queries(9) as first:
         checker_client.get(_url(source))
     _meetings()
     _meetings(value=40)
     ClaimFactory(subject="Russia–China trade")
+    AppearanceFactory(source=source, quote="Putin and Xi")
+    AppearanceFactory(source=source, quote="Russia-China trade")
     with django_assert_num_queries(len(first.captured_queries)):
         checker_client.get(_url(source))
 
@@ -125,8 +127,9 @@ def test_accept_creates_the_claim_then_redirects_with_a_message(checker_client, 
     assert (claim.subject, claim.value, claim.unit) == ("Russia–China trade", Decimal("244800000000"), Unit.USD)
     appearance = claim.appearances.get()
     assert ARTICLE[appearance.start_offset : appearance.end_offset] == appearance.quote
-    page = checker_client.get(answer.url)
-    assert "accepted" in page.content.decode() and f'id="c-{key}"' not in page.content.decode()
+    page = checker_client.get(answer.url).content.decode()
+    assert "accepted" in page and f'id="c-{key}"' not in page
+    assert f"#{claim.pk} Russia–China trade</a>" in page  # among the claims in this text
 
 
 def test_a_bad_figure_is_shown_on_its_candidate_naming_the_field(checker_client, source):
