@@ -395,3 +395,35 @@ def first_appearance_of(appearances: Iterable[Appearance]) -> Appearance | None:
     return first_appearance(
         appearances, date_of=lambda appearance: appearance.date, id_of=lambda appearance: appearance.id
     )
+
+
+class IntakeDismissal(models.Model):
+    """A candidate figure of a source's text that a fact-checker judged not worth checking, remembered so that the
+    intake's review (claims.services.intake.pending_candidates) does not propose it again. The span's text is
+    kept beside its offsets: it says what was dismissed, and the offsets stay true because a source's text can't
+    change while claims appear in it."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="intake_dismissals")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=500, help_text="The candidate's words, as in the source's text.")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["source_id", "start", "end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "start", "end"],
+                name="intake_dismissal_one_per_span",
+                violation_error_code="duplicate",
+                violation_error_message="This candidate is already dismissed.",
+            ),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="intake_dismissal_span_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"dismissed “{self.text}” at {self.start}–{self.end} of {self.source}"

@@ -9,11 +9,19 @@ ASSIGNABLE_ROLES = (FACT_CHECKER, ADMIN)
 
 STATUS_PERMISSION = "claims.change_claim_status"
 IMPORT_PERMISSION = "claims.import_claims"
+# Creating a claim with its first appearance: the fact-checker and admin roles. The intake's actions (accept,
+# attach, dismiss) need the same (claims.services.intake).
+CREATE_PERMISSIONS = ("claims.add_claim", "claims.add_appearance")
 
 
 def is_desk_admin(user) -> bool:
     """Superusers and members of the admin group."""
     return bool(user and user.is_active and (user.is_superuser or user.groups.filter(name=ADMIN).exists()))
+
+
+def may_create_claims(user) -> bool:
+    """Whether this user may create claims and their appearances (CREATE_PERMISSIONS; superusers have all)."""
+    return bool(user and user.is_active and user.has_perms(CREATE_PERMISSIONS))
 
 
 def takes_claims(user) -> bool:

@@ -8,7 +8,8 @@
 - verdicts: the verdict lock (what a standing verdict rests on can't change until the claim is reopened);
 - circular: circular verification (evidence from a source the claim appears in can't support or contradict it);
 - publication: publishing, unpublishing and correcting a verdict (by a second person);
-- trail: the audit trail's actor and change reason, set the same way from every door.
+- trail: the audit trail's actor and change reason, set the same way from every door;
+- intake: an article's candidate figures accepted as claims, attached to existing ones, or dismissed.
 
 Import from here: `from claims.services import claim_transition, evidence_save, VerdictLocked`.
 """
@@ -35,6 +36,20 @@ from .editing import (
     evidence_excerpt_flags,
     evidence_save,
     fill_claim,
+)
+from .intake import (
+    CandidateGone,
+    CandidateRefused,
+    CandidateTaken,
+    IntakeForbidden,
+    ReviewCandidate,
+    accept_candidate,
+    accept_candidates,
+    attach_candidate,
+    dismiss_candidate,
+    parse_span_key,
+    pending_candidates,
+    span_key,
 )
 from .publication import (
     CORRECT,
@@ -69,6 +84,18 @@ from .workflow import (
 )
 
 __all__ = [
+    "CandidateGone",
+    "CandidateRefused",
+    "CandidateTaken",
+    "IntakeForbidden",
+    "ReviewCandidate",
+    "accept_candidate",
+    "accept_candidates",
+    "attach_candidate",
+    "dismiss_candidate",
+    "parse_span_key",
+    "pending_candidates",
+    "span_key",
     "CORRECT",
     "PUBLISH",
     "UNPUBLISH",
