@@ -43,6 +43,9 @@ from sources.services import SourceFields, published_date, source_create, source
 from sources.urlnorm import InvalidURL, normalize_url
 
 from ..importers.keys import derived_source_key
+from ..services.intake import ReviewCandidate, pending_candidates, proposed_quote
+from .finder import find_candidates
+from .matching import match_candidates
 
 logger = logging.getLogger(__name__)
 
@@ -363,3 +366,18 @@ def bring_in(
         field_name = "url" if metadata.url else ("file" if file is not None else "text")
         raise IntakeRefused(field_name, "; ".join(exc.messages)) from exc
     return Intake(source=source, created=True, metadata=metadata, warnings=article.warnings)
+
+
+def intake_candidates(intake: Intake) -> list[ReviewCandidate]:
+    """The article's candidates left to decide, best first, with their matches: a held source's pending ones
+    (claims.services.intake: without those dismissed or taken); for a dry run's unsaved source, the finder's."""
+    source = intake.source  # (a dry run over a held source without text: the text it would be given)
+    if source.pk is not None:
+        return pending_candidates(source)
+    candidates = find_candidates(source.text)
+    matches = match_candidates(candidates) if candidates else {}
+    reviewed = []
+    for index, candidate in enumerate(candidates):
+        quote, quote_start = proposed_quote(source.text, candidate)
+        reviewed.append(ReviewCandidate(candidate, tuple(matches.get(index, ())), index + 1, quote, quote_start))
+    return reviewed
