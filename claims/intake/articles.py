@@ -132,6 +132,7 @@ class _Article:
     described: str  # in the audit reason: "pasted text", "the file report.pdf", "https://…"
     metadata: ProposedMetadata
     warnings: list[str] = field(default_factory=list)
+    final_url: str = ""  # where a fetched URL's redirects ended
 
 
 # --- reading ----------------------------------------------------------------------------------------------------
@@ -257,9 +258,12 @@ def read_url(url: str) -> _Article:
     else:
         raise IntakeRefused("url", f"{url} is a {media_type} document: the intake reads web pages, text and PDF.")
     metadata.url = url
+    final_url = ""
     if result.final_url and normalize_url(result.final_url) != normalize_url(url):
-        warnings.append(f"The address redirected to {result.final_url}")
-    return _Article(stored_text(text, field_name="url", warnings=warnings), url, metadata, warnings=warnings)
+        final_url = result.final_url
+        warnings.append(f"The address redirected to {final_url}")
+    text = stored_text(text, field_name="url", warnings=warnings)
+    return _Article(text, url, metadata, warnings=warnings, final_url=final_url)
 
 
 # --- the source -------------------------------------------------------------------------------------------------
@@ -328,6 +332,11 @@ def bring_in(
     held = source_with_text(article.text)
     if held is not None:
         return _existing(held, why="same text", warnings=article.warnings, dry_run=dry_run)
+    if article.final_url and held_without_text is None:
+        held = source_with_url(article.final_url)  # cited by the address the link redirects to
+        if held is not None and held.text:
+            return _existing(held, why="the URL it redirects to", warnings=article.warnings, dry_run=dry_run)
+        held_without_text = held
     if held_without_text is not None:
         if not dry_run:
             source_fill_text(source=held_without_text, text=article.text, actor=actor, reason=reason)

@@ -201,6 +201,14 @@ def test_a_source_already_held_by_url_is_given_back_without_fetching(fact_checke
     assert site.hits[("GET", "/trade")] == 0 and Source.objects.count() == 1
 
 
+def test_a_source_held_by_the_url_a_link_redirects_to_is_given_back(fact_checker, site):
+    site.routes["/trade"] = Route(body=PAGE.encode())
+    held = SourceFactory(url=site.url("/trade"), text="Trade reached $245 billion.")
+    intake = bring_in(url=site.redirect("/short", site.url("/trade")), actor=fact_checker)
+    assert (intake.source.pk, intake.created) == (held.pk, False) and "redirects to" in intake.warnings[0]
+    assert Source.objects.count() == 1
+
+
 def test_a_source_held_by_url_without_text_is_given_the_page_text(fact_checker, site):
     url = site.url("/trade")
     site.routes["/trade"] = Route(body=PAGE.encode())
