@@ -164,7 +164,7 @@ def read_utf8(content: bytes, *, field_name: str, name: str) -> str:
         ) from exc
 
 
-def read_html(markup: str, *, field_name: str, url: str = "") -> tuple[str, ProposedMetadata, list[str]]:
+def read_html(markup: str, *, url: str = "") -> tuple[str, ProposedMetadata, list[str]]:
     """The page's main text (trafilatura: without navigation, footers, comments) and its declared metadata."""
     warnings: list[str] = []
     page = parse_html(markup)
@@ -214,7 +214,7 @@ def read_file(file: ArticleFile) -> _Article:
         text, metadata = read_pdf(file.content, field_name="file", name=name)
     elif kind == "html":
         markup, _encoding, notes = decode_body(file.content, header_charset=None, is_html=True)
-        text, metadata, warnings = read_html(markup, field_name="file")
+        text, metadata, warnings = read_html(markup)
         warnings += notes
     else:
         text, metadata = read_utf8(file.content, field_name="file", name=name), ProposedMetadata()
@@ -250,7 +250,7 @@ def read_url(url: str) -> _Article:
         text, metadata = read_pdf(result.body, field_name="url", name=url)
     elif media_type in HTML_TYPES or not media_type:
         markup, _encoding, notes = decode_body(result.body, header_charset=params.get("charset"), is_html=True)
-        text, metadata, warnings = read_html(markup, field_name="url", url=url)
+        text, metadata, warnings = read_html(markup, url=url)
         warnings += notes
     elif media_type.startswith("text/"):
         text, _encoding, warnings = decode_body(result.body, header_charset=params.get("charset"), is_html=False)
