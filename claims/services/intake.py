@@ -137,11 +137,13 @@ def parse_span_key(key: str, *, field: str = "key") -> tuple[int, int]:
 
 
 # --- reading ----------------------------------------------------------------------------------------------------
-def pending_candidates(source: Source, *, claims: "QuerySet[Claim] | None" = None) -> list[ReviewCandidate]:
+def pending_candidates(
+    source: Source, *, claims: "QuerySet[Claim] | None" = None, matched: bool = True
+) -> list[ReviewCandidate]:
     """The source's candidates left to decide, best first: the finder's over its text, without those dismissed and
     those an appearance of the source already takes, each with its matches (claims.intake.matching; `claims`
-    narrows the claims looked at, as match_candidates does). Three queries at most: dismissals, appearances and
-    the matching."""
+    narrows the claims looked at, as match_candidates does; `matched=False`: no matching, for a count). Three
+    queries at most: dismissals, appearances and the matching."""
     text = source.text or ""
     candidates = find_candidates(text) if text else []
     if not candidates:
@@ -149,7 +151,7 @@ def pending_candidates(source: Source, *, claims: "QuerySet[Claim] | None" = Non
     dismissed = set(IntakeDismissal.objects.filter(source=source).values_list("start", "end"))
     taken = _taken_spans(source, candidates)
     pending = [c for c in candidates if (c.start, c.end) not in dismissed and (c.start, c.end) not in taken]
-    matches = match_candidates(pending, claims=claims) if pending else {}
+    matches = match_candidates(pending, claims=claims) if pending and matched else {}
     reviewed = []
     for index, candidate in enumerate(pending):
         quote, quote_start = proposed_quote(text, candidate)
@@ -213,6 +215,12 @@ def _taken_spans(source: Source, candidates: Sequence[Candidate]) -> set[tuple[i
 def _refuse_unless_allowed(actor: Actor) -> None:
     if actor is not None and not may_create_claims(actor):
         raise IntakeForbidden("Only those who may create claims (fact-checkers and desk admins) take intake actions.")
+
+
+def _lock_source(source: Source) -> None:
+    """Decisions on one source's candidates one at a time (its row locked to the end of the transaction), so that
+    two people accepting the same figure at once make one claim: the second finds it taken."""
+    Source.objects.select_for_update().filter(pk=source.pk).values_list("pk", flat=True).first()
 
 
 def _candidate_at(candidates: Sequence[Candidate], source: Source, start: int, end: int) -> Candidate:
@@ -318,8 +326,10 @@ def accept_candidate(
     _refuse_unless_allowed(actor)
     candidates = find_candidates(source.text or "")
     candidate = _candidate_at(candidates, source, start, end)
-    _refuse_if_taken(source, candidate, _taken_spans(source, candidates))
-    return _accept(source=source, candidate=candidate, actor=actor, overrides=overrides, via=via)
+    with transaction.atomic():
+        _lock_source(source)
+        _refuse_if_taken(source, candidate, _taken_spans(source, candidates))
+        return _accept(source=source, candidate=candidate, actor=actor, overrides=overrides, via=via)
 
 
 def accept_candidates(
@@ -337,9 +347,10 @@ def accept_candidates(
     if not wanted:
         raise DeskError("Select at least one candidate to accept.", fields={"spans": ["select at least one"]})
     candidates = find_candidates(source.text or "")
-    taken = _taken_spans(source, candidates)
     claims = []
     with transaction.atomic():
+        _lock_source(source)
+        taken = _taken_spans(source, candidates)
         for start, end in wanted:
             key = span_key(start, end)
             try:
@@ -376,7 +387,6 @@ def attach_candidate(
     _refuse_unless_allowed(actor)
     candidates = find_candidates(source.text or "")
     candidate = _candidate_at(candidates, source, start, end)
-    _refuse_if_taken(source, candidate, _taken_spans(source, candidates))
     if quote is None:
         quoted, quote_start = proposed_quote(source.text, candidate)
     else:
@@ -386,13 +396,16 @@ def attach_candidate(
     if target is None:
         raise DeskError(f"There is no claim #{claim_id}.", fields={"claim": ["no such claim"]})
     door = _intake_door(via, source, "attached", candidate) + f" to claim #{claim_id}"
-    return appearance_save(
-        appearance=Appearance(),
-        data={"claim": target, "source": source, "quote": quoted, "start": quote_start},
-        actor=actor,
-        expected_version=expected_version,
-        via=door,
-    )
+    with transaction.atomic():
+        _lock_source(source)
+        _refuse_if_taken(source, candidate, _taken_spans(source, candidates))
+        return appearance_save(
+            appearance=Appearance(),
+            data={"claim": target, "source": source, "quote": quoted, "start": quote_start},
+            actor=actor,
+            expected_version=expected_version,
+            via=door,
+        )
 
 
 def dismiss_candidate(*, source: Source, start: int, end: int, actor: Actor, reason: str = "") -> IntakeDismissal:

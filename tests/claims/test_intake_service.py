@@ -63,8 +63,11 @@ def _meetings(**fields):
         period_precision="year",
     )
     claim = ClaimFactory(**(defaults | fields))
-    AppearanceFactory(claim=claim, quote="Putin and Xi have met over 42 times", source__text="Putin and Xi have met "
-                      "over 42 times, a record.")  # fmt: skip
+    AppearanceFactory(
+        claim=claim,
+        quote="Putin and Xi have met over 42 times",
+        source__text="Putin and Xi have met over 42 times, a record.",
+    )
     return claim
 
 
@@ -96,8 +99,13 @@ def test_a_source_without_text_has_no_candidates():
 
 
 def test_pending_candidates_query_count(source, django_assert_num_queries, fact_checker):
-    accept_candidate(source=source, start=_span("over 42")[0], end=_span("over 42")[1], actor=fact_checker,
-                     overrides={"subject": "Putin and Xi meetings"})  # fmt: skip
+    accept_candidate(
+        source=source,
+        start=_span("over 42")[0],
+        end=_span("over 42")[1],
+        actor=fact_checker,
+        overrides={"subject": "Putin and Xi meetings"},
+    )
     dismiss_candidate(source=source, start=_span("2024")[0], end=_span("2024")[1], actor=fact_checker)
     with django_assert_num_queries(3):  # dismissals, appearances, the matching
         pending_candidates(source)
@@ -106,8 +114,9 @@ def test_pending_candidates_query_count(source, django_assert_num_queries, fact_
 # --- accept -----------------------------------------------------------------------------------------------------
 def test_accept_writes_the_claim_and_its_appearance_at_exact_offsets(source, fact_checker):
     start, end = _span("approximately $245 billion")
-    claim = accept_candidate(source=source, start=start, end=end, actor=fact_checker,
-                             overrides={"subject": "Russia–China trade"})  # fmt: skip
+    claim = accept_candidate(
+        source=source, start=start, end=end, actor=fact_checker, overrides={"subject": "Russia–China trade"}
+    )
     claim.refresh_from_db()
     assert (claim.value, claim.unit, claim.qualifier) == (Decimal("245000000000"), Unit.USD, Qualifier.APPROXIMATELY)
     assert (claim.period, claim.period_start, claim.status) == ("2024", dt.date(2024, 1, 1), Status.UNVERIFIED)
@@ -149,7 +158,11 @@ def test_overrides_win(source, fact_checker):
     )
     claim.refresh_from_db()
     assert (claim.value, claim.qualifier, claim.period, claim.claim_type) == (
-        Decimal("244800000000"), Qualifier.EXACT, "2023", ClaimType.CURRENT_VALUE)  # fmt: skip
+        Decimal("244800000000"),
+        Qualifier.EXACT,
+        "2023",
+        ClaimType.CURRENT_VALUE,
+    )
     appearance = claim.appearances.get()
     assert (appearance.quote, appearance.claimant) == ("trade reached approximately $245 billion", "Anadolu")
     assert ARTICLE[appearance.start_offset : appearance.end_offset] == appearance.quote
@@ -169,8 +182,9 @@ def test_overrides_win(source, fact_checker):
 def test_a_bad_override_is_refused_naming_the_field_and_writes_nothing(source, fact_checker, overrides, field):
     start, end = _span("approximately $245 billion")
     with pytest.raises((DeskError, ValidationError)) as refused:
-        accept_candidate(source=source, start=start, end=end, actor=fact_checker,
-                         overrides={"subject": "Trade"} | overrides)  # fmt: skip
+        accept_candidate(
+            source=source, start=start, end=end, actor=fact_checker, overrides={"subject": "Trade"} | overrides
+        )
     error = refused.value
     fields = error.fields if isinstance(error, DeskError) else error.message_dict
     assert any(name == field or name.startswith(field) for name in fields), fields
@@ -231,8 +245,9 @@ def test_only_those_who_may_create_claims_take_intake_actions(source, journalist
 def test_attach_adds_another_appearance_of_the_existing_claim(source, fact_checker):
     claim = _meetings()
     start, end = _span("over 42")
-    appearance = attach_candidate(source=source, start=start, end=end, claim=claim, actor=fact_checker,
-                                  expected_version=claim.version)  # fmt: skip
+    appearance = attach_candidate(
+        source=source, start=start, end=end, claim=claim, actor=fact_checker, expected_version=claim.version
+    )
     assert appearance.claim_id == claim.pk and claim.appearances.count() == 2
     assert appearance.quote == "Since 2013, Putin and Xi have met over 42 times."
     assert ARTICLE[appearance.start_offset : appearance.end_offset] == appearance.quote
@@ -252,8 +267,14 @@ def test_attach_refuses_a_stale_version_and_a_second_appearance_in_the_source(so
     claim = _meetings()
     start, end = _span("over 42")
     with pytest.raises(StaleVersion):
-        attach_candidate(source=source, start=start, end=end, claim=claim, actor=fact_checker,
-                         expected_version=claim.version - 1 if claim.version > 1 else claim.version + 5)  # fmt: skip
+        attach_candidate(
+            source=source,
+            start=start,
+            end=end,
+            claim=claim,
+            actor=fact_checker,
+            expected_version=claim.version - 1 if claim.version > 1 else claim.version + 5,
+        )
     AppearanceFactory(claim=claim, source=source, quote="Putin and Xi")
     other_start, other_end = _span("approximately $245 billion")
     with pytest.raises(ValidationError, match="already has an appearance in this source"):
@@ -295,8 +316,9 @@ def test_bulk_accept_is_all_or_nothing_naming_the_refused_candidate(source, fact
     good, bad = _span("approximately $245 billion"), _span("over 42")
     key = span_key(*bad)
     with pytest.raises(CandidateRefused) as refused:
-        accept_candidates(source=source, spans=[good, bad], actor=fact_checker,
-                          overrides={key: {"claim_type": "guess"}})  # fmt: skip
+        accept_candidates(
+            source=source, spans=[good, bad], actor=fact_checker, overrides={key: {"claim_type": "guess"}}
+        )
     assert refused.value.key == key and "claim_type" in refused.value.fields
     assert "“over 42”" in refused.value.message
     assert not Claim.objects.exists() and not Appearance.objects.filter(source=source).exists()
