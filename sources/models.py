@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import MD5
 from simple_history.models import HistoricalRecords
 
 from .choices import DatePrecision, SourceHealth, SourceKind
@@ -105,7 +106,13 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["title", "id"]
-        indexes = [models.Index(fields=["publisher", "title"])]
+        indexes = [
+            models.Index(fields=["publisher", "title"]),
+            # The text's digest, indexed for sources.selectors.source_with_text (an article brought in twice is the
+            # same source): an index on an expression, not a column, so no door that writes the text (forms, the
+            # importer's COPY, the intake) has a digest to keep. md5 is an identity check here, not a security one.
+            models.Index(MD5("text"), name="source_text_md5"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["normalized_url"], condition=Q(normalized_url__isnull=False), name="source_url_unique"

@@ -1,9 +1,11 @@
 """Reads with rules for sources."""
 
 import datetime as dt
+import hashlib
 from collections.abc import Collection, Sequence
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import MD5
 from django.utils import timezone
 
 from .models import Source
@@ -46,3 +48,18 @@ def source_with_url(url: str, *, other_than: int | None = None) -> Source | None
     if other_than is not None:
         found = found.exclude(pk=other_than)
     return found.first()
+
+
+def source_with_text(text: str) -> Source | None:
+    """The earliest source holding exactly `text`, or None: one indexed lookup on the text's md5 (the index
+    `source_text_md5`), the texts themselves compared to rule out a collision."""
+    if not text:
+        return None
+    digest = hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return (
+        Source.objects.annotate(text_md5=MD5("text"))
+        .filter(text_md5=digest, text=text)
+        .defer("text")
+        .order_by("pk")
+        .first()
+    )

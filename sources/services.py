@@ -25,6 +25,7 @@ from .choices import SourceHealth
 from .models import Publisher, Source, SourceCheck
 from .partial_dates import InvalidDate, parse_partial_date
 from .signals import source_page_read
+from .urlnorm import normalize_url
 
 logger = logging.getLogger(__name__)
 _DATE_PREFIX = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -97,10 +98,7 @@ def fill_source_metadata(*, source: Source, page: Page, actor: AbstractBaseUser 
         source.published_on, source.published_precision = parsed
         filled += ["published_on", "published_precision"]
     if source.publisher_id is None and metadata.publisher:
-        publisher = Publisher.objects.filter(name__iexact=metadata.publisher).first()
-        if publisher is None:
-            publisher, _ = Publisher.objects.get_or_create(name=metadata.publisher)
-        source.publisher = publisher
+        source.publisher = publisher_named(metadata.publisher)
         filled.append("publisher")
     if filled:
         # Read by django-simple-history when it writes the history row.
@@ -109,6 +107,68 @@ def fill_source_metadata(*, source: Source, page: Page, actor: AbstractBaseUser 
             source._history_user = actor  # type: ignore[attr-defined]
         source.save(update_fields=[*filled, "updated_at"])
     return filled
+
+
+def publisher_named(name: str) -> Publisher:
+    """The publisher of that name, whatever its case, created when the desk has none."""
+    publisher = Publisher.objects.filter(name__iexact=name).first()
+    if publisher is None:
+        publisher, _ = Publisher.objects.get_or_create(name=name)
+    return publisher
+
+
+@dataclass
+class SourceFields:
+    """What a new source is made of: its key (the caller derives it), its text and the bibliographic fields a
+    person or a page gave ("" / None / [] where nothing did)."""
+
+    key: str
+    text: str = ""
+    url: str = ""
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    published_on: dt.date | None = None
+    published_precision: str = ""
+    publisher: str = ""
+    kind: str = ""
+    accessed_on: dt.date | None = None
+
+
+def source_create(*, fields: SourceFields, actor: AbstractBaseUser | None, reason: str) -> Source:
+    """Create one source, validated by its model (full_clean: the URL, the key, the date's precision), with a
+    history row naming `actor` and `reason` ("intake: pasted text"). The caller has asked the selectors whether the
+    desk already holds it (source_with_url, source_with_text)."""
+    with transaction.atomic():
+        source = Source(
+            key=fields.key,
+            text=fields.text,
+            url=fields.url,
+            title=fields.title[:500],
+            authors=list(fields.authors),
+            published_on=fields.published_on,
+            published_precision=fields.published_precision if fields.published_on else "",
+            kind=fields.kind,
+            accessed_on=fields.accessed_on,
+            publisher=publisher_named(fields.publisher[:200]) if fields.publisher.strip() else None,
+        )
+        source.normalized_url = normalize_url(source.url) if source.url else None  # as save() sets it
+        source.full_clean()
+        source._change_reason = reason  # type: ignore[attr-defined]
+        if actor is not None:
+            source._history_user = actor  # type: ignore[attr-defined]
+        source.save()
+    return source
+
+
+def source_fill_text(*, source: Source, text: str, actor: AbstractBaseUser | None, reason: str) -> bool:
+    """Give a source that holds no text yet this one (an article brought in by the URL of a source cited without its
+    text). Never replaces a text: quotes' offsets point into it. Returns whether it was filled."""
+    with transaction.atomic():
+        filled = Source.objects.filter(pk=source.pk, text="").update(text=text, updated_at=timezone.now())
+    if filled:
+        source.text = text
+        logger.info("source %s: text filled (%s) by %s", source.pk, reason, actor or "the system")
+    return bool(filled)
 
 
 def _db_text(value: str, limit: int | None = None) -> str:

@@ -305,6 +305,9 @@ JOBS_MAX_RUNNING = {
 # How often the workers start a check of the sources not checked within SOURCE_CHECK_STALE_AFTER (0: never).
 SOURCE_CHECK_EVERY = int(os.environ.get("SOURCE_CHECK_EVERY", str(6 * 3600)))
 SOURCE_CHECK_STALE_AFTER = int(os.environ.get("SOURCE_CHECK_STALE_AFTER", str(7 * 24 * 3600)))
+# The largest article the intake reads (claims/intake/articles.py): an uploaded file, a pasted text as UTF-8, a fetched
+# page (which the fetcher also stops at SOURCE_CHECK_MAX_BYTES). A bigger upload is refused before it is read.
+INTAKE_MAX_BYTES = int(os.environ.get("INTAKE_MAX_BYTES", str(10 * 1024 * 1024)))
 JOBS_SCHEDULE = {
     "check stale sources": {"start": "sources.tasks.start_stale_check", "every": SOURCE_CHECK_EVERY},
 }
