@@ -50,7 +50,7 @@ def bench_finder(texts: list[str]) -> None:
 FILL = """
 INSERT INTO claims_claim (key, subject, claim_type, value, unit, qualifier, lower_bound, upper_bound, period,
     period_start, period_end, period_precision, period_as_of, period_approximate, status, verdict_note, created_at,
-    updated_at, textual_rating, version, withdrawal_reason, evidence_count)
+    updated_at, textual_rating, version, withdrawal_reason, evidence_count, unpublished_note)
 SELECT 'bench-' || n,
        (ARRAY['Bilateral trade of', 'Military spending of', 'Unemployment rate in', 'Meetings of the leaders of',
               'Population of', 'Oil exports of', 'Troops deployed by', 'Inflation in'])[1 + n %% 8]
@@ -60,7 +60,7 @@ SELECT 'bench-' || n,
        CASE n %% 5 WHEN 4 THEN 1950 + n %% 76 WHEN 2 THEN n %% 101 ELSE (n %% 1000 + 1) * power(10, n %% 4 * 3) END,
        (ARRAY['USD', 'count', 'percent', 'people', 'year'])[1 + n %% 5],
        'exact', NULL, NULL, (2000 + n %% 26)::text, make_date(2000 + n %% 26, 1, 1), make_date(2000 + n %% 26, 12, 31),
-       'year', false, false, 'unverified', '', now(), now(), '', 1, '', 0
+       'year', false, false, 'unverified', '', now(), now(), '', 1, '', 0, ''
 FROM generate_series(1, %s) AS n
 """
 
