@@ -65,6 +65,10 @@ class ClaimRef:
     period: str
     status: str
 
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
 
 @dataclass(frozen=True)
 class EvidenceRef:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     # The desk in charts (claims.admin.charts), a staff page of the admin's beside its models' pages
     path("admin/charts/", include("claims.admin.urls")),
+    path("admin/consistency/", include("claims.admin.consistency_urls")),  # figures that disagree
     path("admin/", admin.site.urls),
     path("api/v1/", include(("factcheck.api.urls", "api"), namespace="api")),
     # Google's Fact Check Tools API's path, for its own client (claims.api.factchecktools_urls)

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from jobs.api import JobCancelView, JobDetailView
 
+from .consistency import ConsistencyView
 from .factcheck_tools import ClaimSearchView
 from .imports import ImportStartView
 from .source_views import PublisherViewSet, SourceViewSet
@@ -19,6 +20,7 @@ router.register("publishers", PublisherViewSet, basename="publisher")
 urlpatterns = [
     path("claims:search", ClaimSearchView.as_view(), name="claims-search"),
     path("imports/", ImportStartView.as_view(), name="import-start"),
+    path("consistency/", ConsistencyView.as_view(), name="consistency"),
     path("jobs/<int:pk>/", JobDetailView.as_view(), name="job-detail"),
     path("jobs/<int:pk>/cancel/", JobCancelView.as_view(), name="job-cancel"),
     *router.urls,
