@@ -10,14 +10,14 @@ sentence (its search document; "Putin", "Xi"), whose subject or quote is very si
 "over 42 here, 40 in claim #12".
 
 How it stays fast at a million claims: the query only narrows, by indexes, to a small pool per candidate — for a
-match, the claims of its unit and value window (the (unit, value) index) nearest its value, at most MATCH_POOL; for a
+match, the claims of its unit and value window (the (unit, value) index, in value order), at most MATCH_POOL; for a
 conflict, the claims of its unit and very period nearest its value on either side of the window (the (unit,
 period_start, value) index, migration 0018), at most CONFLICT_POOL a side, each naming a name — and returns them with
 their quotes. The wording's similarity is then computed here on that pool only, with the trigrams the project's SQL
 functions use (desk_trigrams, migration 0017; a test holds the two equal): computed in SQL it cost a function call
 of a millisecond per claim, and a candidate's sentence had its trigrams made again for every claim.
 The pools bound the work: among more claims than that with the same figure (or the same unit and period), the
-nearest in value are compared.
+first in value order (the window is GAP_CLOSE wide) or nearest in value (a conflict) are compared.
 """
 
 import datetime as dt
@@ -101,7 +101,7 @@ def _period_bounds(candidate: Candidate) -> tuple[dt.date | None, dt.date | None
 
 
 # One row per candidate (VALUES), each joined (LATERAL) to its pool: the claims of its figure — the (unit, value)
-# index, nearest value first — and of its unit and very period, below and above its value window — the (unit,
+# index, in value order — and of its unit and very period, below and above its value window — the (unit,
 # period_start, value) index, read from the window outwards — naming one of its sentence's names; a figure given by
 # bounds alone compares its bounds. Periods: a match's may overlap the candidate's or be unstated on one side; a
 # conflict's is the same period.
