@@ -129,14 +129,20 @@ _CLAIM_JSON = (
 )
 
 _VALUES = f"""
-SELECT json_agg({_CLAIM_JSON.format(c="claim")} ORDER BY claim.value, claim.id)
-FROM (SELECT claim.*, {SUBJECT_KEY.format(subject="claim.subject")} AS subject_key FROM claims_claim claim
-      WHERE claim.{STANDING} AND claim.value IS NOT NULL AND claim.claim_type <> %s AND claim.period <> '') claim
-GROUP BY claim.subject_key, claim.unit, claim.period_start, claim.period_end
-HAVING count(*) > 1 AND max(claim.value) - min(claim.value) > greatest(abs(max(claim.value)), abs(min(claim.value)))
-                                                           * %s / 100
-ORDER BY min(claim.id)
-LIMIT %s
+WITH flagged AS (
+    SELECT array_agg(claim.id) AS ids, min(claim.id) AS first
+    FROM claims_claim claim
+    WHERE claim.{STANDING} AND claim.value IS NOT NULL AND claim.claim_type <> %s AND claim.period <> ''
+    GROUP BY {SUBJECT_KEY.format(subject="claim.subject")}, claim.unit, claim.period_start, claim.period_end
+    HAVING count(*) > 1 AND max(claim.value) - min(claim.value)
+                            > greatest(abs(max(claim.value)), abs(min(claim.value))) * %s / 100
+    ORDER BY min(claim.id)
+    LIMIT %s
+)
+SELECT (SELECT json_agg({_CLAIM_JSON.format(c="claim")} ORDER BY claim.value, claim.id)
+        FROM claims_claim claim WHERE claim.id = ANY(flagged.ids))
+FROM flagged
+ORDER BY flagged.first
 """
 
 
@@ -152,24 +158,34 @@ def value_disagreements(*, limit: int = REPORT_LIMIT) -> list[Disagreement]:
 
 
 _SHARES = f"""
-WITH share AS (
-    SELECT claim.*, {WHOLE_KEY.format(key="claim.subject_key")} AS whole,
-           {PART_KEY.format(key="claim.subject_key")} AS part,
+WITH keyed AS (
+    SELECT claim.id, claim.period_start, claim.period_end,
+           {SUBJECT_KEY.format(subject="claim.subject")} AS subject_key,
            CASE WHEN claim.qualifier = 'under' THEN COALESCE(claim.lower_bound, 0)
                 ELSE COALESCE(claim.value, claim.lower_bound, 0) END AS at_least
-    FROM (SELECT claim.*, {SUBJECT_KEY.format(subject="claim.subject")} AS subject_key FROM claims_claim claim
-          WHERE claim.{STANDING} AND claim.unit = %s AND claim.claim_type <> %s AND claim.period <> '') claim
-), part AS (
+    FROM claims_claim claim
+    WHERE claim.{STANDING} AND claim.unit = %s AND claim.claim_type <> %s AND claim.period <> ''
+), share AS (
+    SELECT keyed.*, {WHOLE_KEY.format(key="keyed.subject_key")} AS whole,
+           {PART_KEY.format(key="keyed.subject_key")} AS part
+    FROM keyed
+), part AS (  -- each part once: its lowest share
     SELECT DISTINCT ON (share.whole, share.period_start, share.period_end, share.part) share.*
     FROM share WHERE share.whole IS NOT NULL AND share.part <> ''
     ORDER BY share.whole, share.period_start, share.period_end, share.part, share.at_least, share.id
+), flagged AS (
+    SELECT array_agg(part.id ORDER BY part.at_least DESC, part.id) AS ids, sum(part.at_least) AS total,
+           min(part.id) AS first
+    FROM part
+    GROUP BY part.whole, part.period_start, part.period_end
+    HAVING count(*) > 1 AND sum(part.at_least) > 100
+    ORDER BY min(part.id)
+    LIMIT %s
 )
-SELECT json_agg({_CLAIM_JSON.format(c="part")} ORDER BY part.at_least DESC, part.id), sum(part.at_least)
-FROM part
-GROUP BY part.whole, part.period_start, part.period_end
-HAVING count(*) > 1 AND sum(part.at_least) > 100
-ORDER BY min(part.id)
-LIMIT %s
+SELECT (SELECT json_agg({_CLAIM_JSON.format(c="claim")} ORDER BY array_position(flagged.ids, claim.id))
+        FROM claims_claim claim WHERE claim.id = ANY(flagged.ids)), flagged.total
+FROM flagged
+ORDER BY flagged.first
 """
 
 
@@ -188,18 +204,27 @@ def share_overruns(*, limit: int = REPORT_LIMIT) -> list[Disagreement]:
 
 _CHANGES = f"""
 WITH keyed AS (
-    SELECT claim.*, {SUBJECT_KEY.format(subject="claim.subject")} AS subject_key FROM claims_claim claim
+    SELECT claim.id, claim.claim_type, claim.unit, claim.period_start, claim.period_end,
+           {SUBJECT_KEY.format(subject="claim.subject")} AS subject_key
+    FROM claims_claim claim
     WHERE claim.{STANDING} AND claim.value IS NOT NULL AND claim.period_start IS NOT NULL
+), related AS (
+    SELECT change.id AS change_id, earlier.id AS earlier_id, later.id AS later_id
+    FROM keyed change
+    JOIN keyed earlier ON earlier.subject_key = change.subject_key AND earlier.claim_type <> %s
+         AND earlier.period_start <= change.period_start AND change.period_start <= earlier.period_end
+         AND (earlier.unit = change.unit OR change.unit IN (%s, %s, %s))
+    JOIN keyed later ON later.subject_key = change.subject_key AND later.claim_type <> %s AND later.unit = earlier.unit
+         AND later.period_start <= change.period_end AND change.period_end <= later.period_end
+         AND later.id <> earlier.id
+    WHERE change.claim_type = %s AND change.period_end IS NOT NULL AND change.period_end > change.period_start
+          AND (change.unit <> %s OR earlier.unit = %s)
 )
 SELECT {_CLAIM_JSON.format(c="change")}, {_CLAIM_JSON.format(c="earlier")}, {_CLAIM_JSON.format(c="later")}
-FROM keyed change
-JOIN keyed earlier ON earlier.subject_key = change.subject_key AND earlier.claim_type <> %s
-     AND earlier.period_start <= change.period_start AND change.period_start <= earlier.period_end
-     AND (earlier.unit = change.unit OR change.unit IN (%s, %s, %s))
-JOIN keyed later ON later.subject_key = change.subject_key AND later.claim_type <> %s AND later.unit = earlier.unit
-     AND later.period_start <= change.period_end AND change.period_end <= later.period_end AND later.id <> earlier.id
-WHERE change.claim_type = %s AND change.period_end IS NOT NULL AND change.period_end > change.period_start
-      AND (change.unit <> %s OR earlier.unit = %s)
+FROM related
+JOIN claims_claim change ON change.id = related.change_id
+JOIN claims_claim earlier ON earlier.id = related.earlier_id
+JOIN claims_claim later ON later.id = related.later_id
 ORDER BY change.id, earlier.id, later.id
 """
 
