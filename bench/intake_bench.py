@@ -3,6 +3,8 @@
 
     .venv/bin/python bench/intake_bench.py                       # the finder only, 1,000-word articles
     .venv/bin/python bench/intake_bench.py --claims 1000000      # and the matcher against a million claims
+    .venv/bin/python bench/intake_bench.py --claims 1000000 --reuse --consistency   # the same database again, and
+                                                                 # the consistency report's four queries
 
 Never run by the test suite. The finder needs no database. The matcher DROPS and re-creates the database named in
 --database-url (default intake_bench; refused unless its name contains "bench"), migrates it and fills it with N
@@ -50,7 +52,7 @@ def bench_finder(texts: list[str]) -> None:
 FILL = """
 INSERT INTO claims_claim (key, subject, claim_type, value, unit, qualifier, lower_bound, upper_bound, period,
     period_start, period_end, period_precision, period_as_of, period_approximate, status, verdict_note, created_at,
-    updated_at, textual_rating, version, withdrawal_reason, evidence_count)
+    updated_at, textual_rating, version, withdrawal_reason, evidence_count, unpublished_note)
 SELECT 'bench-' || n,
        (ARRAY['Bilateral trade of', 'Military spending of', 'Unemployment rate in', 'Meetings of the leaders of',
               'Population of', 'Oil exports of', 'Troops deployed by', 'Inflation in'])[1 + n %% 8]
@@ -60,24 +62,29 @@ SELECT 'bench-' || n,
        CASE n %% 5 WHEN 4 THEN 1950 + n %% 76 WHEN 2 THEN n %% 101 ELSE (n %% 1000 + 1) * power(10, n %% 4 * 3) END,
        (ARRAY['USD', 'count', 'percent', 'people', 'year'])[1 + n %% 5],
        'exact', NULL, NULL, (2000 + n %% 26)::text, make_date(2000 + n %% 26, 1, 1), make_date(2000 + n %% 26, 12, 31),
-       'year', false, false, 'unverified', '', now(), now(), '', 1, '', 0
+       'year', false, false, 'unverified', '', now(), now(), '', 1, '', 0, ''
 FROM generate_series(1, %s) AS n
 """
 
 
-def bench_matcher(texts: list[str], claims: int, database_url: str, settings: str) -> None:
+def fill(claims: int, database_url: str, settings: str, reuse: bool) -> None:
+    """Drop, re-create, migrate and fill the bench database; with reuse, keep it when it holds that many claims."""
     name = database_url.rsplit("/", 1)[-1]
     if "bench" not in name:
         raise SystemExit(f"refusing to drop {name!r}: its name doesn't contain 'bench'")
+    env = os.environ | {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings}
+    if reuse:
+        held = subprocess.run(["psql", database_url, "-Atc", "SELECT count(*) FROM claims_claim"],
+                              capture_output=True, text=True)  # fmt: skip
+        if held.returncode == 0 and held.stdout.strip() == str(claims):
+            subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+            print(f"reusing {claims:,} claims in {name}")
+            return
     server = database_url.rsplit("/", 1)[0] + "/postgres"
     subprocess.run(["psql", server, "-q", "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}"],
                    check=True)  # fmt: skip
-    env = os.environ | {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     from django.db import connection
-
-    from claims.intake.finder import find_candidates
-    from claims.intake.matching import match_candidates
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -85,6 +92,23 @@ def bench_matcher(texts: list[str], claims: int, database_url: str, settings: st
         cursor.execute("ANALYZE claims_claim")
         cursor.execute("ANALYZE claims_claimsearch")
     print(f"filled {claims:,} claims in {time.perf_counter() - started:.0f} s")
+
+
+def bench_consistency(claims: int) -> None:
+    """Each kind of the consistency report once (claims.consistency: one query a kind, REPORT_LIMIT rows each)."""
+    from claims.consistency import KINDS, consistency_report
+
+    for kind in KINDS:
+        started = time.perf_counter()
+        found = consistency_report(kinds=[kind]).of(kind)
+        elapsed = (time.perf_counter() - started) * 1000
+        print(f"consistency {kind}: {elapsed:,.0f} ms at {claims:,} claims, {len(found)} shown")
+
+
+def bench_matcher(texts: list[str], claims: int) -> None:
+    from claims.intake.finder import find_candidates
+    from claims.intake.matching import match_candidates
+
     found = [find_candidates(text) for text in texts]
     match_candidates(found[0])  # warm the cache
     times, matched = [], 0
@@ -106,6 +130,8 @@ def main() -> None:
     parser.add_argument("--match-articles", type=int, default=50, help="how many articles the matcher matches")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/intake_bench")
     parser.add_argument("--settings", default="factcheck.settings.test")
+    parser.add_argument("--reuse", action="store_true", help="keep the bench database when it holds --claims claims")
+    parser.add_argument("--consistency", action="store_true", help="also time the consistency report's kinds")
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", options.settings)
     os.environ["DATABASE_URL"] = options.database_url  # the database the matcher drops and fills
@@ -115,7 +141,10 @@ def main() -> None:
     django.setup()
     bench_finder(articles(options.articles))
     if options.claims:
-        bench_matcher(articles(options.match_articles), options.claims, options.database_url, options.settings)
+        fill(options.claims, options.database_url, options.settings, options.reuse)
+        bench_matcher(articles(options.match_articles), options.claims)
+        if options.consistency:
+            bench_consistency(options.claims)
     print(f"load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -148,6 +148,8 @@ class Claim(models.Model):
             models.Index(fields=["unit", "value"]),
             models.Index(fields=["value"], name="claim_value_idx"),  # sorting the whole list by figure
             models.Index(fields=["period_start", "period_end"]),
+            # Intake's conflicts: the claims of a unit and period, nearest a value first (claims.intake.matching).
+            models.Index(fields=["unit", "period_start", "value"], name="claim_unit_period_value_idx"),
             models.Index(fields=["-updated_at", "-id"]),
             models.Index(fields=["subject"]),
             # "No evidence yet": the desk's to-do list, newest change first, without probing every claim's evidence.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/charts/", include("claims.admin.urls")),
     # The intake's review of an article's figures (claims.admin.intake)
     path("admin/intake/", include("claims.admin.intake")),
+    path("admin/consistency/", include("claims.admin.consistency_urls")),  # figures that disagree
     path("admin/", admin.site.urls),
     path("api/v1/", include(("factcheck.api.urls", "api"), namespace="api")),
     # Google's Fact Check Tools API's path, for its own client (claims.api.factchecktools_urls)

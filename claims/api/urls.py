@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from jobs.api import JobCancelView, JobDetailView
 
+from .consistency import ConsistencyView
 from .factcheck_tools import ClaimSearchView
 from .imports import ImportStartView
 from .intake import IntakeAcceptView, IntakeAttachView, IntakeDismissView, IntakeView
@@ -24,6 +25,7 @@ urlpatterns = [
     path("intake/<int:pk>/accept/", IntakeAcceptView.as_view(), name="intake-accept"),
     path("intake/<int:pk>/attach/", IntakeAttachView.as_view(), name="intake-attach"),
     path("intake/<int:pk>/dismiss/", IntakeDismissView.as_view(), name="intake-dismiss"),
+    path("consistency/", ConsistencyView.as_view(), name="consistency"),
     path("jobs/<int:pk>/", JobDetailView.as_view(), name="job-detail"),
     path("jobs/<int:pk>/cancel/", JobCancelView.as_view(), name="job-cancel"),
     *router.urls,

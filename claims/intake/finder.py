@@ -206,6 +206,40 @@ def _date(match: re.Match[str]) -> Found | None:
     return Found("date", parse_quantity(year, default_unit=Unit.YEAR), period=period, claim_type=ClaimType.EVENT_DATE)
 
 
+# A year named by reference to the last one written before it ("in May of the same year", "the following year"):
+# the words and how many years they move from it.
+RELATIVE_YEARS: dict[str, int] = {
+    "the same year": 0,
+    "that same year": 0,
+    "later that year": 0,
+    "earlier that year": 0,
+    "the following year": 1,
+    "a year later": 1,
+    "the previous year": -1,
+    "the year before": -1,
+    "a year earlier": -1,
+}
+
+
+_RELATIVE_WORDS = "|".join(r"\s+".join(words.split()) for words in sorted(RELATIVE_YEARS, key=len, reverse=True))
+
+
+def _relative_date(match: re.Match[str]) -> Found | None:
+    """ "in May of the same year": the year is the last one written before it in the text, moved as the words say."""
+    years = re.findall(rf"(?<!\d)({_YEAR})(?!\d)", match.string[max(0, match.start() - 2000) : match.start()])
+    if not years:
+        return None
+    year = str(int(years[-1]) + RELATIVE_YEARS[re.sub(r"\s+", " ", match.group("words").lower())])
+    month = MONTHS.split("|").index(match.group("month").capitalize()) + 1 if match.group("month") else 0
+    period = f"{year}-{month:02d}" if month else year
+    return Found("date", parse_quantity(year, default_unit=Unit.YEAR), period=period, claim_type=ClaimType.EVENT_DATE)
+
+
+def _none(match: re.Match[str]) -> Found:
+    """ "has not had any obligations", "not a single soldier": a count of none, of the noun that follows."""
+    return Found("figure", parse_quantity("0"), subject=match.group("noun"))
+
+
 def _ordinal(match: re.Match[str]) -> Found:
     return Found("ordinal", parse_quantity(match.group("n")), subject=match.group("noun"), claim_type=ClaimType.RANKING)
 
@@ -226,6 +260,23 @@ RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Found | None]
             rf"\b(?:(?P<day2>\d{{1,2}})\s+)?(?P<month>{MONTHS})(?:\s+(?P<day>\d{{1,2}}),?)?(?:\s+of)?\s+(?P<year>{_YEAR})\b"
         ),
         _date,
+    ),
+    (
+        "relative date",
+        re.compile(
+            rf"\b(?:(?P<month>{MONTHS})\s+(?:of\s+)?)?(?P<words>{_RELATIVE_WORDS})\b",
+            re.IGNORECASE,
+        ),
+        _relative_date,
+    ),
+    (
+        "none",
+        re.compile(
+            r"\b(?:(?:not|never)\s+(?:(?:had|have|has|been|got|made|received|seen|given)\s+)?(?:any|a\s+single)"
+            r"|not\s+one)\s+(?P<noun>[a-z][\w-]*)",
+            re.IGNORECASE,
+        ),
+        _none,
     ),
     (
         "decade",

@@ -4,11 +4,20 @@
 
 A match is a claim with the same figure (same unit, the value within GAP_CLOSE of the candidate's, after scale:
 both are stored scaled), a period that agrees (overlapping, or not stated on one side) and similar wording: the
-trigram word similarity (desk_word_similarity: migration 0017) of its subject, or the similarity of one of its
-quotes, to the candidate's sentence.
+trigram word similarity of its subject, or the trigram similarity of one of its quotes, to the candidate's sentence.
 A conflict is a claim with the same unit and the same period, naming one of the names of the candidate's
 sentence (its search document; "Putin", "Xi"), whose subject or quote is very similar, but whose figure differs:
 "over 42 here, 40 in claim #12".
+
+How it stays fast at a million claims: the query only narrows, by indexes, to a small pool per candidate — for a
+match, the claims of its unit and value window (the (unit, value) index, in value order), at most MATCH_POOL; for a
+conflict, the claims of its unit and very period nearest its value on either side of the window (the (unit,
+period_start, value) index, migration 0018), at most CONFLICT_POOL a side, each naming a name — and returns them with
+their quotes. The wording's similarity is then computed here on that pool only, with the trigrams the project's SQL
+functions use (desk_trigrams, migration 0017; a test holds the two equal): computed in SQL it cost a function call
+of a millisecond per claim, and a candidate's sentence had its trigrams made again for every claim.
+The pools bound the work: among more claims than that with the same figure (or the same unit and period), the
+first in value order (the window is GAP_CLOSE wide) or nearest in value (a conflict) are compared.
 """
 
 import datetime as dt
@@ -17,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from ..choices import Unit, textual_rating_of
@@ -27,11 +36,17 @@ from ..quantities import GAP_CLOSE, format_quantity
 from .finder import Candidate, names
 
 # Trigram similarity from which a claim's wording is "similar" (a match with the same figure), and from which it is
-# the same statement (a conflict when the figure differs): desk_word_similarity, 0–1 (migration claims 0017).
+# the same statement (a conflict when the figure differs): 0–1.
 SIMILAR_WORDING = 0.35
 SAME_STATEMENT = 0.55
 # How many claims each candidate shows, best first.
 MATCHES_PER_CANDIDATE = 3
+# How many claims of the same figure, and of the same unit and period on each side of it (among the CONFLICT_SCAN
+# nearest in value, those naming a name), a candidate's wording is compared with, and how many quotes of each.
+MATCH_POOL = 20
+CONFLICT_POOL = 10
+CONFLICT_SCAN = 50  # the nearest claims of the unit and period looked at for CONFLICT_POOL naming a name
+QUOTES_PER_CLAIM = 5
 # A value is the same figure within this share of it (GAP_CLOSE is in percent); years only when equal.
 TOLERANCE = GAP_CLOSE / 100
 
@@ -48,6 +63,23 @@ class Match:
     similarity: float
     kind: str  # "match" or "conflict"
     message: str
+
+
+def trigrams(text: str) -> frozenset[str]:
+    """The trigrams of text as desk_trigrams (migration 0017) and pg_trgm make them: each word of letters and digits,
+    lower-cased, padded with two spaces before and one after."""
+    padded = ("  " + word + " " for word in re.split(r"[\W_]+", text.lower()) if word)
+    return frozenset(word[i : i + 3] for word in padded for i in range(len(word) - 2))
+
+
+def word_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """How much of a's trigrams b holds (desk_word_similarity)."""
+    return len(a & b) / len(a) if a and b else 0.0
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """The trigrams both hold among all of either's (desk_similarity)."""
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _window(candidate: Candidate) -> tuple[Decimal | None, Decimal | None]:
@@ -68,53 +100,62 @@ def _period_bounds(candidate: Candidate) -> tuple[dt.date | None, dt.date | None
     return period.start, period.end
 
 
-# One row per candidate (VALUES), each joined to the claims of its unit that have its figure (the (unit, value)
-# index) or its very period (the (period_start, period_end) index); then the wording's similarity, the best of the
-# subject's and the quotes', decides. Periods: a match's may overlap the candidate's or be unstated on one side; a
+# One row per candidate (VALUES), each joined (LATERAL) to its pool: the claims of its figure — the (unit, value)
+# index, in value order — and of its unit and very period, below and above its value window — the (unit,
+# period_start, value) index, read from the window outwards — naming one of its sentence's names; a figure given by
+# bounds alone compares its bounds. Periods: a match's may overlap the candidate's or be unstated on one side; a
 # conflict's is the same period.
-_QUERY = """
-WITH candidate (idx, low, high, lower_bound, upper_bound, unit, period_start, period_end, sentence, names) AS (
-    VALUES {rows}
+_SAME_PERIOD = """claim.unit = candidate.unit AND claim.period_start = candidate.period_start
+          AND claim.period_end IS NOT DISTINCT FROM candidate.period_end AND candidate.names IS NOT NULL"""
+_NAMED = """EXISTS (SELECT FROM claims_claimsearch search WHERE search.claim_id = near.id
+                      AND search.document @@ to_tsquery('english', candidate.names))"""
+_QUERY = f"""
+WITH candidate (idx, value, low, high, lower_bound, upper_bound, unit, period_start, period_end, names) AS (
+    VALUES {{rows}}
 )
-SELECT candidate.idx, claim.id, claim.key, claim.subject, claim.status, claim.textual_rating, claim.value,
-       claim.unit, claim.qualifier, claim.lower_bound, claim.upper_bound, claim.period, found.similarity,
-       found.same_figure
+SELECT candidate.idx, pool.same_figure, claim.id, claim.key, claim.subject, claim.status, claim.textual_rating,
+       claim.value, claim.unit, claim.qualifier, claim.lower_bound, claim.upper_bound, claim.period,
+       ARRAY(SELECT appearance.quote FROM claims_appearance appearance WHERE appearance.claim_id = claim.id
+             ORDER BY appearance.id LIMIT {QUOTES_PER_CLAIM})
 FROM candidate
 CROSS JOIN LATERAL (
-    SELECT near.id, near.same_figure,
-           GREATEST(
-               desk_word_similarity(near.subject, candidate.sentence),
-               COALESCE((SELECT max(desk_similarity(appearance.quote, candidate.sentence))
-                         FROM claims_appearance appearance WHERE appearance.claim_id = near.id), 0)
-           ) AS similarity
-    FROM (
-        SELECT claim.id, claim.subject, true AS same_figure
-        FROM claims_claim claim
-        WHERE claim.unit = candidate.unit AND {claims}
-          AND (claim.value BETWEEN candidate.low AND candidate.high
-               OR (candidate.low IS NULL AND claim.value IS NULL
-                   AND claim.lower_bound = candidate.lower_bound AND claim.upper_bound = candidate.upper_bound))
-          AND (candidate.period_start IS NULL OR claim.period_start IS NULL
-               OR (claim.period_start <= COALESCE(candidate.period_end, 'infinity'::date)
-                   AND candidate.period_start <= COALESCE(claim.period_end, 'infinity'::date)))
-        UNION
-        SELECT claim.id, claim.subject, false AS same_figure
-        FROM claims_claim claim
-        WHERE candidate.names IS NOT NULL
-          AND claim.id IN (SELECT search.claim_id FROM claims_claimsearch search
-                           WHERE search.document @@ to_tsquery('english', candidate.names))
-          AND claim.period_start = candidate.period_start
-          AND claim.period_end IS NOT DISTINCT FROM candidate.period_end
-          AND claim.unit = candidate.unit AND {claims}
-          AND NOT (claim.value IS NOT NULL AND claim.value BETWEEN candidate.low AND candidate.high)
-          AND NOT (candidate.low IS NULL AND claim.value IS NULL
-                   AND claim.lower_bound = candidate.lower_bound AND claim.upper_bound = candidate.upper_bound)
-    ) near
-) found
-JOIN claims_claim claim ON claim.id = found.id
-WHERE found.similarity >= CASE WHEN found.same_figure THEN %s ELSE %s END
-ORDER BY candidate.idx, found.same_figure DESC, found.similarity DESC, claim.id
+    (SELECT claim.id, true AS same_figure
+     FROM claims_claim claim
+     WHERE claim.unit = candidate.unit AND claim.value BETWEEN candidate.low AND candidate.high AND {{claims}}
+       AND (candidate.period_start IS NULL OR claim.period_start IS NULL
+            OR (claim.period_start <= COALESCE(candidate.period_end, 'infinity'::date)
+                AND candidate.period_start <= COALESCE(claim.period_end, 'infinity'::date)))
+     ORDER BY claim.value LIMIT {MATCH_POOL})
+    UNION ALL
+    (SELECT claim.id, true
+     FROM claims_claim claim
+     WHERE candidate.low IS NULL AND claim.unit = candidate.unit AND claim.value IS NULL
+       AND claim.lower_bound = candidate.lower_bound AND claim.upper_bound = candidate.upper_bound AND {{claims}}
+       AND (candidate.period_start IS NULL OR claim.period_start IS NULL
+            OR (claim.period_start <= COALESCE(candidate.period_end, 'infinity'::date)
+                AND candidate.period_start <= COALESCE(claim.period_end, 'infinity'::date)))
+     ORDER BY claim.id LIMIT {MATCH_POOL})
+    UNION ALL
+    (SELECT near.id, false
+     FROM (SELECT claim.id FROM claims_claim claim WHERE {_SAME_PERIOD} AND claim.value < candidate.low AND {{claims}}
+           ORDER BY claim.value DESC LIMIT {CONFLICT_SCAN}) near
+     WHERE {_NAMED} LIMIT {CONFLICT_POOL})
+    UNION ALL
+    (SELECT near.id, false
+     FROM (SELECT claim.id FROM claims_claim claim WHERE {_SAME_PERIOD} AND claim.value > candidate.high AND {{claims}}
+           ORDER BY claim.value LIMIT {CONFLICT_SCAN}) near
+     WHERE {_NAMED} LIMIT {CONFLICT_POOL})
+    UNION ALL
+    (SELECT near.id, false
+     FROM (SELECT claim.id FROM claims_claim claim WHERE {_SAME_PERIOD} AND claim.value IS NULL AND {{claims}}
+             AND (candidate.low IS NOT NULL OR claim.lower_bound IS DISTINCT FROM candidate.lower_bound
+                  OR claim.upper_bound IS DISTINCT FROM candidate.upper_bound)
+           ORDER BY claim.id LIMIT {CONFLICT_SCAN}) near
+     WHERE {_NAMED} LIMIT {CONFLICT_POOL})
+) pool
+JOIN claims_claim claim ON claim.id = pool.id
 """
+_BRANCHES = 5
 
 
 def match_candidates(
@@ -132,32 +173,50 @@ def match_candidates(
         low, high = _window(candidate)
         start, end = _period_bounds(candidate)
         rows.append(
-            "(%s::int, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::text, %s::date, %s::date, %s, %s::text)"
+            "(%s::int, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::text, %s::date, %s::date,"
+            " %s::text)"
         )
         words = (re.sub(r"\W", "", name) for name in names(candidate.sentence))
         named = " | ".join(word for word in words if word) or None  # a tsquery of the names, or no conflicts
-        params += [index, low, high, candidate.lower, candidate.upper, candidate.unit, start, end, candidate.sentence]
+        params += [index, candidate.value, low, high, candidate.lower, candidate.upper, candidate.unit, start, end]
         params.append(named)
     claims_sql, claims_params = "true", ()  # every claim: no semi-join to plan
     if claims is not None:
         sql, claims_params = claims.order_by().values("id").query.sql_with_params()
         claims_sql = f"claim.id IN ({sql})"
     sql = _QUERY.format(rows=", ".join(rows), claims=claims_sql)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *claims_params, *claims_params, SIMILAR_WORDING, SAME_STATEMENT])
-        found = cursor.fetchall()
+    # Without JIT: the planner's estimate of the pools' cost (many LATERAL branches) passes jit_above_cost, and
+    # compiling the plan took longer than running it (0.1–1.5 s of a 30 ms query at a million claims). SET LOCAL, in
+    # the same round trip, lasts until the transaction's end: this one, or the caller's when it holds one.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL jit = off; {sql}", [*params, *(claims_params * _BRANCHES)])
+        pooled = cursor.fetchall()
+    sentences = {index: trigrams(candidate.sentence) for index, candidate in figures}
+    scored = []
+    for index, same, claim_id, *claim, quotes in pooled:
+        subject = claim[1]
+        wording = max(
+            [
+                word_similarity(trigrams(subject), sentences[index]),
+                *(similarity(trigrams(q), sentences[index]) for q in quotes),
+            ]
+        )
+        if wording >= (SIMILAR_WORDING if same else SAME_STATEMENT):
+            scored.append((index, not same, -wording, claim_id, claim))
+    scored.sort(key=lambda row: row[:4])
     matches: dict[int, list[Match]] = {}
-    for index, claim_id, key, subject, status, rating, value, unit, qualifier, lower, upper, period, sim, same in found:
+    for index, conflict, minus_wording, claim_id, claim in scored:
+        key, subject, status, rating, value, unit, qualifier, lower, upper, period = claim
         listed = matches.setdefault(index, [])
-        if len(listed) >= MATCHES_PER_CANDIDATE:
+        if len(listed) >= MATCHES_PER_CANDIDATE or any(m.claim_id == claim_id for m in listed):
             continue
         candidate = candidates[index]
         figure = format_quantity(value, unit, qualifier, lower, upper)
         here = format_quantity(candidate.value, candidate.unit, candidate.qualifier, candidate.lower, candidate.upper)
-        if same:
-            kind, message = "match", f"checked before: claim #{claim_id} ({subject}), {status}"
-        else:
+        if conflict:
             kind, message = "conflict", f"{here} here, {figure} in claim #{claim_id} ({subject})"
+        else:
+            kind, message = "match", f"checked before: claim #{claim_id} ({subject}), {status}"
         listed.append(
             Match(
                 claim_id=claim_id,
@@ -167,7 +226,7 @@ def match_candidates(
                 verdict=textual_rating_of(status, rating or ""),
                 figure=figure,
                 period=period,
-                similarity=round(float(sim), 2),
+                similarity=round(-minus_wording, 2),
                 kind=kind,
                 message=message,
             )

@@ -62,7 +62,7 @@ def test_the_finder_finds_the_fixture_claims_with_a_figure():
     print("not overlapping their quote:", *misses, sep="\n  ")
     assert claims >= 50
     assert in_sentence / claims >= 0.95
-    assert strict / claims >= 0.9
+    assert strict / claims >= 0.95
     assert total <= 2 * claims
 
 

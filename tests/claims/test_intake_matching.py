@@ -101,3 +101,25 @@ def test_a_conflict_names_one_of_the_sentences_names():
     text = "Since 2013, the two leaders have met over 42 times."
     candidates = find_candidates(text)
     assert match_candidates(candidates) == {}  # no name in the sentence: no claim to be in conflict with
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Putin and Xi meetings", "Since 2013, Putin and Xi have met over 42 times."),
+        ("Russia–China trade", "Russia-China trade reached approximately $245 billion annually by 2024."),
+        ("Ünïcode_words 2024", "unicode words in 2024"),
+        ("", "anything"),
+    ],
+)
+def test_the_wording_similarity_is_the_sql_functions(a, b):
+    """The matcher scores its pool in Python with the trigrams of the SQL functions (migration 0017): the same."""
+    from django.db import connection
+
+    from claims.intake.matching import similarity, trigrams, word_similarity
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT desk_word_similarity(%s, %s), desk_similarity(%s, %s)", [a, b, a, b])
+        sql_word, sql_whole = cursor.fetchone()
+    assert word_similarity(trigrams(a), trigrams(b)) == pytest.approx(sql_word, abs=1e-6)
+    assert similarity(trigrams(a), trigrams(b)) == pytest.approx(sql_whole, abs=1e-6)

@@ -170,6 +170,15 @@ Close to 2 million people. | Close to 2 million people | 2000000 people approxim
 Almost 90 percent agreed. | Almost 90 percent | 90 percent approximately
 About 4.2 billion people. | About 4.2 billion people | 4200000000 people approximately
 Russia holds 1.5 thousand warheads. | 1.5 thousand | 1500 count exact
+In February 1989 troops left, and in May of the same year the leaders met. | May of the same year | 1989 year exact 1989-05
+The war began in 1914; the following year it spread. | the following year | 1915 year exact 1915
+It opened in 2010 and closed a year later. | a year later | 2011 year exact 2011
+They signed in 2001, having talked the previous year. | the previous year | 2000 year exact 2000
+Elections came in 2019 and later that year a crisis. | later that year | 2019 year exact 2019
+The United States has not had any obligations to Taiwan since 1979. | not had any obligations | 0 count exact - - 1979/
+Not a single soldier was hurt. | Not a single soldier | 0 count exact
+They have never received any payments. | never received any payments | 0 count exact
+Not one minister resigned. | Not one minister | 0 count exact
 The deal is worth $3 tn. | $3 tn | 3000000000000 USD exact
 GDP is 2 trillion dollars. | 2 trillion dollars | 2000000000000 USD exact
 """
