@@ -199,6 +199,8 @@ API_COUNT_CACHE_SECONDS = int(os.environ.get("API_COUNT_CACHE_SECONDS", "30"))
 # and the code's version, so that any write or deploy makes them miss (factcheck.api.response_cache). Hits need a
 # cache outside the database (CACHE_URL): with the cache table, storing an answer is itself a write.
 API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "300"))
+# The public fact-check index and pages, for anonymous readers, likewise (factcheck.page_cache; 0: never).
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "300"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-checking desk API",
