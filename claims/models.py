@@ -156,6 +156,12 @@ class Claim(models.Model):
             models.Index(
                 fields=["-published_at", "-id"], condition=Q(published_at__isnull=False), name="claim_published_idx"
             ),
+            # …and by verdict (?verdict=false): its page and its count read one range of the index.
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                condition=Q(published_at__isnull=False),
+                name="claim_published_status_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="claim_status_valid"),

@@ -16,4 +16,8 @@ class Migration(migrations.Migration):
             model_name='claim',
             index=models.Index(condition=models.Q(('published_at__isnull', False)), fields=['-published_at', '-id'], name='claim_published_idx'),
         ),
+        migrations.AddIndex(
+            model_name='claim',
+            index=models.Index(condition=models.Q(('published_at__isnull', False)), fields=['status', '-published_at', '-id'], name='claim_published_status_idx'),
+        ),
     ]
