@@ -248,6 +248,8 @@ def main(argv=None) -> None:
                           log="public-redis.log")  # fmt: skip
             site_env["CACHE_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
             cache = "Redis"
+        # The pages link their CSS through the manifest of production's static storage.
+        api_bench.sh([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=site_env)
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         for port, seconds in ((CACHED_PORT, "300"), (UNCACHED_PORT, "0")):
             servers.start([gunicorn, "factcheck.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
