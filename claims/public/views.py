@@ -120,8 +120,8 @@ def fact_check_index(request: HttpRequest) -> HttpResponse:
     try:
         rows = claim_rows(published_claims(filters=filters))
         # Counted exactly up to a few thousand matches, then the planner's estimate (a COUNT of 400,000 published
-        # fact-checks would cost more than the page).
-        paginator = EstimatedCountPaginator(rows, PAGE_SIZE, allow_empty_first_page=True)
+        # fact-checks would cost more than the page; page.paginator.estimated says so).
+        paginator: Paginator = EstimatedCountPaginator(rows, PAGE_SIZE, allow_empty_first_page=True)
         page = paginator.get_page(request.GET.get("page"))
         page_rows = list(page.object_list)
     except ValidationError as exc:
