@@ -152,6 +152,16 @@ class ClaimFilter(filters.FilterSet):
     updated_after = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gt", label="Changed after this ISO 8601 time (for syncing)."
     )
+    published = BooleanFilter(
+        method="filter_published", label="Published (true: public) or not (false) verdicts; false also lists claims "
+        "without a verdict."
+    )  # fmt: skip
+    published_after = IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="gt", label="Verdict published after this ISO 8601 time."
+    )
+    published_before = IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="lt", label="Verdict published before this ISO 8601 time."
+    )
     ordering = ClaimOrdering(
         fields=(("value", "value"), ("period_start", "period"), ("updated_at", "updated"), ("status", "status"),
                 ("id", "relevance")),
@@ -235,6 +245,11 @@ class ClaimFilter(filters.FilterSet):
         return queryset.filter(
             Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__publisher_id__in=[int(v) for v in value]))
         )
+
+    def filter_published(self, queryset, name, value):
+        from .selectors import PUBLISHED  # the rule of what is public; the selectors import this module
+
+        return queryset.filter(PUBLISHED) if value else queryset.exclude(PUBLISHED)
 
     def filter_has_evidence(self, queryset, name, value):
         # The count the database's triggers keep (migration claims 0010); "none" has its own partial index.

@@ -154,6 +154,16 @@ class Claim(models.Model):
             models.Index(fields=["subject"]),
             # "No evidence yet": the desk's to-do list, newest change first, without probing every claim's evidence.
             models.Index(fields=["-updated_at", "-id"], condition=Q(evidence_count=0), name="claim_no_evidence_idx"),
+            # The public index: published fact-checks, newest publication first (claims.selectors.published_claims).
+            models.Index(
+                fields=["-published_at", "-id"], condition=Q(published_at__isnull=False), name="claim_published_idx"
+            ),
+            # …and by verdict (?verdict=false): its page and its count read one range of the index.
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                condition=Q(published_at__isnull=False),
+                name="claim_published_status_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="claim_status_valid"),

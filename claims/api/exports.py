@@ -19,7 +19,7 @@ from claims.quantities import format_quantity, gap_percent
 from claims.selectors import claim_rows, related_rows
 
 from .claimreview import claim_review
-from .representation import CLAIM_FIELDS, Links, claim_representation, decimal_text
+from .representation import CLAIM_FIELDS, NEEDS_APPEARANCES, Links, claim_representation, decimal_text, publication
 
 CHUNK = 1000
 # The default columns, one row a claim (their names and order are stable: spreadsheets and scripts read them).
@@ -30,13 +30,17 @@ CSV_COLUMNS = (
     "appearance_count", "evidence_count", "updated_at", "url",
 )  # fmt: skip
 # Columns only there when `fields=` names them (or their JSON field): the rest of the JSON list's fields.
-OPTIONAL_CSV_COLUMNS = ("version", "created_at", "assignee", "withdrawn_at", "withdrawal_reason", "superseded_by")
+OPTIONAL_CSV_COLUMNS = (
+    "version", "created_at", "assignee", "withdrawn_at", "withdrawal_reason", "superseded_by", "published_at",
+    "published_by", "page_url",
+)  # fmt: skip
 # `fields=` takes the JSON list's field names too: each selects its columns, in place. A CSV column's own name wins
 # (`period` is the period's label column; `quantity` is value, unit, qualifier, bounds and display).
 FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "quantity": ("value", "unit", "qualifier", "lower_bound", "upper_bound", "display"),
     "verdict": ("textual_rating", "rating_value", "explanation", "reviewed_at"),
     "withdrawal": ("withdrawn_at", "withdrawal_reason", "superseded_by"),
+    "publication": ("published_at", "published_by", "page_url"),
     "appearances": ("first_quote", "first_claimant", "first_source_id", "first_source_title", "first_source_url",
                     "first_publisher", "appearance_count"),
     "evidence": ("evidence_count",),
@@ -100,7 +104,7 @@ def ndjson_lines(claims, *, links: Links, show_staff: bool, fields) -> Iterator[
 
     wants = fields or CLAIM_FIELDS
     for batch, appearances, evidence in _chunks(
-        claims, appearances="appearances" in wants, evidence="evidence" in wants
+        claims, appearances=not NEEDS_APPEARANCES.isdisjoint(wants), evidence="evidence" in wants
     ):
         yield b"".join(
             dumps(
@@ -119,6 +123,7 @@ def _stamp(value) -> str:
 
 def _claim_cells(row: dict, appearances: list[dict], evidence: list[dict], links: Links, show_staff: bool) -> dict:
     first = first_appearance_row(appearances) or {}
+    published = publication(row, appearances, links) or {}
     return {
         "id": row["id"], "key": row["key"], "subject": row["subject"], "claim_type": row["claim_type"],
         "value": decimal_text(row["value"]), "unit": row["unit"], "qualifier": row["qualifier"],
@@ -136,6 +141,8 @@ def _claim_cells(row: dict, appearances: list[dict], evidence: list[dict], links
         "assignee": (row["assignee__username"] or "") if show_staff else "",
         "withdrawn_at": _stamp(row["withdrawn_at"]), "withdrawal_reason": row["withdrawal_reason"],
         "superseded_by": row["superseded_by_id"] or "",
+        "published_at": _stamp(published.get("published_at")), "published_by": published.get("published_by") or "",
+        "page_url": published.get("url", ""),
     }  # fmt: skip
 
 

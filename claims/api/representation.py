@@ -9,15 +9,17 @@ from decimal import Decimal
 
 from claims.appearances import Claimant, claimant_of
 from claims.choices import VERDICTS
-from claims.claimreview import appearance_row_date
+from claims.claimreview import appearance_row_date, claim_headline, fact_check_slug, first_appearance_row, is_published
 from claims.periods import Period, describe_period
 from claims.quantities import format_quantity, gap_percent
 from factcheck.numbers import decimal_text
 
 CLAIM_FIELDS = (
     "id", "key", "subject", "claim_type", "quantity", "period", "status", "verdict", "assignee", "withdrawal",
-    "appearances", "evidence", "version", "created_at", "updated_at", "links",
+    "publication", "appearances", "evidence", "version", "created_at", "updated_at", "links",
 )  # fmt: skip
+# The fields built from the claim's appearances too (the page's URL has the headline, from the first one's quote).
+NEEDS_APPEARANCES = frozenset(("appearances", "publication"))
 
 
 class Links:
@@ -29,15 +31,17 @@ class Links:
     def claim(self, pk) -> str:
         return f"{self.base}/api/v1/claims/{pk}/"
 
+    def page(self, pk, headline: str) -> str:
+        """The fact-check's public page, /fact-checks/<id>-<slug>/ (claims.claimreview.fact_check_path)."""
+        return f"{self.base}/fact-checks/{pk}-{fact_check_slug(headline)}/"
+
     def claims(self, row: dict) -> dict:
         pk = row["id"]
         return {
             "self": f"{self.base}/api/v1/claims/{pk}/",
             "admin": f"{self.base}/admin/claims/claim/{pk}/change/",
             "history": f"{self.base}/api/v1/claims/{pk}/history/",
-            "claimreview": f"{self.base}/api/v1/claims/{pk}/claimreview/"
-            if row["status"] in VERDICTS and row.get("published_at") is not None
-            else None,
+            "claimreview": f"{self.base}/api/v1/claims/{pk}/claimreview/" if is_published(row) else None,
         }
 
 
@@ -142,6 +146,8 @@ def claim_representation(
                 "superseded_by": row["superseded_by_id"],
             }
         )
+    if want("publication"):
+        out["publication"] = publication(row, appearances, links)
     if want("appearances"):
         out["appearances"] = [appearance_brief(a) for a in appearances]
     if want("evidence"):
@@ -157,6 +163,26 @@ def claim_representation(
     if fields is not None:
         out = {name: out[name] for name in fields}
     return out
+
+
+def publication(row: dict, appearances: list[dict], links: Links) -> dict | None:
+    """When and by whom the verdict was published, and its public page; None unless it is published."""
+    if not is_published(row):
+        return None
+    return {
+        "published_at": row["published_at"],
+        "published_by": display_name(row, "published_by"),
+        "url": links.page(row["id"], claim_headline(row, first_appearance_row(appearances))),
+    }
+
+
+def display_name(row: dict, name: str) -> str | None:
+    """A user's name as people read it (Django's get_full_name(), else the username), from the row's
+    `<name>__first_name`, `__last_name` and `__username`; None without a user."""
+    if row[f"{name}_id"] is None:
+        return None
+    full = f"{row[f'{name}__first_name']} {row[f'{name}__last_name']}".strip()
+    return full or row[f"{name}__username"]
 
 
 def _user(row: dict, name: str) -> dict | None:

@@ -7,8 +7,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from claims.choices import ClaimType, EvidenceRelation, Qualifier, Status, Unit
-from claims.models import VERDICT_NOTE_MAX_LENGTH, Appearance, Claim, Evidence
+from claims.choices import VERDICTS, ClaimType, EvidenceRelation, Qualifier, Status, Unit
+from claims.models import PUBLICATION_NOTE_MAX_LENGTH, VERDICT_NOTE_MAX_LENGTH, Appearance, Claim, Evidence
 from claims.periods import InvalidPeriod, parse_period
 from claims.quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, amount_problem
 from factcheck.api.schema import decimal_pattern
@@ -119,7 +119,17 @@ class ClaimLinksSerializer(serializers.Serializer):
     self = serializers.URLField()
     admin = serializers.URLField()
     history = serializers.URLField()
-    claimreview = serializers.URLField(allow_null=True, help_text="ClaimReview JSON-LD; null without a verdict.")
+    claimreview = serializers.URLField(
+        allow_null=True, help_text="ClaimReview JSON-LD; null unless the verdict is published."
+    )
+
+
+class PublicationSerializer(serializers.Serializer):
+    published_at = serializers.DateTimeField(help_text="When the verdict was published (made public).")
+    published_by = serializers.CharField(
+        allow_null=True, help_text="Who published it: their full name, else their username; null if unknown."
+    )
+    url = serializers.URLField(help_text="The fact-check's public page (/fact-checks/<id>-<slug>/).")
 
 
 class ClaimSerializer(serializers.Serializer):
@@ -135,6 +145,9 @@ class ClaimSerializer(serializers.Serializer):
     verdict = VerdictSerializer(allow_null=True, required=False, help_text="Null unless the status is a verdict.")
     assignee = UserBriefSerializer(allow_null=True, required=False)
     withdrawal = WithdrawalSerializer(allow_null=True, required=False)
+    publication = PublicationSerializer(
+        allow_null=True, required=False, help_text="Null unless the verdict is published (public)."
+    )
     appearances = AppearanceBriefSerializer(many=True, required=False)
     evidence = EvidenceBriefSerializer(many=True, required=False)
     version = serializers.IntegerField(required=False, help_text='The ETag is W/"<version>".')
@@ -241,6 +254,43 @@ class TransitionSerializer(KnownFieldsMixin, serializers.Serializer):
     )
     textual_rating = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     rating_value = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=5)
+
+
+VERDICT_CHOICES = [(status, label) for status, label in Status.choices if status in VERDICTS]
+
+
+class PublishSerializer(KnownFieldsMixin, serializers.Serializer):
+    """Publish a final verdict (a second person: not its reviewer)."""
+
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=PUBLICATION_NOTE_MAX_LENGTH,
+        help_text="Optional; recorded in the audit trail.",
+    )  # fmt: skip
+
+
+class UnpublishSerializer(KnownFieldsMixin, serializers.Serializer):
+    """Take a published verdict down; its public page answers 410 Gone with the note."""
+
+    note = serializers.CharField(
+        max_length=PUBLICATION_NOTE_MAX_LENGTH, help_text="Why it is taken down, as its page will say. Required."
+    )
+
+
+class CorrectSerializer(KnownFieldsMixin, serializers.Serializer):
+    """Correct a published verdict: what is given replaces it (what is left out stays); the earlier verdict is kept
+    in the correction log, dated, with the note."""
+
+    note = serializers.CharField(
+        max_length=PUBLICATION_NOTE_MAX_LENGTH, help_text="What was corrected and why, as readers will see it."
+    )
+    to = serializers.ChoiceField(
+        choices=VERDICT_CHOICES, required=False, help_text="The corrected verdict's status; the same one if left out."
+    )
+    textual_rating = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    rating_value = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    verdict_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=VERDICT_NOTE_MAX_LENGTH, help_text="The verdict's explanation."
+    )
 
 
 # --- appearances and evidence as resources of their own --------------------------------------------------------

@@ -42,8 +42,11 @@ from claims.selectors import (
 from claims.services import (
     appearance_save,
     child_delete,
+    claim_correct,
     claim_create,
+    claim_publish,
     claim_transition,
+    claim_unpublish,
     claim_update,
     evidence_save,
 )
@@ -57,7 +60,14 @@ from factcheck.api.streaming import ndjson_failure_line, streamed_response
 from .claimreview import claim_review
 from .exports import EXPANSIONS, claimreview_feed, csv_columns, csv_lines, ndjson_lines
 from .history import claim_history
-from .representation import CLAIM_FIELDS, Links, appearance_brief, claim_representation, evidence_brief
+from .representation import (
+    CLAIM_FIELDS,
+    NEEDS_APPEARANCES,
+    Links,
+    appearance_brief,
+    claim_representation,
+    evidence_brief,
+)
 from .serializers import (
     AppearanceSerializer,
     AppearanceWriteSerializer,
@@ -65,10 +75,13 @@ from .serializers import (
     ClaimReviewSerializer,
     ClaimSerializer,
     ClaimWriteSerializer,
+    CorrectSerializer,
     EvidenceSerializer,
     EvidenceWriteSerializer,
     HistoryEntrySerializer,
+    PublishSerializer,
     TransitionSerializer,
+    UnpublishSerializer,
 )
 
 ID = r"[0-9]{1,18}"
@@ -194,6 +207,18 @@ IF_MATCH = OpenApiParameter(
 )  # fmt: skip
 
 
+PUBLICATION_RESPONSES = {
+    200: ClaimSerializer,
+    400: OpenApiResponse(description="A field of the body is missing or wrong (named in the answer)."),
+    409: OpenApiResponse(
+        description="Refused by the publication rules (`transition_refused`): the verdict's reviewer may not publish "
+        "or correct it, only a final verdict is published, a note is needed…; the message says which."
+    ),
+    412: OpenApiResponse(description="If-Match names an older version: someone changed the claim since."),
+    428: OpenApiResponse(description="No If-Match."),
+}
+
+
 @extend_schema(tags=["claims"])
 class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
     """Claims: read by anyone (anonymous: published verdicts only), written by fact-checkers and admins."""
@@ -272,7 +297,9 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         rows = self.paginate_queryset(claim_rows(claims))
         wants = fields or set(CLAIM_FIELDS)
         appearances, evidence = related_rows(
-            [row["id"] for row in rows], appearances="appearances" in wants, evidence="evidence" in wants
+            [row["id"] for row in rows],
+            appearances=not NEEDS_APPEARANCES.isdisjoint(wants),
+            evidence="evidence" in wants,
         )
         data = [
             claim_representation(
@@ -331,6 +358,39 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         claim_transition(claim=claim, actor=request.user, expected_version=version, **serializer.validated_data)
         return self._answer(claim.pk)
+
+    def _publication_move(self, request, serializer_class, service) -> Response:
+        """Publish / unpublish / correct: the body checked here, every rule (the second person, the note, the
+        verdict's) the service's (claims.services.publication); If-Match as every write."""
+        claim = self._visible_claim()
+        version = expected_version(request)
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service(claim=claim, actor=request.user, expected_version=version, **serializer.validated_data)
+        return self._answer(claim.pk)
+
+    @extend_schema(parameters=[IF_MATCH], request=PublishSerializer, responses=PUBLICATION_RESPONSES)
+    @action(detail=True, methods=["post"], write_permission=STATUS_PERMISSION)
+    def publish(self, request, pk=None):
+        """Publish the claim's final verdict: from now on it is public (its page, the anonymous API, feeds, the
+        ClaimReview). A second person publishes: not the verdict's reviewer (409), unless the desk allows it
+        (settings.PUBLISH_OWN_VERDICTS). Fact-checkers and admins. Needs If-Match."""
+        return self._publication_move(request, PublishSerializer, claim_publish)
+
+    @extend_schema(parameters=[IF_MATCH], request=UnpublishSerializer, responses=PUBLICATION_RESPONSES)
+    @action(detail=True, methods=["post"], write_permission=STATUS_PERMISSION)
+    def unpublish(self, request, pk=None):
+        """Take a published verdict down, with a note: its page answers 410 Gone with the note, and anonymous syncs
+        list it in `removed`. Fact-checkers and admins. Needs If-Match."""
+        return self._publication_move(request, UnpublishSerializer, claim_unpublish)
+
+    @extend_schema(parameters=[IF_MATCH], request=CorrectSerializer, responses=PUBLICATION_RESPONSES)
+    @action(detail=True, methods=["post"], write_permission=STATUS_PERMISSION)
+    def correct(self, request, pk=None):
+        """Correct a published verdict, with a note: the new verdict is public at once and the earlier one stays on
+        the page as a dated correction. Not by the verdict's reviewer (409); the new verdict obeys the verdict's
+        rules (409). Fact-checkers and admins. Needs If-Match."""
+        return self._publication_move(request, CorrectSerializer, claim_correct)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=PagePagination, filter_backends=[],

@@ -15,6 +15,8 @@ from django.urls import Resolver404, resolve
 from django.utils.text import Truncator, capfirst
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from factcheck.page_cache import cached_page
+
 from ..claimreview import claim_headline, fact_check_path, first_appearance_row, is_published
 from ..selectors import Row, related_rows
 from .links import EMBED_HEIGHT, EMBED_WIDTH, embed_iframe, embed_path
@@ -33,6 +35,7 @@ def _headline(pk: int, row: Row) -> str:
 
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})  # type: ignore[arg-type]  # (its stub types views of the request alone)
+@cached_page
 def fact_check_embed(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """/fact-checks/<id>-<slug>/embed/: the claim's headline, figure, verdict label, a short explanation, the
     organisation and a link to the full page, on a card of its own style sheet, framable by any site."""

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
+from factcheck.page_cache import cached_page
 from sources.partial_dates import readable_partial_date
 
 from ..choices import EvidenceRelation
@@ -107,6 +108,7 @@ def _summary(kind: str, listing: dict[str, Any]) -> str:
     return f"{'; '.join(parts)}."
 
 
+@cached_page
 def source_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """/fact-checks/sources/<id>-<slug>/: the claims stated in the source and the fact-checks it is evidence for."""
     source = source_list(user=None).filter(pk=pk).values(*SOURCE_COLUMNS).first()
@@ -133,6 +135,7 @@ def source_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     return render_page(request, "public/source.html", context)
 
 
+@cached_page
 def publisher_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """/fact-checks/publishers/<id>-<slug>/: the claims stated in the publisher's sources and the fact-checks they
     are evidence for."""

@@ -22,9 +22,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from factcheck.page_cache import cached_page
 from sources.models import Source
 from sources.partial_dates import readable_partial_date
 
+from ..admin.paginator import EstimatedCountPaginator
 from ..choices import STATUS_COLOURS, VERDICTS, EvidenceRelation, Status, textual_rating_of
 from ..claimreview import (
     appearance_row_date_text,
@@ -115,6 +117,7 @@ def _card(row: Row, appearances: list[Row]) -> dict[str, Any]:
     }
 
 
+@cached_page
 def fact_check_index(request: HttpRequest) -> HttpResponse:
     """/fact-checks/: the published fact-checks, newest first (best match first with a search), filtered by
     verdict, publisher and period, PAGE_SIZE a page."""
@@ -122,7 +125,9 @@ def fact_check_index(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     try:
         rows = claim_rows(published_claims(filters=filters))
-        paginator = Paginator(rows, PAGE_SIZE, allow_empty_first_page=True)
+        # Counted exactly up to a few thousand matches, then the planner's estimate (a COUNT of 400,000 published
+        # fact-checks would cost more than the page; page.paginator.estimated says so).
+        paginator: Paginator = EstimatedCountPaginator(rows, PAGE_SIZE, allow_empty_first_page=True)
         page = paginator.get_page(request.GET.get("page"))
         page_rows = list(page.object_list)
     except ValidationError as exc:
@@ -200,6 +205,7 @@ def not_public(request: HttpRequest, row: Row | None, gone_template: str) -> Htt
     raise Http404("No published fact-check with this number.")
 
 
+@cached_page
 def fact_check(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """/fact-checks/<id>-<slug>/: one published fact-check with its ClaimReview; a wrong slug redirects to the
     right one; a verdict taken down answers 410 with its note; anything else unpublished is not found."""

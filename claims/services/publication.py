@@ -13,14 +13,13 @@ what follows from `published_at` (claims.selectors.PUBLISHED).
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from ..choices import RATING_BEST, RATING_WORST, VERDICTS, Status
 from ..models import PUBLICATION_NOTE_MAX_LENGTH, Claim, VerdictCorrection
 from ..roles import STATUS_PERMISSION
 from .trail import Actor, audit_next_save
-from .versions import claim_lock
+from .versions import claim_lock, claim_save_next_version
 from .workflow import TransitionError, status_label, transition_problem
 
 PUBLISH, UNPUBLISH, CORRECT = "publish", "unpublish", "correct"
@@ -82,11 +81,8 @@ def _refuse_unless_allowed(claim: Claim, move: str, actor: Actor, note: str) -> 
 
 
 def _save(claim: Claim, actor: Actor, reason: str) -> Claim:
-    claim.version = F("version") + 1  # raised in the database
     audit_next_save(claim, actor=actor, reason=reason)
-    claim.save()
-    claim.refresh_from_db()
-    return claim
+    return claim_save_next_version(claim)
 
 
 def _reason(what: str, note: str) -> str:

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Collection
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from factcheck.errors import DeskError
@@ -72,8 +73,20 @@ def claim_lock(*, claim_id: int, expected_version: int | None = None) -> Claim:
     return claim
 
 
+def claim_save_next_version(claim: Claim, *, refresh: bool = True) -> Claim:
+    """Save the claim with its version raised by one: `version = version + 1` in the UPDATE, under the row lock the
+    caller holds (claim_lock), never a number read earlier. The save of every service that changes the claim's own
+    row; `refresh` reads the saved row back (the new version, the database's updated_at). Returns the claim."""
+    claim.version = F("version") + 1
+    claim.save()
+    if refresh:
+        claim.refresh_from_db()
+    return claim
+
+
 def claim_version_bump(*, claim_ids: Collection[int]) -> dict[int, int]:
-    """Raise the version of these claims by one and set their updated_at, in the database, in one statement.
+    """Raise the version of these claims by one and set their updated_at, in the database, in one statement: for
+    claims whose row isn't saved otherwise (a change to an appearance or evidence); claim_save_next_version when it is.
 
     Returns {claim id: its new version}, as the database wrote it. The UPDATE takes the rows' locks (callers that
     touch several claims lock them in id order first, see lock_claims).

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from factcheck.errors import DeskError
@@ -34,7 +34,7 @@ from ..models import Claim, Evidence
 from ..roles import STATUS_PERMISSION, is_desk_admin
 from .circular import circular_evidence, circular_verdict_problem, independent_evidence
 from .trail import Actor, audit_next_save
-from .versions import claim_lock, claim_version_bump
+from .versions import claim_lock, claim_save_next_version, claim_version_bump
 
 # What a published page says once its verdict is reopened, until the new one is published.
 REOPENED_NOTE = "This verdict is being reviewed again."
@@ -327,11 +327,9 @@ def claim_transition(
         if rating_value is not None and not RATING_WORST <= rating_value <= RATING_BEST:
             raise TransitionError(f"The numeric rating must be between {RATING_WORST} and {RATING_BEST}.")
         before = _apply_status(locked, to, actor, note, textual_rating, rating_value)
-        locked.version = F("version") + 1  # raised in the database
         reason = f"{status_label(before)} → {status_label(to)}" + (f": {note.strip()}" if note else "")
         audit_next_save(locked, actor=actor, reason=reason)
-        locked.save()
-        locked.refresh_from_db()
+        claim_save_next_version(locked)
     return locked
 
 
@@ -343,10 +341,9 @@ def claim_assign(*, claims: Iterable[Claim], assignee: User | None, actor: Actor
             if claim.assignee_id == (assignee.pk if assignee else None):
                 continue
             claim.assignee = assignee
-            claim.version = F("version") + 1  # raised in the database
             reason = f"assigned to {assignee.get_username()}" if assignee else "unassigned"
             audit_next_save(claim, actor=actor, reason=reason)
-            claim.save()
+            claim_save_next_version(claim, refresh=False)
             count += 1
     return count
 
@@ -364,10 +361,8 @@ def claim_withdraw(*, claim: Claim, actor: Actor, reason: str, superseded_by: Cl
         locked.withdrawn_at = timezone.now()
         locked.withdrawal_reason = reason.strip()
         locked.superseded_by = superseded_by
-        locked.version = F("version") + 1  # raised in the database
         audit_next_save(locked, actor=actor, reason=f"withdrawn: {reason.strip()}")
-        locked.save()
-        locked.refresh_from_db()
+        claim_save_next_version(locked)
     return locked
 
 
