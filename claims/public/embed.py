@@ -34,7 +34,7 @@ def _headline(pk: int, row: Row) -> str:
 
 
 @xframe_options_exempt
-@csp_replace({"frame-ancestors": ["*"]})  # type: ignore[arg-type]  # (its stub types views of the request alone)
+@csp_replace({"frame-ancestors": ["*"]})
 @cached_page
 def fact_check_embed(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """/fact-checks/<id>-<slug>/embed/: the claim's headline, figure, verdict label, a short explanation, the
