@@ -316,7 +316,7 @@ WRAPPERS = re.compile(r"django/test/|mixed_bench\.py|django/core/handlers/except
 
 def hot_spots(profiler: cProfile.Profile, requests: int, sort: str, top: int) -> str:
     """The profile's top entries as calls and milliseconds per request, by cumulative or own time."""
-    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    stats = pstats.Stats(profiler).stats
     entries = []
     for (filename, line, function), (_, calls, own, cumulative, _) in stats.items():
         if WRAPPERS.search(filename):
