@@ -97,6 +97,22 @@ MARKER_WORDS = re.compile(r"\b(?:only|just|record|nearly|almost|at least|up to|m
 _ACTOR = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|[A-Z]{2,}))*")
 # Numbers that are no figures: a note's number ("[1]"), a list's ("1)"), a name's ("World War Two").
 _REFERENCE = re.compile(r"\[\d+\]|(?<![\w(])\d\)|\bWorld War (?:One|Two|I|II)\b")
+# Text whose numbers are no figures at all, whatever rule would read them: a note's link line ("[2] https://…/69447/…"),
+# an address, an e-mail address or handle, a file name, a telephone number. Table: (what, pattern).
+_FILE_EXTENSIONS = "pdf|html?|txt|docx?|xlsx?|csv|pptx?|jpe?g|png|gif|svg|zip|json|xml"
+NOT_FIGURES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("link line", re.compile(r"^[ \t]*(?:\[\d+\]|\d+[.)])?[ \t]*(?:https?://|www\.)\S*[ \t]*$", re.MULTILINE)),
+    ("address", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)),
+    ("e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("handle", re.compile(r"(?<![\w@])@\w+")),
+    ("file name", re.compile(rf"\b[\w-]+(?:\.[\w-]+)*\.(?:{_FILE_EXTENSIONS})\b", re.IGNORECASE)),
+    ("telephone number", re.compile(r"\+\d{1,3}[ \t]?(?:\(\d+\)[ \t]?)?\d[\d \t-]{5,}\d")),
+)
+
+
+def not_figures(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of text that hold no figures (NOT_FIGURES)."""
+    return sorted(m.span() for _, pattern in NOT_FIGURES for m in pattern.finditer(text))
 
 
 @dataclass(frozen=True)
@@ -312,10 +328,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def _spans(text: str) -> list[tuple[int, int, str, Found]]:
     found: list[tuple[int, int, int, str, Found]] = []
     references = [m.span() for m in _REFERENCE.finditer(text)]
+    excluded = not_figures(text)
     for priority, (name, pattern, reader) in enumerate(RULES):
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(s <= start < e for s, e in references) and name != "ranking":
+                continue
+            if any(start < e and s < end for s, e in excluded):
                 continue
             try:
                 result = reader(match)
@@ -482,7 +501,20 @@ def find_candidates(text: str) -> list[Candidate]:
                 markers=markers,
             )
         )
-    return sorted(candidates, key=lambda c: (-c.score, c.start))
+    return sorted(_unique(candidates), key=lambda c: (-c.score, c.start))
+
+
+def _unique(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate a span, and one for words written twice (the same figure in the same sentence, as a note
+    repeated): the first in the text."""
+    seen: set[tuple[int, int] | tuple[str, str]] = set()
+    kept = []
+    for candidate in candidates:
+        keys = ((candidate.start, candidate.end), (candidate.text, candidate.sentence))
+        if not any(key in seen for key in keys):
+            kept.append(candidate)
+        seen.update(keys)
+    return kept
 
 
 def describe(candidate: Candidate) -> str:

@@ -5,6 +5,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from claims.intake.finder import find_candidates
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -121,3 +123,36 @@ def test_numbers_of_notes_lists_and_names_are_no_figures():
 def test_a_past_year_is_an_event_even_in_a_sentence_that_looks_ahead():
     (candidate,) = find_candidates("It would stand in contrast to the 1991 Gulf War.")
     assert candidate.claim_type == "event_date"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[2] https://www.prospectmagazine.co.uk/world/united-states/69447/the-flaw-in-trumps-genius-china-strategy",
+        "See https://example.org/reports/2024/245-billion.html for more.",
+        "Read it at www.example.com/2023/11/64-experts today.",
+        "Write to commentaries2024@rusi.org or to desk@example.co.uk.",
+        "You can find him on X: @Robert_E_Kelly and @desk2024.",
+        "The annex is in report-2024-v3.pdf and table_12.xlsx.",
+        "Call the press office on +44 (0)7917 373 069.",
+    ],
+)
+def test_numbers_of_addresses_e_mails_file_names_and_link_lines_are_no_figures(text):
+    assert find_candidates(text) == []
+
+
+def test_a_figure_next_to_an_address_is_still_found():
+    text = "Trade reached $245 billion in 2024 (https://example.org/69447/trade)."
+    assert sorted(c.text for c in find_candidates(text)) == ["$245 billion", "2024"]
+
+
+def test_the_anadolu_note_lines_give_no_candidates_and_each_span_one():
+    text = (FIXTURES / "articles" / "001_a49bb1a0b18f15bc.txt").read_text()
+    candidates = find_candidates(text)
+    assert not [c for c in candidates if c.value == Decimal(69447)]
+    assert len({(c.start, c.end) for c in candidates}) == len(candidates)
+
+
+def test_words_written_twice_give_one_candidate():
+    text = "They met 42 times.\nThey met 42 times."
+    assert [(c.text, c.start) for c in find_candidates(text)] == [("42", 9)]
