@@ -2,6 +2,7 @@
 (fixtures/*.json), and its offsets, sentences, claim types and ranking."""
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -156,3 +157,74 @@ def test_the_anadolu_note_lines_give_no_candidates_and_each_span_one():
 def test_words_written_twice_give_one_candidate():
     text = "They met 42 times.\nThey met 42 times."
     assert [(c.text, c.start) for c in find_candidates(text)] == [("42", 9)]
+
+
+SUBJECTS = [
+    # (text, the candidate's span, the proposed subject)
+    (
+        "Bilateral trade between the two countries has grown substantially, reaching approximately $245 billion [2] "
+        "annually by 2024.",
+        "approximately $245 billion",
+        "Bilateral trade between the two countries",
+    ),
+    (
+        "By contrast, US-Russia trade remains relatively low, amounting to just $3.5 billion as of 2024 [3].",
+        "$3.5 billion",
+        "US-Russia trade",
+    ),
+    ("Since 2013, the two leaders have met over 42 times [1].", "over 42", "meetings of two leaders"),
+    ("The volume of bilateral trade doubled in the first year.", "doubled", "volume of bilateral trade"),
+    ("Only 11 percent of experts believed that China would act.", "11 percent", "experts"),
+    ("In 1996, they agreed to build 200 Su-27s in China.", "200", "Su-27s"),
+    (
+        "In 1991, Russian-Chinese military-technical cooperation was resumed.",
+        "1991",
+        "Russian-Chinese military-technical cooperation",
+    ),
+    (
+        "In 2001 the country became a member of the World Trade Organization.",
+        "2001",
+        "member of the World Trade Organization",
+    ),
+    (
+        "For example, the 1960s schism between Mao Zedong and Nikita Khrushchev was exacerbated by policy.",
+        "the 1960s",
+        "schism between Mao Zedong and Nikita Khrushchev",
+    ),
+    # Empty rather than wrong: no bare verb or participle, no address, no "times".
+    ("They met 42 times.", "42", ""),
+    ("Trade kept reaching $245 billion.", "$245 billion", ""),
+    ("Prices were up, while 44% said so.", "44%", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "subject"), SUBJECTS)
+def test_the_proposed_subject_is_a_short_noun_phrase_or_nothing(text, span, subject):
+    assert next(c for c in find_candidates(text) if c.text == span).subject == subject
+
+
+def _content_words(text):
+    stop = {"the", "a", "an", "of", "in", "on", "at", "to", "by", "for", "from", "with", "and", "or", "as", "over"}
+    words = re.findall(r"[^\W_]{2,}(?:[’']s)?", text.lower())
+    return {w.removesuffix("’s").removesuffix("'s").rstrip("s") for w in words if w not in stop}
+
+
+def test_proposed_subjects_against_the_fixture_claims_subjects():
+    """The proposal for each fixture claim's figure shares a content word with the desk's subject, or is empty."""
+    found_by_text: dict[str, list] = {}
+    claims = sharing = empty = 0
+    for claim, appearance, text in _figure_appearances():
+        candidates = found_by_text.setdefault(text, find_candidates(text))
+        start, end = appearance["start"], appearance["start"] + len(appearance["quote"])
+        same = [c for c in candidates if _same_figure(c, claim)]
+        (candidate, *_) = [c for c in same if c.start < end and c.end > start] or [
+            c for c in same if c.sentence_start < end and c.sentence_start + len(c.sentence) >= start
+        ]
+        claims += 1
+        sharing += bool(_content_words(candidate.subject) & _content_words(claim["subject"]))
+        empty += not candidate.subject
+        assert not re.search(r"//|www\.|@", candidate.subject)
+        assert candidate.subject.lower() not in {"amounting", "reaching", "times"}
+    print(f"\nproposed subjects sharing a content word with the fixture's: {sharing}/{claims}; empty: {empty}")
+    assert sharing >= 22
+    assert claims - sharing - empty <= 11  # proposed and sharing no word with the desk's subject
