@@ -7,8 +7,10 @@ Four kinds, each found by one SQL statement over the claims that stand (not with
 
 - values: claims of the same subject and period, in the same unit, whose values differ by more than TOLERANCE
   percent of the larger. "The same subject" is the same words in the same order, ignoring case and punctuation
-  (subject_key: "Russia–China trade" = "russia china trade"): an equality the database groups by in one pass, where
-  trigram similarity between every two claims of a million would be a pairwise join.
+  (desk_subject_key: "Russia–China trade" = "russia china trade"): an equality the database groups by in one pass,
+  where trigram similarity between every two claims of a million would be a pairwise join. The keys are SQL
+  functions held by expression indexes (migration 0020), so a report reads them in order rather than computing a
+  regular expression for every claim.
 - shares: percentages of one whole that add up to more than 100 %. A share's subject names its whole after its
   last " of " ("China's share of Russian oil exports": the whole is "russian oil exports", the part "china s
   share"); the shares of one whole and period, one a part (the part's lowest value when it has several), are summed,
