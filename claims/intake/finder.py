@@ -399,7 +399,8 @@ _EDGE = frozenset(
         "by contrast however moreover meanwhile already also still even relatively substantially significantly "
         "increasingly so much early late as then now today while when whose who which what where there here "
         "total some all both each every other such same certain first last next previous between through during under "
-        "towards toward into upon within without against among across after before they he she we you i them those",
+        "towards toward into upon within without against among across after before they he she we you i them those "
+        "spring summer autumn fall winter end start beginning middle",
     )
 )
 _NOT_SUBJECT = re.compile(r"//|www\.|@|^\W*$")
@@ -499,6 +500,10 @@ def _subject_after(sentence: str, offset: int, end: int, found: Found) -> str:
     return _trimmed(words[:verb], head=True)
 
 
+# Who acted, in words that name no event ("the country became a member of the WTO": the event is after the verb).
+_GENERIC_ACTORS = frozenset({"country", "countries", "parties", "sides", "states", "nations", "leaders", "government"})
+
+
 def _subject_of_event(sentence: str, offset: int, end: int, found: Found) -> str:
     """A date that opens its clause ("In 1991, Russian-Chinese cooperation was resumed", "in 2001 the country became
     a member of the WTO") names the event after itself: the phrase before its verb when it names something, else the
@@ -511,7 +516,7 @@ def _subject_of_event(sentence: str, offset: int, end: int, found: Found) -> str
     if verb is None:
         return ""
     actor = _trimmed(words[:verb], head=True)
-    if len(actor.split()) > 1 or re.match(r"[A-Z]", actor):
+    if actor and actor.lower() not in _GENERIC_ACTORS:
         return actor
     rest = [w for w in words[verb + 1 :] if not _is_verb(w)]
     return _trimmed(rest, head=True)

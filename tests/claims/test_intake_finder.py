@@ -191,6 +191,12 @@ SUBJECTS = [
         "the 1960s",
         "schism between Mao Zedong and Nikita Khrushchev",
     ),
+    (
+        "In the spring of 2025, agreements were reached between Russia and China on the special services.",
+        "2025",
+        "agreements",
+    ),
+    ("In 2001 the country became a member of the WTO.", "2001", "member of the WTO"),
     # Empty rather than wrong: no bare verb or participle, no address, no "times".
     ("They met 42 times.", "42", ""),
     ("Trade kept reaching $245 billion.", "$245 billion", ""),
@@ -226,5 +232,5 @@ def test_proposed_subjects_against_the_fixture_claims_subjects():
         assert not re.search(r"//|www\.|@", candidate.subject)
         assert candidate.subject.lower() not in {"amounting", "reaching", "times"}
     print(f"\nproposed subjects sharing a content word with the fixture's: {sharing}/{claims}; empty: {empty}")
-    assert sharing >= 22
+    assert sharing >= 25  # 23 of 52 before the table of rules, with 3 bare participles or "times"
     assert claims - sharing - empty <= 11  # proposed and sharing no word with the desk's subject
