@@ -97,6 +97,22 @@ MARKER_WORDS = re.compile(r"\b(?:only|just|record|nearly|almost|at least|up to|m
 _ACTOR = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z]+|[A-Z]{2,}))*")
 # Numbers that are no figures: a note's number ("[1]"), a list's ("1)"), a name's ("World War Two").
 _REFERENCE = re.compile(r"\[\d+\]|(?<![\w(])\d\)|\bWorld War (?:One|Two|I|II)\b")
+# Text whose numbers are no figures at all, whatever rule would read them: a note's link line ("[2] https://…/69447/…"),
+# an address, an e-mail address or handle, a file name, a telephone number. Table: (what, pattern).
+_FILE_EXTENSIONS = "pdf|html?|txt|docx?|xlsx?|csv|pptx?|jpe?g|png|gif|svg|zip|json|xml"
+NOT_FIGURES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("link line", re.compile(r"^[ \t]*(?:\[\d+\]|\d+[.)])?[ \t]*(?:https?://|www\.)\S*[ \t]*$", re.MULTILINE)),
+    ("address", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)),
+    ("e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("handle", re.compile(r"(?<![\w@])@\w+")),
+    ("file name", re.compile(rf"\b[\w-]+(?:\.[\w-]+)*\.(?:{_FILE_EXTENSIONS})\b", re.IGNORECASE)),
+    ("telephone number", re.compile(r"\+\d{1,3}[ \t]?(?:\(\d+\)[ \t]?)?\d[\d \t-]{5,}\d")),
+)
+
+
+def not_figures(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of text that hold no figures (NOT_FIGURES)."""
+    return sorted(m.span() for _, pattern in NOT_FIGURES for m in pattern.finditer(text))
 
 
 @dataclass(frozen=True)
@@ -312,10 +328,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def _spans(text: str) -> list[tuple[int, int, str, Found]]:
     found: list[tuple[int, int, int, str, Found]] = []
     references = [m.span() for m in _REFERENCE.finditer(text)]
+    excluded = not_figures(text)
     for priority, (name, pattern, reader) in enumerate(RULES):
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(s <= start < e for s, e in references) and name != "ranking":
+                continue
+            if any(start < e and s < end for s, e in excluded):
                 continue
             try:
                 result = reader(match)
@@ -351,12 +370,175 @@ def _period_text(text: str, start: int, found: Found) -> str:
     return found.period
 
 
-def _subject(sentence: str, offset: int, found: Found) -> str:
-    if found.subject:
-        return found.subject
-    clause = re.split(r"[,;:()–—]", sentence[:offset])[-1]
-    words = [w for w in clause.split() if w.lower() not in _STOP]
-    return " ".join(words[-6:])
+# The proposed subject: a short noun phrase naming what the figure measures, from the sentence around it, or nothing
+# rather than a wrong one. Read by the table SUBJECT_RULES, first that gives a phrase wins.
+# Verbs that state a figure: the subject is the noun phrase before them ("US-Russia trade remains …").
+STATING_VERBS = frozenset(
+    re.findall(
+        r"\w+",
+        "is are was were be been being has have had remains remain remained stood stands stand reached reaches "
+        "totalled totaled totals amounted amounts grew grown grows rose risen rises fell fallen falls increased "
+        "decreased declined dropped jumped surged doubled tripled halved met meet meets signed agreed became "
+        "become becomes will would could can may might did do does says said believed defined answered estimated "
+        "estimates counted exceeded accounted represented spent received lost killed made led left took saw set "
+        "began came went gave got won ran paid sent held built",
+    )
+)
+# A clause that opens with these words goes on stating the figure of the clause before it ("…, reaching $245 bn").
+_CONTINUING = re.compile(
+    r"^\s*(?:reaching|amounting|totall?ing|standing|rising|falling|growing|climbing|up|down|worth|some|about|"
+    r"around|approximately|roughly|just|only|nearly|almost|or|and|to)\b",
+    re.IGNORECASE,
+)
+# Verbs whose figure counts occasions: the subject names the occasions ("the two leaders have met over 42 times").
+OCCASIONS = {"met": "meetings", "meet": "meetings", "visited": "visits", "spoke": "talks", "clashed": "clashes"}
+# Words a subject neither starts nor ends with, besides the stop words.
+_EDGE = frozenset(
+    re.findall(
+        r"\w+",
+        "by contrast however moreover meanwhile already also still even relatively substantially significantly "
+        "increasingly so much early late as then now today while when whose who which what where there here "
+        "total some all both each every other such same certain first last next previous between through during under "
+        "towards toward into upon within without against among across after before they he she we you i them those "
+        "spring summer autumn fall winter end start beginning middle",
+    )
+)
+_NOT_SUBJECT = re.compile(r"//|www\.|@|^\W*$")
+_WORD = r"[\w’'‘-]+"
+_SUBJECT_WORDS = 7
+
+
+def _trimmed(words: list[str], *, head: bool = False) -> str:
+    """The words without the stop and edge words at either end, at most _SUBJECT_WORDS: the first when the phrase's
+    head comes first (a noun phrase before its verb, "trade between the two countries"), else the last (the words
+    right before the figure)."""
+
+    def edge(word: str) -> bool:
+        lower = word.lower().strip("’'‘")
+        return lower in _STOP | _EDGE or bool(re.fullmatch(r"\d+|\w+ly", lower))
+
+    for _ in range(2):  # trimmed again after the cut to the last words
+        while words and edge(words[0]):
+            words = words[1:]
+        while words and edge(words[-1]):
+            words = words[:-1]
+        words = words[:_SUBJECT_WORDS] if head else words[-_SUBJECT_WORDS:]
+    return " ".join(words)
+
+
+def _is_verb(word: str) -> bool:
+    """A stating verb, or a past form ("escalated", "contributed") that no subject ends with."""
+    lower = word.lower()
+    return lower in STATING_VERBS or (len(lower) > 4 and lower.endswith("ed") and lower not in _NOT_VERBS)
+
+
+_NOT_VERBS = frozenset({"hundred", "indeed", "united", "advanced", "limited", "related", "based"})
+
+
+def _before_verb(clause: str) -> str:
+    """ "US-Russia trade remains relatively low" -> "US-Russia trade"; "the two leaders have met" -> "meetings of the
+    two leaders"; "" when the clause has no stating verb after a noun."""
+    words = re.findall(_WORD, clause)
+    for index, word in enumerate(words):
+        if _is_verb(word) and index:
+            phrase = _trimmed(words[:index], head=True)
+            occasion = next((OCCASIONS[w.lower()] for w in words[index:] if w.lower() in OCCASIONS), "")
+            return f"{occasion} of {phrase}" if occasion and phrase else phrase
+    return ""
+
+
+def _clause_before(sentence: str, offset: int) -> str:
+    """The clause the figure closes, or the one before it when the figure's own goes on from it (", reaching")."""
+    clauses = re.split(r"[,;:()–—]|\[\d+\]", sentence[:offset])
+    clause = clauses[-1]
+    if len(clauses) > 1 and _CONTINUING.match(clause):
+        clause = clauses[-2]
+    return clause
+
+
+def _subject_of_verb(sentence: str, offset: int, end: int, found: Found) -> str:
+    return _before_verb(_clause_before(sentence, offset))
+
+
+def _subject_of_whole(sentence: str, offset: int, end: int, found: Found) -> str:
+    """ "11 percent of experts believed …" -> "experts": a share names its whole after "of"."""
+    after = re.match(rf"\s+of\s+((?:{_WORD}\s*){{1,4}})", sentence[end:])
+    if not after:
+        return ""
+    words = []
+    for word in after.group(1).split():
+        if _is_verb(word) or word.lower() in {"that", "which", "who", "in", "on", "at", "by"}:
+            break
+        words.append(word)
+    return _trimmed(words)
+
+
+def _subject_of_count(sentence: str, offset: int, end: int, found: Found) -> str:
+    """The noun a count counts ("200 Su-27s"), unless it counts occasions ("42 times")."""
+    return "" if found.subject.lower() in ("times", "time") else found.subject
+
+
+def _subject_of_clause(sentence: str, offset: int, end: int, found: Found) -> str:
+    """The figure's clause's words before it, when they hold no verb: "the 1960s schism …" has none before."""
+    clause = _clause_before(sentence, offset)
+    words = re.findall(_WORD, clause)
+    if any(_is_verb(w) or w.lower().endswith("ing") for w in words):
+        return ""
+    return _trimmed(words)
+
+
+def _subject_after(sentence: str, offset: int, end: int, found: Found) -> str:
+    """A figure written as the noun's adjective names it after itself: "the 1960s schism between Mao and
+    Khrushchev was …" -> "schism between Mao and Khrushchev"."""
+    if not re.search(r"\b(?:the|a|an|its|their|his|her)\s+$", sentence[:offset], re.IGNORECASE):
+        return ""
+    clause = re.split(r"[,;:()–—]|\[\d+\]", sentence[end:])[0]
+    words = re.findall(_WORD, clause)
+    verb = next((i for i, w in enumerate(words) if _is_verb(w) or w.lower() in {"that", "which", "who"}), None)
+    if not verb:
+        return ""
+    return _trimmed(words[:verb], head=True)
+
+
+# Who acted, in words that name no event ("the country became a member of the WTO": the event is after the verb).
+_GENERIC_ACTORS = frozenset({"country", "countries", "parties", "sides", "states", "nations", "leaders", "government"})
+
+
+def _subject_of_event(sentence: str, offset: int, end: int, found: Found) -> str:
+    """A date that opens its clause ("In 1991, Russian-Chinese cooperation was resumed", "in 2001 the country became
+    a member of the WTO") names the event after itself: the phrase before its verb when it names something, else the
+    one after the verb."""
+    if found.kind not in ("year", "date", "decade") or _trimmed(re.findall(_WORD, _clause_before(sentence, offset))):
+        return ""
+    clause = re.split(r"[;:()–—]|,\s+(?:which|who|while|and|but)\b|\[\d+\]", sentence[end:].lstrip(" ,"))[0]
+    words = re.findall(_WORD, clause.split(",")[0])
+    verb = next((i for i, w in enumerate(words) if _is_verb(w)), None)
+    if verb is None:
+        return ""
+    actor = _trimmed(words[:verb], head=True)
+    if actor and actor.lower() not in _GENERIC_ACTORS:
+        return actor
+    rest = [w for w in words[verb + 1 :] if not _is_verb(w)]
+    return _trimmed(rest, head=True)
+
+
+SUBJECT_RULES: tuple[Callable[[str, int, int, Found], str], ...] = (
+    _subject_of_count,
+    _subject_of_whole,
+    _subject_of_verb,
+    _subject_after,
+    _subject_of_event,
+    _subject_of_clause,
+)
+
+
+def _subject(sentence: str, offset: int, end: int, found: Found) -> str:
+    for rule in SUBJECT_RULES:
+        subject = rule(sentence, offset, end, found)
+        single = _is_verb(subject) or re.fullmatch(r"\w+ing", subject.lower())
+        if subject and not single and not _NOT_SUBJECT.search(subject):
+            return subject
+    return ""
 
 
 _STOP = frozenset(
@@ -476,13 +658,26 @@ def find_candidates(text: str) -> list[Candidate]:
                 upper=found.upper,
                 period=period,
                 claim_type=str(_claim_type(found, sentence, unit)),
-                subject=_subject(sentence, start - s_start, found),
+                subject=_subject(sentence, start - s_start, end - s_start, found),
                 score=score,
                 reasons=tuple(reasons),
                 markers=markers,
             )
         )
-    return sorted(candidates, key=lambda c: (-c.score, c.start))
+    return sorted(_unique(candidates), key=lambda c: (-c.score, c.start))
+
+
+def _unique(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate a span, and one for words written twice (the same figure in the same sentence, as a note
+    repeated): the first in the text."""
+    seen: set[tuple[int, int] | tuple[str, str]] = set()
+    kept = []
+    for candidate in candidates:
+        keys = ((candidate.start, candidate.end), (candidate.text, candidate.sentence))
+        if not any(key in seen for key in keys):
+            kept.append(candidate)
+        seen.update(keys)
+    return kept
 
 
 def describe(candidate: Candidate) -> str:

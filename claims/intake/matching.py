@@ -6,8 +6,9 @@ A match is a claim with the same figure (same unit, the value within GAP_CLOSE o
 both are stored scaled), a period that agrees (overlapping, or not stated on one side) and similar wording: the
 trigram word similarity of its subject, or the trigram similarity of one of its quotes, to the candidate's sentence.
 A conflict is a claim with the same unit and the same period, naming one of the names of the candidate's
-sentence (its search document; "Putin", "Xi"), whose subject or quote is very similar, but whose figure differs:
-"over 42 here, 40 in claim #12".
+sentence (its search document; "Putin", "Xi"), whose subject's names the sentence names all (names_cover: a claim of
+"Russia–China trade" is no conflict for "US-Russia trade"), whose subject or quote is very similar, but whose figure
+differs: "over 42 here, 40 in claim #12".
 
 How it stays fast at a million claims: the query only narrows, by indexes, to a small pool per candidate — for a
 match, the claims of its unit and value window (the (unit, value) index, in value order), at most MATCH_POOL; for a
@@ -47,6 +48,8 @@ MATCH_POOL = 20
 CONFLICT_POOL = 10
 CONFLICT_SCAN = 50  # the nearest claims of the unit and period looked at for CONFLICT_POOL naming a name
 QUOTES_PER_CLAIM = 5
+# Names are the same when their first NAME_STEM letters are ("Russia", "Russian"); shorter ones when equal ("US").
+NAME_STEM = 4
 # A value is the same figure within this share of it (GAP_CLOSE is in percent); years only when equal.
 TOLERANCE = GAP_CLOSE / 100
 
@@ -80,6 +83,31 @@ def word_similarity(a: frozenset[str], b: frozenset[str]) -> float:
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     """The trigrams both hold among all of either's (desk_similarity)."""
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: lower-cased, its first NAME_STEM letters ("Russia" and "Russian", "China" and "Chinese")."""
+    return name.lower()[:NAME_STEM] if len(name) >= NAME_STEM else name.lower()
+
+
+def names_cover(sentence_names: Sequence[str], subject: str) -> bool:
+    """Whether a sentence's names cover every name of a claim's subject: "Russia–China trade" needs both Russia and
+    China ("US-Russia trade … $3.5 billion" names only one of them, and is no conflict with it)."""
+    held = {_name_key(name) for name in sentence_names}
+    return all(_name_key(name) in held for name in _subject_names(subject))
+
+
+# A subject's first word is capitalised as the subject's start ("Bilateral trade"), unless it reads as a name: joined
+# to another name ("Russia–China", "Putin and Xi"), possessive ("Russia's"), or in capitals ("US", "CSIS").
+_FIRST_NAME = re.compile(r"^(?:[A-Z]{2,}\b|[A-Z][a-z]+(?=[–/-][A-Z]|[’']s\b|\s+and\s+[A-Z]))")
+
+
+def _subject_names(subject: str) -> list[str]:
+    found = names(subject)
+    first = re.match(r"\w+", subject.strip())
+    if found and first and found[0] == first.group(0) and not _FIRST_NAME.match(subject.strip()):
+        return found[1:]
+    return found
 
 
 def _window(candidate: Candidate) -> tuple[Decimal | None, Decimal | None]:
@@ -192,9 +220,12 @@ def match_candidates(
         cursor.execute(f"SET LOCAL jit = off; {sql}", [*params, *(claims_params * _BRANCHES)])
         pooled = cursor.fetchall()
     sentences = {index: trigrams(candidate.sentence) for index, candidate in figures}
+    sentence_names = {index: names(candidate.sentence) for index, candidate in figures}
     scored = []
     for index, same, claim_id, *claim, quotes in pooled:
         subject = claim[1]
+        if not same and not names_cover(sentence_names[index], subject):
+            continue
         wording = max(
             [
                 word_similarity(trigrams(subject), sentences[index]),

@@ -98,10 +98,11 @@ def test_a_fact_checker_reviews_an_articles_figures(browser, live_server):
     assert ARTICLE[attached.start_offset : attached.end_offset] == attached.quote
     assert "met over 42 times" in attached.quote
 
-    # Dismiss the number of a URL in the notes, from the keyboard: focus its card, press d
-    url_number = page.locator(".intake-card", has=page.locator(".intake-span", has_text="69447")).first
-    key = url_number.get_attribute("data-key")
-    url_number.focus()
+    # The notes' link lines offer no figure; dismiss a bare year from the keyboard: focus its card, press d
+    expect(page.locator(".intake-card", has=page.locator(".intake-span", has_text="69447"))).to_have_count(0)
+    bare_year = page.locator(".intake-card", has=page.locator(".intake-span", has_text="2029")).first
+    key = bare_year.get_attribute("data-key")
+    bare_year.focus()
     page.keyboard.press("d")
     expect(page.locator(".messagelist")).to_contain_text("dismissed")
     expect(page.locator(f"#c-{key}")).to_have_count(0)

@@ -5,10 +5,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from claims.choices import ClaimType, Status, Unit
 from claims.consistency import (
+    _VALUES,
     KINDS,
     change_mismatches,
     consistency_report,
@@ -177,3 +179,34 @@ def test_the_report_takes_one_query_a_kind_and_is_bounded(django_assert_num_quer
     assert len(report.values) == 2 and report.limit == 2
     with django_assert_num_queries(1):
         assert consistency_report(kinds=["values"]).evidence == []
+
+
+@pytest.mark.parametrize(
+    ("subject", "key", "whole", "part"),
+    [
+        ("Russia–China trade", "russia china trade", None, None),
+        ("  US-Russia  trade!", "us russia trade", None, None),
+        (
+            "China's share of Russian oil exports",
+            "china s share of russian oil exports",
+            "russian oil exports",
+            "china s share",
+        ),  # fmt: skip
+        ("Share of A of B", "share of a of b", "b", "share of a"),
+    ],
+)
+def test_the_subject_keys_sql_functions(subject, key, whole, part):
+    """The keys the report groups by (migration 0020): case and punctuation left out; a share's whole after its last
+    " of ", its part before."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT desk_subject_key(%s), desk_whole_key(%s), desk_part_key(%s)", [subject] * 3)
+        assert cursor.fetchone() == (key, whole, part)
+
+
+def test_the_report_reads_the_subject_key_index():
+    """No key computed per claim: the values kind's groups come from the key's expression index (migration 0020)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + _VALUES, [ClaimType.CHANGE, 1, 100, ClaimType.CHANGE])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "claim_subject_key_idx" in plan

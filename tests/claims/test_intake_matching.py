@@ -8,7 +8,7 @@ import pytest
 
 from claims.choices import Status, Unit
 from claims.intake.finder import find_candidates
-from claims.intake.matching import match_candidates
+from claims.intake.matching import match_candidates, names_cover
 from claims.models import Claim
 from tests.factories import AppearanceFactory, ClaimFactory
 
@@ -123,3 +123,62 @@ def test_the_wording_similarity_is_the_sql_functions(a, b):
         sql_word, sql_whole = cursor.fetchone()
     assert word_similarity(trigrams(a), trigrams(b)) == pytest.approx(sql_word, abs=1e-6)
     assert similarity(trigrams(a), trigrams(b)) == pytest.approx(sql_whole, abs=1e-6)
+
+
+def test_a_conflict_needs_the_sentence_to_name_every_name_of_the_claims_subject():
+    """After "Russia–China trade $245 bn (2024)" was accepted, "US-Russia trade $3.5 bn as of 2024" shares one name
+    with it: no conflict."""
+    ClaimFactory(
+        subject="Russia–China trade",
+        value=Decimal("245000000000"),
+        unit=Unit.USD,
+        qualifier="approximately",
+        period="2024",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
+    text = "By contrast, US-Russia trade remains relatively low, amounting to just $3.5 billion as of 2024 [3]."
+    candidates = find_candidates(text)
+    assert "$3.5 billion" not in _by_text(candidates, match_candidates(candidates))
+
+
+def test_a_sentence_naming_every_name_of_the_subject_in_another_form_still_conflicts():
+    claim = ClaimFactory(
+        subject="Russia–China trade",
+        value=Decimal("190000000000"),
+        unit=Unit.USD,
+        period="2024",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
+    text = "Russian-Chinese trade, the Russia–China trade, reached $245 billion in 2024."
+    candidates = find_candidates(text)
+    (conflict,) = _by_text(candidates, match_candidates(candidates))["$245 billion"]
+    assert (conflict.claim_id, conflict.kind) == (claim.pk, "conflict")
+
+
+@pytest.mark.parametrize(
+    ("sentence_names", "subject", "covered"),
+    [
+        (["Putin", "Xi"], "Putin and Xi meetings", True),
+        (["US", "Russia"], "Russia–China trade", False),
+        (["Russian", "Chinese"], "Russia–China trade", True),
+        (["USSR", "China"], "US–China trade", False),
+        (["Russia"], "Bilateral trade", True),  # a subject without names asks for none
+    ],
+)
+def test_names_cover(sentence_names, subject, covered):
+    assert names_cover(sentence_names, subject) is covered
+
+
+@pytest.mark.parametrize(
+    ("sentence_names", "subject", "covered"),
+    [
+        (["Russia"], "Collapse of the Soviet Union", False),
+        (["Soviet", "Union"], "Collapse of the Soviet Union", True),
+        (["Crimea"], "Russia's annexation of Crimea", False),
+        (["CSIS"], "CSIS survey of experts", True),
+    ],
+)
+def test_a_subjects_first_word_is_a_name_only_when_it_reads_as_one(sentence_names, subject, covered):
+    assert names_cover(sentence_names, subject) is covered
