@@ -53,6 +53,6 @@ DROP FUNCTION IF EXISTS desk_subject_key(text);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0019_match_conflict_index")]
+    dependencies = [("claims", "0020_published_index")]
 
     operations = [migrations.RunSQL(FUNCTIONS + INDEXES, DROP)]
