@@ -107,6 +107,8 @@ NOT_FIGURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("handle", re.compile(r"(?<![\w@])@\w+")),
     ("file name", re.compile(rf"\b[\w-]+(?:\.[\w-]+)*\.(?:{_FILE_EXTENSIONS})\b", re.IGNORECASE)),
     ("telephone number", re.compile(r"\+\d{1,3}[ \t]?(?:\(\d+\)[ \t]?)?\d[\d \t-]{5,}\d")),
+    # "the two countries", "these three leaders": a reference back to what was named, not a count being stated.
+    ("reference back", re.compile(r"\b(?:the|these|those)\s+(?:two|three|four|five)\b(?=\s+[a-z])", re.IGNORECASE)),
 )
 
 

@@ -136,10 +136,17 @@ def test_a_past_year_is_an_event_even_in_a_sentence_that_looks_ahead():
         "You can find him on X: @Robert_E_Kelly and @desk2024.",
         "The annex is in report-2024-v3.pdf and table_12.xlsx.",
         "Call the press office on +44 (0)7917 373 069.",
+        "Friction between the two countries grew; these three leaders disagreed.",
     ],
 )
 def test_numbers_of_addresses_e_mails_file_names_and_link_lines_are_no_figures(text):
     assert find_candidates(text) == []
+
+
+def test_a_count_stated_beside_a_reference_back_is_still_found():
+    # "The two countries" refers back; "two treaties" states a count.
+    found = [(c.text, c.start, c.value) for c in find_candidates("The two countries signed two treaties.")]
+    assert found == [("two", 25, Decimal(2))]
 
 
 def test_a_figure_next_to_an_address_is_still_found():
