@@ -154,9 +154,13 @@ class Claim(models.Model):
             models.Index(fields=["subject"]),
             # "No evidence yet": the desk's to-do list, newest change first, without probing every claim's evidence.
             models.Index(fields=["-updated_at", "-id"], condition=Q(evidence_count=0), name="claim_no_evidence_idx"),
-            # The public index: published fact-checks, newest publication first (claims.selectors.published_claims).
+            # The public index: published fact-checks, newest publication first (claims.selectors.published_claims);
+            # the status is included so that a page's ids, even deep ones, are read from the index alone, in order.
             models.Index(
-                fields=["-published_at", "-id"], condition=Q(published_at__isnull=False), name="claim_published_idx"
+                fields=["-published_at", "-id"],
+                include=["status"],
+                condition=Q(published_at__isnull=False),
+                name="claim_published_idx",
             ),
             # …and by verdict (?verdict=false): its page and its count read one range of the index.
             models.Index(

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='claim',
-            index=models.Index(condition=models.Q(('published_at__isnull', False)), fields=['-published_at', '-id'], name='claim_published_idx'),
+            index=models.Index(condition=models.Q(('published_at__isnull', False)), fields=['-published_at', '-id'], include=['status'], name='claim_published_idx'),
         ),
         migrations.AddIndex(
             model_name='claim',
