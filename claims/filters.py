@@ -17,7 +17,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
@@ -26,7 +26,7 @@ from factcheck.api.filtering import BooleanFilter, IdInFilter, IsoDateTimeFilter
 from sources.partial_dates import InvalidDate, parse_partial_date, period_end
 
 from .choices import NO_UNIT, NO_UNIT_LABEL, ClaimType, Status, Unit
-from .models import Appearance, Claim, ClaimSearch, Evidence
+from .models import Appearance, Claim, Evidence
 from .quantities import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
 AMOUNT_LIMITS: dict[str, Any] = {"max_digits": AMOUNT_MAX_DIGITS, "decimal_places": AMOUNT_DECIMAL_PLACES}
@@ -201,17 +201,17 @@ class ClaimFilter(filters.FilterSet):
 
     def _search_documents(self, queryset, text):
         # One GIN-indexed document per claim (subject, quotes, source titles: claims.models.ClaimSearch, kept by
-        # triggers). A semi-join lets the planner either walk the newest claims and probe each one's document (a
-        # common word) or fetch the few matches through the GIN index and sort them (a rare one).
+        # triggers), joined one-to-one: the planner either walks the newest claims and probes each one's document (a
+        # common word) or fetches the few matches through the GIN index and sorts them (a rare one), and the rank is
+        # read off the joined document, not looked up again per match.
         query = search_query(text)
-        queryset = queryset.filter(id__in=ClaimSearch.objects.filter(document=query).values("claim_id"))
+        queryset = queryset.filter(search_document__document=query)
         ordering = self.form.cleaned_data.get("ordering") or ()
         if ordering and not any(name.lstrip("-") == "relevance" for name in ordering):
             return queryset  # ordered otherwise: no rank to compute
         # ts_rank over the stored document (subject weighs most, then quotes, then titles): the order of a search
         # unless another is asked for (ClaimOrdering then orders by it; ties newest change first).
-        rank = ClaimSearch.objects.filter(claim_id=OuterRef("pk")).annotate(r=SearchRank(F("document"), query))
-        queryset = queryset.annotate(rank=Subquery(rank.values("r")[:1], output_field=FloatField()))
+        queryset = queryset.annotate(rank=SearchRank(F("search_document__document"), query))
         return queryset if ordering else queryset.order_by(F("rank").desc(), "-updated_at", "-id")
 
     def filter_period_from(self, queryset, name, value):

@@ -396,7 +396,15 @@ class ClaimSearch(models.Model):
     `manage.py repair_claim_data`.
     """
 
-    claim_id = models.BigIntegerField(primary_key=True)
+    # The database's own foreign key (ON DELETE CASCADE, migration claims 0009) deletes a document with its claim;
+    # the relation lets a search join the documents it matched and rank them in that one pass.
+    claim = models.OneToOneField(
+        Claim,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_document",
+    )
     document = SearchVectorField()
 
     class Meta:

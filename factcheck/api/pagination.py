@@ -130,7 +130,9 @@ class PagePagination(BasePagination):
         queryset = queryset.order_by("updated_at", "id")
         if token:
             updated_at, pk = decode_cursor(token)
-            queryset = queryset.filter(Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, id__gt=pk))
+            # (updated_at, id) > (cursor): the redundant updated_at >= bound lets the (updated_at, id) index start its
+            # scan at the cursor instead of filtering every earlier row through the OR.
+            queryset = queryset.filter(Q(updated_at__gte=updated_at) & (Q(updated_at__gt=updated_at) | Q(id__gt=pk)))
         rows = list(queryset[: self.page_size + 1])
         self.has_next = len(rows) > self.page_size
         rows = rows[: self.page_size]
