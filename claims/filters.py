@@ -210,9 +210,10 @@ class ClaimFilter(filters.FilterSet):
         if ordering and not any(name.lstrip("-") == "relevance" for name in ordering):
             return queryset  # ordered otherwise: no rank to compute
         # ts_rank over the stored document (subject weighs most, then quotes, then titles): the order of a search
-        # unless another is asked for (ClaimOrdering then orders by it; ties newest change first).
+        # unless another is asked for (ClaimOrdering then orders by it). Ties go newest claim first: the id is the
+        # document's own key, so the matches are sorted among the documents and only the page's claims are read.
         queryset = queryset.annotate(rank=SearchRank(F("search_document__document"), query))
-        return queryset if ordering else queryset.order_by(F("rank").desc(), "-updated_at", "-id")
+        return queryset if ordering else queryset.order_by(F("rank").desc(), "-id")
 
     def filter_period_from(self, queryset, name, value):
         start, _ = _partial_date(value, name)

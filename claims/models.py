@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -406,9 +407,15 @@ class ClaimSearch(models.Model):
         related_name="search_document",
     )
     document = SearchVectorField()
+    # The claim's published_at while it is a published verdict (selectors.PUBLISHED), else NULL: a public search finds,
+    # ranks and counts its matches among these documents alone (claimsearch_published_idx).
+    published_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         db_table = "claims_claimsearch"
+        indexes = [
+            GinIndex(fields=["document"], condition=Q(published_at__isnull=False), name="claimsearch_published_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"search document of claim {self.claim_id}"

@@ -17,10 +17,11 @@ outside PostgreSQL (CACHE_URL): with the database cache table, storing a page is
 import functools
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.db import DatabaseCache
 from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import patch_vary_headers
@@ -29,6 +30,9 @@ from factcheck.api.response_cache import code_version, data_stamp
 
 KEPT_STATUSES = (200, 410)
 VARY = ("Cookie",)
+MEMO_SECONDS = 300
+
+T = TypeVar("T")
 
 
 def _seconds() -> int:
@@ -68,3 +72,22 @@ def cached_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
         return response
 
     return wrapper
+
+
+def snapshot_memo(name: str, compute: Callable[[], T], *, seconds: int = MEMO_SECONDS) -> T:
+    """compute()'s value as of the data now committed, for a part of a page that many pages share (the index's menu
+    of publishers): kept in the shared cache under the database's snapshot, as a cached page is, so any committed
+    write makes the next call compute it again and it is never older than the data, whether or not whole pages are
+    cached. Computed every time inside a transaction, or with the database as the cache (storing it would be a
+    write, changing the snapshot it is stored under)."""
+    if isinstance(cache, DatabaseCache):
+        return compute()
+    stamp = data_stamp(DEFAULT_DB_ALIAS)
+    if stamp is None:
+        return compute()
+    key = "memo:" + hashlib.sha1(f"{code_version()}|{stamp}|{name}".encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value

@@ -23,6 +23,7 @@ class EstimatedCountPaginator(Paginator):
 
     object_list: QuerySet[Any]  # the admin's change list pages a queryset
     estimated = False
+    exact_up_to: int | None = None  # EXACT_UP_TO unless a subclass counts fewer exactly
 
     @cached_property
     def count(self):
@@ -41,11 +42,12 @@ class EstimatedCountPaginator(Paginator):
                 self.estimated = True
                 return int(row[0])
             return super().count
-        bounded = self.object_list.order_by().values("pk")[: EXACT_UP_TO + 1].count()
-        if bounded <= EXACT_UP_TO:
+        exact_up_to = self.exact_up_to or EXACT_UP_TO
+        bounded = self.object_list.order_by().values("pk")[: exact_up_to + 1].count()
+        if bounded <= exact_up_to:
             return bounded
         self.estimated = True
-        return max(EXACT_UP_TO + 1, self._planner_estimate(connection))
+        return max(exact_up_to + 1, self._planner_estimate(connection))
 
     def _planner_estimate(self, connection) -> int:
         sql, params = self.object_list.order_by().values("pk").query.sql_with_params()
