@@ -109,25 +109,66 @@ def published_claims(*, filters: QueryDict | dict[str, Any] | None = None) -> Qu
     return claims.order_by("-published_at", "-id")
 
 
-def published_claim_ids(*, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[Any, int]:
-    """The ids of published_claims(filters=filters), in its order.
+def search_alone(filters: QueryDict | dict[str, Any] | None) -> str | None:
+    """The words of a search when it is all that `filters` ask for, best match first (no other filter, no other
+    order); else None."""
+    from .filters import ClaimFilter
 
-    A search and nothing else is found, ranked, ordered and counted among the published search documents alone (their
-    own GIN index, PUBLISHED_IN_SEARCH): joined to the claims, PostgreSQL reads every match's claim before it sorts
-    them, a few thousand index probes for a common word, where the page needs twenty."""
-    claims = published_claims(filters=filters)  # validates the filters, whichever way the ids are then read
-    named = {name for name, value in (filters or {}).items() if str(value or "").strip()}
-    if named != {"q"} or "rank" not in claims.query.annotations:
-        return claims.values_list("id", flat=True)
+    if not filters:
+        return None
+    named = {name for name in ClaimFilter.base_filters if str(filters.get(name) or "").strip()}
+    text = str(filters.get("q") or "").strip()
+    if not text or named - {"q", "ordering"} or str(filters.get("ordering") or "").strip() not in ("", "relevance"):
+        return None
+    return text
+
+
+def _matched_documents(user: Reader, text: str) -> QuerySet[ClaimSearch]:
+    """The search documents of the claims `user` may see that match `text`, with their rank: the same matches and
+    rank as claim_list's `q` (ClaimFilter's search), visibility read off the documents (PUBLISHED_IN_SEARCH)."""
     from .filters import search_query
 
-    query = search_query(str(filters["q"]).strip())  # type: ignore[index]
-    return (
-        ClaimSearch.objects.filter(published_at__isnull=False, document=query)
-        .annotate(rank=SearchRank(F("document"), query))
-        .order_by(F("rank").desc(), F("published_at").desc(), F("claim_id").desc())
-        .values_list("claim_id", flat=True)
-    )
+    query = search_query(text)
+    documents = ClaimSearch.objects.filter(document=query)
+    if not can_read_all_claims(user):
+        documents = documents.filter(published_at__isnull=False)
+    return documents.annotate(rank=SearchRank(F("document"), query))
+
+
+def claim_search_ids(*, user: Reader, filters: QueryDict | dict[str, Any] | None) -> QuerySet[Any, int] | None:
+    """When `filters` are a search alone (search_alone), the ids of claim_list(user=user, filters=filters) in its
+    order, best match first and ties newest claim first; else None. Call it after claim_list has validated the
+    filters.
+
+    The ids are found, ranked, ordered and counted among the search documents alone, through their own GIN index:
+    joined to the claims, PostgreSQL reads every match's claim before it sorts them, thousands of index probes for a
+    common word where a page needs twenty."""
+    text = search_alone(filters)
+    if text is None:
+        return None
+    documents = _matched_documents(user, text).order_by(F("rank").desc(), F("claim_id").desc())
+    return documents.values_list("claim_id", flat=True)
+
+
+def published_claim_ids(*, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[Any, int]:
+    """The ids of published_claims(filters=filters), in its order: a search alone read as claim_search_ids reads it
+    (ties newest publication first, as the index)."""
+    claims = published_claims(filters=filters)  # validates the filters, whichever way the ids are then read
+    text = search_alone(filters)
+    if text is None:
+        return claims.values_list("id", flat=True)
+    documents = _matched_documents(None, text)
+    documents = documents.order_by(F("rank").desc(), F("published_at").desc(), F("claim_id").desc())
+    return documents.values_list("claim_id", flat=True)
+
+
+def page_rows(ids: Iterable[int]) -> list[Row]:
+    """claim_rows of these claims' ids, in the ids' order (a page whose ids were read first)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    by_id = {row["id"]: row for row in claim_rows(Claim.objects.filter(id__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def removed_claims(*, user: Reader, since: dt.datetime, verdicts_only: bool = False) -> list[Row]:

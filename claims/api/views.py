@@ -35,7 +35,9 @@ from claims.selectors import (
     claim_facets,
     claim_list,
     claim_rows,
+    claim_search_ids,
     evidence_list,
+    page_rows,
     related_rows,
     removed_claims,
 )
@@ -294,7 +296,17 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
                 filename="claims.ndjson",
                 failure_line=ndjson_failure_line,
             )
-        rows = self.paginate_queryset(claim_rows(claims))
+        # A search alone pages its ids among the search documents, then reads the page's rows.
+        search_ids = (
+            None
+            if "cursor" in request.query_params
+            else claim_search_ids(user=request.user, filters=request.query_params)
+        )
+        rows = (
+            page_rows(self.paginate_queryset(search_ids))
+            if search_ids is not None
+            else self.paginate_queryset(claim_rows(claims))
+        )
         wants = fields or set(CLAIM_FIELDS)
         appearances, evidence = related_rows(
             [row["id"] for row in rows],

@@ -41,7 +41,7 @@ from ..models import Claim, VerdictCorrection
 from ..periods import Period, describe_period
 from ..quantities import format_gap, format_quantity, gap_percent
 from ..quotes import paragraph_around
-from ..selectors import CLAIM_COLUMNS, Row, claim_rows, published_claim_ids, publisher_list, related_rows
+from ..selectors import CLAIM_COLUMNS, Row, page_rows, published_claim_ids, publisher_list, related_rows
 from .links import embed_iframe, embed_path, oembed_query, publisher_path, source_path
 
 PAGE_SIZE = 20
@@ -150,21 +150,19 @@ def fact_check_index(request: HttpRequest) -> HttpResponse:
         ids = published_claim_ids(filters=filters)
         paginator: Paginator = IndexPaginator(ids, PAGE_SIZE, allow_empty_first_page=True)
         page = paginator.get_page(request.GET.get("page"))
-        page_ids = list(page.object_list)
-        by_id = {row["id"]: row for row in claim_rows(Claim.objects.filter(id__in=page_ids))} if page_ids else {}
-        page_rows = [by_id[pk] for pk in page_ids if pk in by_id]
+        rows = page_rows(page.object_list)
     except ValidationError as exc:
         problems = [f"{name.replace('_', ' ')}: {' '.join(m)}" for name, m in exc.message_dict.items()]
         paginator = Paginator(Claim.objects.none().values_list("id", flat=True), PAGE_SIZE)
         page = paginator.get_page(1)
-        page_rows = []
-    appearances, _ = related_rows([row["id"] for row in page_rows], evidence=False)
+        rows = []
+    appearances, _ = related_rows([row["id"] for row in rows], evidence=False)
     kept = {name: value for name, value in asked.items() if value}
     return render_page(
         request,
         "public/index.html",
         {
-            "cards": [_card(row, appearances[row["id"]]) for row in page_rows],
+            "cards": [_card(row, appearances[row["id"]]) for row in rows],
             "page": page,
             "asked": asked,
             "problems": problems,

@@ -84,3 +84,25 @@ def test_claims_search_lists_the_best_match_first(api_client, world):
     assert response.status_code == 200
     titles = [claim["claimReview"][0]["title"] for claim in response.json()["claims"]]
     assert titles[0] == "200 Su-27s were delivered"
+
+
+@pytest.mark.parametrize("q", ["Su-27", "deliveries", "exported OR report", "report -annual", "nothing-like-it"])
+def test_a_search_alone_pages_like_a_search_with_other_filters(api_client, world, q):
+    """A search alone is paged among the search documents (claims.selectors.claim_search_ids); with another filter
+    (here one every claim passes) through the claims' own query: the same claims, order, pages and count."""
+    alone = api_client.get(URL, {"q": q, "page_size": 2, "page": 1}).json()
+    filtered = api_client.get(URL, {"q": q, "status": "verified", "page_size": 2, "page": 1}).json()
+    assert [r["id"] for r in alone["results"]] == [r["id"] for r in filtered["results"]]
+    assert alone["count"] == filtered["count"]
+    if alone["count"] > 2:
+        second = api_client.get(URL, {"q": q, "page_size": 2, "page": 2}).json()
+        second_filtered = api_client.get(URL, {"q": q, "status": "verified", "page_size": 2, "page": 2}).json()
+        assert [r["id"] for r in second["results"]] == [r["id"] for r in second_filtered["results"]]
+    assert alone["results"] == filtered["results"]  # the same rows, whichever way their ids were read
+
+
+def test_a_search_alone_with_an_explicit_relevance_order_is_paged_the_same(api_client, world):
+    default = ranked(api_client, {"q": "report"})
+    assert ranked(api_client, {"q": "report", "ordering": "relevance"}) == default
+    worst_first = ranked(api_client, {"q": "report", "ordering": "-relevance"})  # the claims' query: ties newest first
+    assert sorted(worst_first) == sorted(default) and worst_first != default
