@@ -146,7 +146,11 @@ class Claim(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-updated_at"]),
-            models.Index(fields=["unit", "value"]),
+            # A verdict and a unit together (the journalists' commonest pair of filters): the page newest change first
+            # and its capped count from the index alone.
+            models.Index(fields=["status", "unit", "-updated_at", "-id"], name="claim_status_unit_idx"),
+            # A unit's value range: its matches' order (newest change first) and count from the index alone.
+            models.Index(fields=["unit", "value"], include=["updated_at", "id"], name="claim_unit_value_idx"),
             models.Index(fields=["value"], name="claim_value_idx"),  # sorting the whole list by figure
             models.Index(fields=["period_start", "period_end"]),
             # Intake's conflicts: the claims of a unit and period, nearest a value first (claims.intake.matching).

@@ -8,6 +8,8 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from factcheck.counts import count_up_to
+
 EXACT_BELOW = 50_000  # an unfiltered list smaller than this is counted exactly
 EXACT_UP_TO = 5_000  # a filtered list is counted exactly up to this many matches, then estimated
 
@@ -43,9 +45,9 @@ class EstimatedCountPaginator(Paginator):
                 return int(row[0])
             return super().count
         exact_up_to = self.exact_up_to or EXACT_UP_TO
-        bounded = self.object_list.order_by().values("pk")[: exact_up_to + 1].count()
-        if bounded <= exact_up_to:
-            return bounded
+        counted = count_up_to(self.object_list, exact_up_to + 1)
+        if counted <= exact_up_to:
+            return counted
         self.estimated = True
         return max(exact_up_to + 1, self._planner_estimate(connection))
 

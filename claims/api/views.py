@@ -296,17 +296,14 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
                 filename="claims.ndjson",
                 failure_line=ndjson_failure_line,
             )
-        # A search alone pages its ids among the search documents, then reads the page's rows.
-        search_ids = (
-            None
-            if "cursor" in request.query_params
-            else claim_search_ids(user=request.user, filters=request.query_params)
-        )
-        rows = (
-            page_rows(self.paginate_queryset(search_ids))
-            if search_ids is not None
-            else self.paginate_queryset(claim_rows(claims))
-        )
+        if "cursor" in request.query_params:
+            rows = self.paginate_queryset(claim_rows(claims))
+        else:
+            # The page's ids first, then their rows: the ids of a filtered page and its capped count come from an index
+            # alone where one holds the filters (a unit's value range, a verdict and a unit); a search alone pages its
+            # ids among the search documents (claim_search_ids).
+            ids = claim_search_ids(user=request.user, filters=request.query_params)
+            rows = page_rows(self.paginate_queryset(claims.values_list("id", flat=True) if ids is None else ids))
         wants = fields or set(CLAIM_FIELDS)
         appearances, evidence = related_rows(
             [row["id"] for row in rows],

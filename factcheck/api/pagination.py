@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from ..counts import bounded
 from .response_cache import answer_snapshot
 
 MAX_NUMBER = 999_999_999  # `page` and `page_size` have at most nine digits
@@ -55,7 +56,7 @@ def _cached_count(queryset: QuerySet[Any], limit: int, *, snapshot: str | None) 
     With a `snapshot` (the answer being built is cached under it) the entry is that snapshot's: a cached answer
     never embeds a count older than its own key. Without one, a count a few seconds old is fine.
     """
-    counting = queryset.order_by().values("pk")[: limit + 1]
+    counting = bounded(queryset)[: limit + 1]
     seconds = settings.API_COUNT_CACHE_SECONDS
     if not seconds:
         return counting.count()
