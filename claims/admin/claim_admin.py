@@ -22,7 +22,7 @@ from . import actions, filters, views
 from .figures import ClaimAmountsAsRead, EvidenceAmountsAsRead, figure_reading
 from .forms import AppearanceFormSet, AppearanceInlineForm, ClaimAdminForm, EvidenceFormSet, EvidenceInlineForm
 from .history_page import ReadableHistoryAdmin
-from .paginator import EstimatedCountPaginator
+from .paginator import IdsFirstPaginator
 from .writes import WritesThroughServices, save_claim_page
 
 GAP_TITLES = {
@@ -147,7 +147,7 @@ class ClaimAdmin(ClaimAmountsAsRead, WritesThroughServices, ReadableHistoryAdmin
     search_fields = ("subject", "key", "appearances__quote", "appearances__source__title")
     search_help_text = "Search the subject, the quotes and the titles of the sources they appear in."
     sortable_by = ("claim_column", "figure", "status_badge", "evidence_column", "assignee", "updated")
-    paginator = EstimatedCountPaginator
+    paginator = IdsFirstPaginator
     show_full_result_count = False
     inlines = (AppearanceInline, EvidenceInline)
     actions = (

@@ -83,3 +83,18 @@ def test_a_large_filtered_list_shows_an_estimated_count(client, admin_user, seed
     response = client.get(url, {"status__exact": "unverified"})
     assert response.context["cl"].paginator.estimated and response.context["cl"].result_count >= 4
     assert "about" in response.content.decode()
+
+
+def test_the_claim_list_reads_a_page_of_ids_then_their_rows_in_the_lists_order():
+    from claims.admin.paginator import IdsFirstPaginator
+    from claims.filters import ClaimFilter
+    from tests.factories import ClaimFactory
+
+    for n in range(7):
+        ClaimFactory(subject=f"Wheat exports {n}" if n % 2 else f"Wheat harvest and wheat exports {n}")
+    ranked = ClaimFilter(data={"q": "wheat exports"}, queryset=Claim.objects.all()).qs
+    expected = list(ranked.values_list("id", flat=True))
+    paginator = IdsFirstPaginator(ranked, 3, orphans=1)
+    pages = [[claim.pk for claim in paginator.page(n).object_list] for n in paginator.page_range]
+    assert pages == [expected[0:3], expected[3:7]]  # the last page takes the orphan
+    assert all(isinstance(claim, Claim) for claim in paginator.page(1).object_list)
