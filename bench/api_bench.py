@@ -262,21 +262,51 @@ def our_sql_ms(path: str, token: str, url: str) -> tuple[float, int]:
         if response.streaming:
             b"".join(response.streaming_content)
     assert response.status_code == 200, (path, response.status_code)
-    total = 0.0
-    conn = pg(url)
-    with conn.cursor() as cur:
-        for query in captured.captured_queries:
+    return sum(ms for ms, _ in replay_selects(url, captured.captured_queries)), len(captured.captured_queries)
+
+
+def replay_selects(url: str, queries: list[dict], runs: int = 5) -> list[tuple[float, str]]:
+    """(median ms of `runs`, SQL) of each SELECT among `queries` (a CaptureQueriesContext's), re-executed on
+    PostgreSQL as the app's connections run them: no parallel workers (DB_MAX_PARALLEL_WORKERS), no JIT (DB_JIT)."""
+    replayed = []
+    with pg(url).cursor() as cur:
+        cur.execute("SET max_parallel_workers_per_gather = 0")
+        cur.execute("SET jit = off")
+        for query in queries:
             sql = query["sql"]
             if not sql.lstrip().upper().startswith("SELECT"):
                 continue
             times = []
-            for _ in range(5):
+            for _ in range(runs):
                 started = time.perf_counter()
                 cur.execute(sql)
                 cur.fetchall()
                 times.append(time.perf_counter() - started)
-            total += statistics.median(times) * 1000
-    return total, len(captured.captured_queries)
+            replayed.append((statistics.median(times) * 1000, sql))
+    return replayed
+
+
+UNTHROTTLED = {"API_THROTTLE_USER": "1000000000/hour", "API_THROTTLE_ANON": "1000000000/hour"}
+
+
+def production_env(env: dict, **extra: str) -> dict:
+    """The servers' environment: production settings on loopback with a throwaway secret and persistent
+    connections, the database table as the cache until shared_cache finds Redis; `extra` on top."""
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "factcheck.settings.production", "SECRET_KEY": secrets.token_urlsafe(64),
+        "SECURE_SSL_REDIRECT": "0", "ALLOWED_HOSTS": "127.0.0.1", "DB_CONN_MAX_AGE": "600", "LOG_LEVEL": "WARNING",
+        "CACHE_URL": "", **extra,
+    }  # fmt: skip
+
+
+def shared_cache(servers: Servers, server_env: dict, port: int, log: str) -> str:
+    """Redis on `port` as the servers' shared cache when redis-server is installed (sets server_env's CACHE_URL);
+    the name of the cache the servers use."""
+    if not shutil.which("redis-server"):
+        return "database table"
+    servers.start(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"], log=log)
+    server_env["CACHE_URL"] = f"redis://127.0.0.1:{port}/0"
+    return "Redis"
 
 
 def search_word(url: str, n: int) -> tuple[str, int]:
@@ -329,18 +359,8 @@ def main(argv=None) -> None:
 
     servers = Servers()
     try:
-        api_env = env | {
-            "DJANGO_SETTINGS_MODULE": "factcheck.settings.production", "SECRET_KEY": secrets.token_urlsafe(64),
-            "SECURE_SSL_REDIRECT": "0", "ALLOWED_HOSTS": "127.0.0.1", "DB_CONN_MAX_AGE": "600",
-            "API_THROTTLE_USER": "1000000000/hour", "API_THROTTLE_ANON": "1000000000/hour", "LOG_LEVEL": "WARNING",
-            "CACHE_URL": "",
-        }  # fmt: skip
-        cache = "database table"
-        if shutil.which("redis-server"):
-            servers.start(["redis-server", "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"],
-                          log="redis.log")  # fmt: skip
-            api_env["CACHE_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
-            cache = "Redis"
+        api_env = production_env(env, **UNTHROTTLED)
+        cache = shared_cache(servers, api_env, REDIS_PORT, "redis.log")
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         for port, answer_cache in ((API_PORT, "300"), (UNCACHED_PORT, "0")):
             servers.start([gunicorn, "factcheck.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),

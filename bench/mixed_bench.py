@@ -38,7 +38,6 @@ import pstats
 import random
 import re
 import secrets
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -335,18 +334,8 @@ def hot_spots(profiler: cProfile.Profile, requests: int, sort: str, top: int) ->
 
 # --- the run ----------------------------------------------------------------------------------------------------
 def serve(servers: ab.Servers, env: dict, workers: int, lite: Path) -> str:
-    api_env = env | {
-        "DJANGO_SETTINGS_MODULE": "factcheck.settings.production", "SECRET_KEY": secrets.token_urlsafe(64),
-        "SECURE_SSL_REDIRECT": "0", "ALLOWED_HOSTS": "127.0.0.1", "DB_CONN_MAX_AGE": "600",
-        "API_THROTTLE_USER": "1000000000/hour", "API_THROTTLE_ANON": "1000000000/hour", "LOG_LEVEL": "WARNING",
-        "CACHE_URL": "",
-    }  # fmt: skip
-    cache = "database table"
-    if shutil.which("redis-server"):
-        servers.start(["redis-server", "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"],
-                      log="mixed-redis.log")  # fmt: skip
-        api_env["CACHE_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
-        cache = "Redis"
+    api_env = ab.production_env(env, **ab.UNTHROTTLED)
+    cache = ab.shared_cache(servers, api_env, REDIS_PORT, "mixed-redis.log")
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     for port, answer_cache in ((API_PORT, "300"), (UNCACHED_PORT, "0")):
         servers.start([gunicorn, "factcheck.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--access-logfile",

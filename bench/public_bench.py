@@ -28,9 +28,6 @@ import datetime as dt
 import os
 import random
 import re
-import secrets
-import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -140,29 +137,17 @@ def page_sql(path: str, url: str, explain: bool) -> tuple[float, int, str]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
-    total, slowest = 0.0, (0.0, "")
-    with api_bench.pg(url).cursor() as cur:
-        cur.execute("SET max_parallel_workers_per_gather = 0")  # as the app's connections (DB_MAX_PARALLEL_WORKERS)
-        cur.execute("SET jit = off")  # and DB_JIT
-        for query in captured.captured_queries:
-            sql = query["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
-                continue
-            times = []
-            for _ in range(5):
-                started = time.perf_counter()
-                cur.execute(sql)
-                cur.fetchall()
-                times.append(time.perf_counter() - started)
-            median = statistics.median(times) * 1000
-            total += median
-            BREAKDOWN.append((median, sql))
-            slowest = max(slowest, (median, sql))
-        plan = ""
-        if explain and slowest[1]:
+    replayed = api_bench.replay_selects(url, captured.captured_queries)
+    BREAKDOWN.extend(replayed)
+    slowest = max(replayed, default=(0.0, ""))
+    plan = ""
+    if explain and slowest[1]:
+        with api_bench.pg(url).cursor() as cur:
+            cur.execute("SET max_parallel_workers_per_gather = 0")
+            cur.execute("SET jit = off")
             cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest[1])
             plan = f"{slowest[1][:600]}\n" + "\n".join(row[0] for row in cur.fetchall())
-    return total, len(captured.captured_queries), plan
+    return sum(ms for ms, _ in replayed), len(captured.captured_queries), plan
 
 
 def hit_rate(base: str, path: str, tries: int = 20) -> float:
@@ -237,17 +222,8 @@ def main(argv=None) -> None:
         return
     servers = api_bench.Servers()
     try:
-        site_env = env | {
-            "DJANGO_SETTINGS_MODULE": "factcheck.settings.production", "SECRET_KEY": secrets.token_urlsafe(64),
-            "SECURE_SSL_REDIRECT": "0", "ALLOWED_HOSTS": "127.0.0.1", "DB_CONN_MAX_AGE": "600",
-            "LOG_LEVEL": "WARNING", "CACHE_URL": "",
-        }  # fmt: skip
-        cache = "database table"
-        if shutil.which("redis-server"):
-            servers.start(["redis-server", "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"],
-                          log="public-redis.log")  # fmt: skip
-            site_env["CACHE_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
-            cache = "Redis"
+        site_env = api_bench.production_env(env)
+        cache = api_bench.shared_cache(servers, site_env, REDIS_PORT, "public-redis.log")
         # The pages link their CSS through the manifest of production's static storage.
         api_bench.sh([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=site_env)
         gunicorn = str(Path(sys.executable).parent / "gunicorn")

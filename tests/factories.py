@@ -51,6 +51,22 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyAttribute(lambda claim: timezone.now() if claim.status in VERDICTS else None)
 
 
+def meetings_claim(**fields) -> Claim:
+    """The desk's counted claim: "over 42" Xi–Putin meetings since 2013 (an open period), `fields` on top."""
+    import datetime as dt
+
+    defaults = dict(
+        subject="Putin and Xi meetings",
+        value=Decimal(42),
+        unit=Unit.COUNT,
+        qualifier="over",
+        period="2013/",
+        period_start=dt.date(2013, 1, 1),
+        period_end=None,
+    )
+    return ClaimFactory(**(defaults | fields))
+
+
 class AppearanceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Appearance

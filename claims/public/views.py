@@ -134,7 +134,7 @@ def _publisher_options(chosen: str) -> SafeString:
         f'<option value="{pk}"{" selected" if str(pk) == chosen else ""}>{escape(name)}</option>'
         for pk, name in publishers
     )
-    return mark_safe("".join(options))  # noqa: S308 - ids are integers, names escaped
+    return mark_safe("".join(options))  # the ids are integers and the names escaped
 
 
 @cached_page
@@ -145,8 +145,9 @@ def fact_check_index(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     try:
         # The page's ids first, then their rows: a deep page's OFFSET walks the published-claims index alone, not
-        # every skipped row with its joins. Counted exactly up to a few thousand matches, then the planner's estimate
-        # (a COUNT of 400,000 published fact-checks would cost more than the page; page.paginator.estimated says so).
+        # every skipped row with its joins. Counted exactly up to a thousand matches (IndexPaginator), then the
+        # planner's estimate (a COUNT of 400,000 published fact-checks would cost more than the page;
+        # page.paginator.estimated says so).
         ids = published_claim_ids(filters=filters)
         paginator: Paginator = IndexPaginator(ids, PAGE_SIZE, allow_empty_first_page=True)
         page = paginator.get_page(request.GET.get("page"))

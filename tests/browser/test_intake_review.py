@@ -5,7 +5,6 @@ attaches the "42 times" one to the existing claim and dismisses another, with th
 The screenshot of the screen (1280×900, full page) goes to tests/artifacts/intake_review.png for a person to look at.
 """
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from playwright.sync_api import expect
 
 from claims.choices import Unit
 from claims.models import Claim, IntakeDismissal
-from tests.factories import AppearanceFactory, ClaimFactory, SourceFactory, UserFactory
+from tests.factories import AppearanceFactory, SourceFactory, UserFactory, meetings_claim
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,15 +31,7 @@ def test_a_fact_checker_reviews_an_articles_figures(browser, live_server):
     source = SourceFactory(
         title="OPINION - Trump's reverse Kissinger fantasy: History won't repeat itself", text=ARTICLE
     )
-    meetings = ClaimFactory(
-        subject="Xi–Putin meetings since 2013",
-        value=Decimal(42),
-        unit=Unit.COUNT,
-        qualifier="over",
-        period="2013/",
-        period_start=dt.date(2013, 1, 1),
-        period_end=None,
-    )
+    meetings = meetings_claim(subject="Xi–Putin meetings since 2013")
     AppearanceFactory(
         claim=meetings,
         quote="Xi and Putin have met over 42 times",

@@ -10,7 +10,7 @@ from claims.choices import Status, Unit
 from claims.intake.finder import find_candidates
 from claims.intake.matching import match_candidates, names_cover
 from claims.models import Claim
-from tests.factories import AppearanceFactory, ClaimFactory
+from tests.factories import AppearanceFactory, ClaimFactory, meetings_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -21,25 +21,12 @@ ARTICLE = (
 )
 
 
-def _meetings(**fields):
-    defaults = dict(
-        subject="Putin and Xi meetings",
-        value=Decimal(42),
-        unit=Unit.COUNT,
-        qualifier="over",
-        period="2013/",
-        period_start=dt.date(2013, 1, 1),
-        period_end=None,
-    )
-    return ClaimFactory(**(defaults | fields))
-
-
 def _by_text(candidates, matches):
     return {candidates[index].text: found for index, found in matches.items()}
 
 
 def test_the_same_figure_period_and_subject_is_a_match_with_its_status_and_verdict():
-    claim = _meetings(status=Status.VERIFIED)
+    claim = meetings_claim(status=Status.VERIFIED)
     trade = ClaimFactory(subject="Russia–China trade", period="2024")
     candidates = find_candidates(ARTICLE)
     found = _by_text(candidates, match_candidates(candidates))
@@ -58,7 +45,7 @@ def test_a_figure_within_the_tolerance_after_scale_is_the_same_figure():
 
 
 def test_another_figure_for_the_same_subject_and_period_is_a_conflict():
-    claim = _meetings(value=Decimal(40), qualifier="exact")
+    claim = meetings_claim(value=Decimal(40), qualifier="exact")
     candidates = find_candidates(ARTICLE)
     found = _by_text(candidates, match_candidates(candidates))
     (conflict,) = found["over 42"]
@@ -67,8 +54,8 @@ def test_another_figure_for_the_same_subject_and_period_is_a_conflict():
 
 
 def test_no_match_for_another_unit_period_or_subject():
-    _meetings(unit=Unit.PEOPLE)  # another unit
-    _meetings(period="2020/", period_start=dt.date(2020, 1, 1), value=Decimal(7))  # another figure, another period
+    meetings_claim(unit=Unit.PEOPLE)  # another unit
+    meetings_claim(period="2020/", period_start=dt.date(2020, 1, 1), value=Decimal(7))  # another figure, another period
     ClaimFactory(subject="Wheat harvest of Ukraine", value=Decimal("245000000000"), unit=Unit.USD)  # other subject
     ClaimFactory(subject="Russia–China trade", period="2019", period_start=dt.date(2019, 1, 1),
                  period_end=dt.date(2019, 12, 31))  # another period  # fmt: skip
@@ -87,7 +74,7 @@ def test_a_quote_with_the_same_wording_matches_when_the_subject_is_worded_otherw
 
 
 def test_the_claims_looked_at_can_be_narrowed_and_it_takes_one_query(django_assert_num_queries):
-    claim = _meetings()
+    claim = meetings_claim()
     candidates = find_candidates(ARTICLE)
     with django_assert_num_queries(1):
         assert match_candidates(candidates, Claim.objects.exclude(pk=claim.pk)) == {}
@@ -97,7 +84,7 @@ def test_the_claims_looked_at_can_be_narrowed_and_it_takes_one_query(django_asse
 
 
 def test_a_conflict_names_one_of_the_sentences_names():
-    _meetings(subject="Meetings of the two leaders", value=Decimal(40))
+    meetings_claim(subject="Meetings of the two leaders", value=Decimal(40))
     text = "Since 2013, the two leaders have met over 42 times."
     candidates = find_candidates(text)
     assert match_candidates(candidates) == {}  # no name in the sentence: no claim to be in conflict with

@@ -25,7 +25,7 @@ from claims.services import (
     span_key,
 )
 from factcheck.errors import DeskError
-from tests.factories import AppearanceFactory, ClaimFactory, SourceFactory
+from tests.factories import AppearanceFactory, SourceFactory, meetings_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -52,17 +52,7 @@ def _pending(source):
 
 
 def _meetings(**fields):
-    defaults = dict(
-        subject="Putin and Xi meetings",
-        value=Decimal(42),
-        unit=Unit.COUNT,
-        qualifier="over",
-        period="2013/",
-        period_start=dt.date(2013, 1, 1),
-        period_end=None,
-        period_precision="year",
-    )
-    claim = ClaimFactory(**(defaults | fields))
+    claim = meetings_claim(**fields)
     AppearanceFactory(
         claim=claim,
         quote="Putin and Xi have met over 42 times",
