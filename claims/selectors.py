@@ -24,6 +24,7 @@ from django.http import QueryDict
 from sources.models import Publisher, Source
 
 from .choices import NO_UNIT, NO_UNIT_LABEL, VERDICTS
+from .claimreview import is_published
 from .models import Appearance, Claim, ClaimSearch, Evidence
 from .roles import ASSIGNABLE_ROLES
 
@@ -167,8 +168,17 @@ def page_rows(ids: Iterable[int]) -> list[Row]:
     ids = list(ids)
     if not ids:
         return []
-    by_id = {row["id"]: row for row in claim_rows(Claim.objects.filter(id__in=ids))}
+    by_id = {row["id"]: row for row in _CLAIM_ROWS.rows(ids)}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def visible_claim_row(*, user: Reader, pk: int) -> Row | None:
+    """claim_rows of claim `pk` when `user` may see it (claim_list's visibility: PUBLISHED unless the reader sees
+    every claim), else None. One query whose SQL is compiled once (a detail's, and the answer after each write)."""
+    row = next(_CLAIM_ROWS.rows([pk]), None)
+    if row is None or not (can_read_all_claims(user) or is_published(row)):
+        return None
+    return row
 
 
 def removed_claims(*, user: Reader, since: dt.datetime, verdicts_only: bool = False) -> list[Row]:
@@ -219,19 +229,27 @@ def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, Row]:
 
 
 class _PreparedRows:
-    """A values() query by claim ids whose SQL is compiled once per process and per database backend.
+    """A values() query by ids (of `key`: the claim's own for claims, its claim's for their children) whose SQL is
+    compiled once per process and per database backend.
 
-    Compiling the ORM query costs about as much as running it on an indexed lookup; the related rows of every page
-    have the same shape, so the compiled SQL is kept, with `= ANY(%s)` taking the ids as one array.
+    Compiling the ORM query costs about as much as running it on an indexed lookup; the rows of every page have the
+    same shape, so the compiled SQL is kept, with `= ANY(%s)` taking the ids as one array.
     """
 
-    def __init__(self, model: type[Appearance] | type[Evidence], columns: tuple[str, ...]) -> None:
-        self.model, self.columns = model, columns
+    def __init__(
+        self,
+        model: type[Claim] | type[Appearance] | type[Evidence],
+        columns: tuple[str, ...],
+        *,
+        key: str = "claim_id",
+        order: tuple[str, ...] = ("claim_id", "id"),
+    ) -> None:
+        self.model, self.columns, self.key, self.order = model, columns, key, order
         self.compiled: dict[str, tuple[str, dict[int, tuple[list[Callable[..., Any]], Any]]]] = {}
 
-    def queryset(self, ids: list[int]) -> QuerySet[Appearance, Row] | QuerySet[Evidence, Row]:
-        rows: QuerySet[Appearance, Row] | QuerySet[Evidence, Row] = (
-            self.model.objects.filter(claim_id__in=ids).order_by("claim_id", "id").values(*self.columns)
+    def queryset(self, ids: list[int]) -> QuerySet[Any, Row]:
+        rows: QuerySet[Any, Row] = (
+            self.model._default_manager.filter(**{f"{self.key}__in": ids}).order_by(*self.order).values(*self.columns)
         )
         return rows
 
@@ -242,25 +260,31 @@ class _PreparedRows:
         if prepared is None:
             compiler = self.queryset([-1]).query.get_compiler(alias)
             sql, params = compiler.as_sql()
-            marker = f'"{self.model._meta.db_table}"."claim_id" IN (%s)'
+            marker = f'"{self.model._meta.db_table}"."{self.key}" IN (%s)'
             if list(params) != [-1] or sql.count(marker) != 1 or len(compiler.select) != len(self.columns):
                 yield from self.queryset(ids)  # an ORM that compiles differently: stay correct, just slower
                 return
             converters = compiler.get_converters([column[0] for column in compiler.select])
-            sql = sql.replace(marker, f'"{self.model._meta.db_table}"."claim_id" = ANY(%s)')
+            sql = sql.replace(marker, f'"{self.model._meta.db_table}"."{self.key}" = ANY(%s)')
             prepared = self.compiled[alias] = (sql, converters)
         sql, converters = prepared
         with connection.cursor() as cursor:
             cursor.execute(sql, [ids])
             rows = cursor.fetchall()
+        columns = self.columns
+        if not converters:
+            for raw in rows:
+                yield dict(zip(columns, raw, strict=True))
+            return
         for raw in rows:
             values = list(raw)
             for position, (functions, expression) in converters.items():
                 for convert in functions:
                     values[position] = convert(values[position], expression, connection)
-            yield dict(zip(self.columns, values, strict=True))
+            yield dict(zip(columns, values, strict=True))
 
 
+_CLAIM_ROWS = _PreparedRows(Claim, CLAIM_COLUMNS, key="id", order=())
 _APPEARANCE_ROWS = _PreparedRows(Appearance, APPEARANCE_COLUMNS)
 _EVIDENCE_ROWS = _PreparedRows(Evidence, EVIDENCE_COLUMNS)
 

@@ -40,6 +40,7 @@ from claims.selectors import (
     page_rows,
     related_rows,
     removed_claims,
+    visible_claim_row,
 )
 from claims.services import (
     appearance_save,
@@ -250,7 +251,7 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         return claim
 
     def _answer(self, pk: int, *, status_code: int = 200) -> Response:
-        row = claim_rows(self.get_queryset().filter(pk=pk)).first()
+        row = visible_claim_row(user=self.request.user, pk=pk)
         if row is None:
             raise NotFound("No claim with this id, or not one you may see.")
         appearances, evidence = related_rows([pk])
@@ -419,7 +420,7 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         """ClaimReview JSON-LD (schema.org) of a published verdict; 404 without one. Its url is the fact-check's
         public page."""
         pk = int(pk)
-        row = claim_rows(self.get_queryset().filter(pk=pk)).first()
+        row = visible_claim_row(user=request.user, pk=pk)
         if row is None:
             raise NotFound("No claim with this id, or not one you may see.")
         appearances, _ = related_rows([pk], evidence=False)

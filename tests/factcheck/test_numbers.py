@@ -1,5 +1,6 @@
 """Decimal → text: one rule for the API's JSON, the claims' representations and the quantity display."""
 
+import random
 from decimal import Decimal
 
 import orjson
@@ -29,6 +30,17 @@ def test_decimal_text(stored, plain, grouped):
     assert decimal_text(value) == plain
     assert decimal_text(value, grouping=True) == grouped
     assert str(normalized_decimal(value)) == plain  # equal as numbers is not enough: Decimal("1.0") == Decimal("1")
+
+
+def test_the_text_is_the_normalized_number_for_any_scale_and_sign():
+    """decimal_text writes the digits itself (no Decimal context): the same text as normalized_decimal's, for numbers
+    of every length the columns hold, at every scale, negative and zero included."""
+    rng = random.Random(7)
+    for _ in range(5000):
+        digits = rng.randint(0, 10 ** rng.randint(0, 24)) * rng.choice((1, -1))
+        value = Decimal(digits).scaleb(-rng.randint(0, 8))
+        assert decimal_text(value) == f"{normalized_decimal(value):f}", value
+        assert decimal_text(value, grouping=True) == f"{normalized_decimal(value):,f}", value
 
 
 def test_none_stays_none():
