@@ -73,6 +73,11 @@ def can_read_all_claims(user: Reader) -> bool:
     if user.is_superuser:
         return True
     memo = getattr(user, _ROLE_MEMO, None)
+    if memo is None and hasattr(user, "_perm_cache"):
+        # The permissions are loaded already (a token's user comes with them, factcheck.api.authentication): has_perm
+        # answers without a query, so the shared cache's round trip would cost more than it saves.
+        memo = user.has_perm("claims.view_claim")
+        setattr(user, _ROLE_MEMO, memo)
     if memo is None:
         key = f"desk:reads-all-claims:{user.pk}"
         memo = cache.get(key)

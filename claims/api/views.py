@@ -34,7 +34,6 @@ from claims.selectors import (
     can_read_all_claims,
     claim_facets,
     claim_list,
-    claim_rows,
     claim_search_ids,
     evidence_list,
     page_rows,
@@ -297,12 +296,12 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
                 filename="claims.ndjson",
                 failure_line=ndjson_failure_line,
             )
+        # The page's ids first, then their rows: the ids of a filtered page and its capped count come from an index
+        # alone where one holds the filters (a unit's value range, a verdict and a unit); a search alone pages its ids
+        # among the search documents (claim_search_ids); a sync's cursor pages (updated_at, id) off their own index.
         if "cursor" in request.query_params:
-            rows = self.paginate_queryset(claim_rows(claims))
+            rows = page_rows(row["id"] for row in self.paginate_queryset(claims.values("id", "updated_at")))
         else:
-            # The page's ids first, then their rows: the ids of a filtered page and its capped count come from an index
-            # alone where one holds the filters (a unit's value range, a verdict and a unit); a search alone pages its
-            # ids among the search documents (claim_search_ids).
             ids = claim_search_ids(user=request.user, filters=request.query_params)
             rows = page_rows(self.paginate_queryset(claims.values_list("id", flat=True) if ids is None else ids))
         wants = fields or set(CLAIM_FIELDS)

@@ -3,6 +3,7 @@ token cache that keeps what authorisation needs, not the user row."""
 
 import importlib
 import pickle
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
@@ -135,6 +136,23 @@ def test_deactivating_a_user_or_taking_their_role_stops_their_token_at_once(fact
     fact_checker.is_active = False
     fact_checker.save()
     assert writer.get(URL).status_code == 401
+
+
+def test_a_cached_tokens_reader_sees_by_its_role_without_another_cache_lookup(journalist, capsys, claims):
+    """A token's cached entry carries its user's permissions: whether they read every claim is answered from them,
+    with no second lookup in the shared cache, and taking the role away forgets the token at once."""
+    reader = client_with(issue(capsys, "reporter"))
+    draft = claims["unverified"].pk
+    assert reader.get(f"{URL}{draft}/").status_code == 200  # the token is now in the cache
+    looked_up = []
+    real_get = cache.get
+    with mock.patch.object(
+        cache, "get", side_effect=lambda key, *a, **kw: looked_up.append(key) or real_get(key, *a, **kw)
+    ):
+        assert reader.get(f"{URL}{draft}/").status_code == 200
+    assert not [key for key in looked_up if "reads-all-claims" in key], looked_up
+    journalist.groups.clear()
+    assert reader.get(f"{URL}{draft}/").status_code == 404  # an unpublished claim, now out of sight
 
 
 # --- the admin ----------------------------------------------------------------------------------------------------
