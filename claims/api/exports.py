@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 
 from claims.claimreview import appearance_row_date, first_appearance_row
 from claims.quantities import format_quantity, gap_percent
-from claims.selectors import claim_rows, related_rows
+from claims.selectors import claim_rows, page_rows, related_rows
 
 from .claimreview import claim_review
 from .representation import CLAIM_FIELDS, NEEDS_APPEARANCES, Links, claim_representation, decimal_text, publication
@@ -89,6 +89,16 @@ def neutralise(cell):
 
 
 def _chunks(claims, *, appearances: bool = True, evidence: bool = True) -> Iterator[tuple[list[dict], dict, dict]]:
+    """The claims' rows in chunks of CHUNK, each with its appearances and evidence ({claim id: [rows]})."""
+    # A small export (most are: a filter's few dozen rows) is read as a page is: its ids, then their rows, two plain
+    # queries. Only a larger one opens a server-side cursor, whose declare, fetches and close cost more round trips
+    # than the rows (its snapshot is its own: the probe's ids are not reused).
+    ids = list(claims.values_list("id", flat=True)[: CHUNK + 1])
+    if len(ids) <= CHUNK:
+        batch = page_rows(ids)
+        if batch:
+            yield batch, *related_rows(ids, appearances=appearances, evidence=evidence)
+        return
     batch = []
     for row in claim_rows(claims).iterator(chunk_size=CHUNK):
         batch.append(row)

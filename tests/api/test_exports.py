@@ -110,3 +110,28 @@ def test_expand_is_checked(journalist_client, claims):
     plain = journalist_client.get(URL, {"format": "ndjson"})
     assert nested.status_code == 200 and b"".join(nested.streaming_content) == b"".join(plain.streaming_content)
     assert journalist_client.get(URL, {"expand": "sources"}).status_code == 400
+
+
+def test_a_small_export_and_a_chunked_one_give_the_same_rows_in_the_list_order(journalist_client, monkeypatch):
+    """Up to a chunk of rows, an export reads its ids then their rows (two plain queries, no server-side cursor);
+    a larger one streams chunks through a cursor. Both give the same rows, in the list's order."""
+    from django.db import connection
+
+    from claims.api import exports
+
+    for n in range(5):
+        claim = make_claim(subject=f"Grain exports {n}", value=n + 1, unit="count")  # an appearance, evidence
+        EvidenceFactory.create_batch(n, claim=claim, source_value=n + 1)
+    params = {"format": "csv", "unit": "count", "fields": "id,subject,first_quote,evidence_count"}
+    listed = [row["id"] for row in journalist_client.get(URL, {"unit": "count"}).json()["results"]]
+    cursors = []  # the server-side cursors opened (QuerySet.iterator's)
+    real = connection.chunked_cursor
+    monkeypatch.setattr(connection, "chunked_cursor", lambda: cursors.append(1) or real())
+    whole = csv_rows(journalist_client.get(URL, params))
+    assert cursors == []
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    chunked = csv_rows(journalist_client.get(URL, params))
+    assert cursors == [1]
+    assert chunked == whole
+    assert [int(row[0]) for row in whole[1:]] == listed
+    assert sorted(row[3] for row in whole[1:]) == ["1", "2", "3", "4", "5"]  # each claim's own evidence
