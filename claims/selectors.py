@@ -21,6 +21,7 @@ from django.db import connections, router
 from django.db.models import Count, Exists, F, Field, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 
+from factcheck.prepared import execute_prepared
 from sources.models import Publisher, Source
 
 from .choices import NO_UNIT, NO_UNIT_LABEL, VERDICTS
@@ -250,7 +251,8 @@ class _PreparedRows:
         order: tuple[str, ...] = ("claim_id", "id"),
     ) -> None:
         self.model, self.columns, self.key, self.order = model, columns, key, order
-        self.compiled: dict[str, tuple[str, dict[int, tuple[list[Callable[..., Any]], Any]]]] = {}
+        self.name = f"rows_{model._meta.db_table}_by_{key}"  # its prepared statement's (factcheck.prepared)
+        self.compiled: dict[str, tuple[str, str, dict[int, tuple[list[Callable[..., Any]], Any]]]] = {}
 
     def queryset(self, ids: list[int]) -> QuerySet[Any, Row]:
         rows: QuerySet[Any, Row] = (
@@ -271,10 +273,11 @@ class _PreparedRows:
                 return
             converters = compiler.get_converters([column[0] for column in compiler.select])
             sql = sql.replace(marker, f'"{self.model._meta.db_table}"."{self.key}" = ANY(%s)')
-            prepared = self.compiled[alias] = (sql, converters)
-        sql, converters = prepared
+            id_type = self.model._meta.get_field(self.key).db_type(connection) or "bigint"
+            prepared = self.compiled[alias] = (sql, f"{id_type}[]", converters)
+        sql, ids_type, converters = prepared
         with connection.cursor() as cursor:
-            cursor.execute(sql, [ids])
+            execute_prepared(connection, cursor, self.name, sql, [ids_type], [ids])
             rows = cursor.fetchall()
         columns = self.columns
         if not converters:

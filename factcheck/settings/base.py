@@ -107,6 +107,9 @@ _workers = int(os.environ.get("DB_MAX_PARALLEL_WORKERS", "0"))
 # JIT compilation likewise: a query the planner costs high (the public index's publisher list, a search ranking a
 # few thousand matches) spent 35-140 ms compiling to run in 5-40 ms. DB_JIT=on gives it back.
 _jit = "on" if os.environ.get("DB_JIT", "off").lower() in ("1", "on", "true") else "off"
+# The pages' rows by id as server-side prepared statements, once per connection (factcheck.prepared); off behind a
+# pooler that shares server sessions between clients (PgBouncer in transaction mode).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     f"-c max_parallel_workers_per_gather={_workers} -c jit={_jit}"
 )

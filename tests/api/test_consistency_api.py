@@ -45,7 +45,7 @@ def test_one_kind_and_a_limit(journalist, django_assert_num_queries):
     ClaimFactory(subject="Other", value=Decimal(2), unit="count")
     client = client_for(journalist)
     client.get(URL)  # the token, the role and the throttle in the cache
-    with django_assert_num_queries(9):  # the token, role and throttle: 8; the kind: 1
+    with django_assert_num_queries(8):  # the token and throttle: 7 (the role comes with the token); the kind: 1
         response = client.get(URL, {"kind": "values", "limit": 1})
     assert response.status_code == 200
     (values,) = response.json()["kinds"]
@@ -55,12 +55,12 @@ def test_one_kind_and_a_limit(journalist, django_assert_num_queries):
 def test_the_report_costs_one_query_a_kind_however_many_disagreements(fact_checker, django_assert_num_queries):
     client = client_for(fact_checker)
     client.get(URL)
-    with django_assert_num_queries(12):  # 8 for the token, the role and the throttle; one for each of four kinds
+    with django_assert_num_queries(11):  # 7 for the token and the throttle; one for each of four kinds
         client.get(URL)
     for n in range(5):
         ClaimFactory(subject=f"Pair {n}", value=Decimal(1), unit="count")
         ClaimFactory(subject=f"Pair {n}", value=Decimal(2), unit="count")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert len(client.get(URL).json()["kinds"][0]["items"]) == 5
 
 
