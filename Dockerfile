@@ -28,5 +28,5 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
 
 USER app
 EXPOSE 8000
-# gunicorn takes its worker count from WEB_CONCURRENCY.
+# gunicorn takes its worker count from WEB_CONCURRENCY, the rest from gunicorn.conf.py (threaded workers, keep-alive).
 CMD ["gunicorn", "factcheck.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -10,7 +10,7 @@ Never run by the test suite. What it does (see bench/README.md, section "API"):
    already holds them; --reload forces it). It DROPS that database when (re)loading.
 2. Copies the same rows into bench/out/datasette-<N>.db (SQLite, same columns and indexes, an FTS5 index on the
    claim's subject) for Datasette (installed in its own venv under bench/out/, not a project dependency).
-3. Serves the API with gunicorn (production settings, 2 × CPUs + 1 sync workers, Redis as the shared cache when
+3. Serves the API with gunicorn (production settings, 2 × CPUs + 1 workers, Redis as the shared cache when
    redis-server is installed) twice: as configured (answers cached by database snapshot, factcheck.api.
    response_cache) and with API_RESPONSE_CACHE_SECONDS=0 ("API, no cache": every request computed); and Datasette
    (immutable mode, facet suggestions off, page size 50 like ours); all on loopback.
@@ -257,6 +257,7 @@ def our_sql_ms(path: str, token: str, url: str) -> tuple[float, int]:
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
     client.get(path)
+    connection.close()  # a new connection prepares its statements again (factcheck.prepared): the replay needs them
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
         if response.streaming:
@@ -267,14 +268,19 @@ def our_sql_ms(path: str, token: str, url: str) -> tuple[float, int]:
 
 def replay_selects(url: str, queries: list[dict], runs: int = 5) -> list[tuple[float, str]]:
     """(median ms of `runs`, SQL) of each SELECT among `queries` (a CaptureQueriesContext's), re-executed on
-    PostgreSQL as the app's connections run them: no parallel workers (DB_MAX_PARALLEL_WORKERS), no JIT (DB_JIT)."""
+    PostgreSQL as the app's connections run them: no parallel workers (DB_MAX_PARALLEL_WORKERS), no JIT (DB_JIT).
+    A prepared statement's EXECUTE counts as a SELECT; its PREPARE runs once, untimed, as on a kept connection."""
     replayed = []
     with pg(url).cursor() as cur:
         cur.execute("SET max_parallel_workers_per_gather = 0")
         cur.execute("SET jit = off")
         for query in queries:
             sql = query["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
+            verb = sql.lstrip()[:8].upper()
+            if verb.startswith("PREPARE"):
+                cur.execute(sql)
+                continue
+            if not verb.startswith(("SELECT", "EXECUTE")):
                 continue
             times = []
             for _ in range(runs):
@@ -332,7 +338,7 @@ def main(argv=None) -> None:
         "--workers",
         type=int,
         default=2 * (os.cpu_count() or 2) + 1,
-        help="gunicorn sync workers (default 2 × CPUs + 1, gunicorn's advice)",
+        help="gunicorn workers (default 2 × CPUs + 1, gunicorn's advice)",
     )
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432",
                         help="PostgreSQL server; the database is factcheck_apibench_<N>")  # fmt: skip
@@ -391,7 +397,8 @@ def main(argv=None) -> None:
         import django
 
         django.setup()
-        print(f"\nAPI: gunicorn, {args.workers} sync workers, production settings, throttling on ({cache}); "
+        print(f"\nAPI: gunicorn, {args.workers} workers (gunicorn.conf.py), production settings, "
+              f"throttling on ({cache}); "
               f"Datasette {_version(venv)} -i, facet suggestions off, page size {PAGE_SIZE}, FTS5 on subject.\n"
               f"Search word {word!r}: {word_count:,} claims by subject ({word_count / n:.1%}). wrk: 1 connection, "
               f"then {args.connections}, {args.duration} s each.\n")  # fmt: skip

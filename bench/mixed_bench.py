@@ -355,7 +355,7 @@ def main(argv=None) -> None:
     parser.add_argument("--duration", type=int, default=6, help="seconds per wrk run (default 6)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2) + 1,
-                        help="gunicorn sync workers (default 2 × CPUs + 1, as api_bench)")  # fmt: skip
+                        help="gunicorn workers (default 2 × CPUs + 1, as api_bench)")  # fmt: skip
     parser.add_argument("--sql-samples", type=int, default=5, help="URLs per type whose SQL floor is measured")
     parser.add_argument("--only", help="comma-separated query types (and/or 'mix') to run; default all")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432",
@@ -407,7 +407,8 @@ def main(argv=None) -> None:
         for kind in MIX:
             check(uncached, queries[kind], "api", auth)
             check(ds, queries[kind], "ds", {})
-        print(f"\nAPI: gunicorn, {args.workers} sync workers, production settings, throttling on ({cache}). Datasette "
+        print(f"\nAPI: gunicorn, {args.workers} workers (gunicorn.conf.py), production settings, "
+              f"throttling on ({cache}). Datasette "
               f"{ab._version(ab.datasette_venv())} -i. wrk + {LUA.name}: 1 connection, then {args.connections}, "
               f"{args.duration} s each; {URLS_PER_TYPE:,} URLs a type, {len(mix):,} in the mix "
               f"({', '.join(f'{k} {v} %' for k, v in MIX.items())}). A write a second during the API runs.\n",

@@ -12,7 +12,7 @@ Never run by the test suite. What it does (see bench/README.md, section "Public 
    bench fact-checker who is not their reviewer), and takes a few down (UNPUBLISHED_SHARE: a 410 tombstone with a
    note), in one UPDATE each: the importer gives verdicts but publishes none, as the desk does, and publishing 400,000
    verdicts one by one through claims.services.publication would take hours. Migrates the tree and VACUUM ANALYZEs.
-3. Serves the site with gunicorn (production settings, 2 × CPUs + 1 sync workers, Redis as the shared cache when
+3. Serves the site with gunicorn (production settings, 2 × CPUs + 1 workers, Redis as the shared cache when
    redis-server is installed) twice: with the page cache (PUBLIC_PAGE_CACHE_SECONDS=300, factcheck.page_cache) and
    without it (0: every page computed).
 4. For each page (the index's first page, a later page, a search, a verdict filter, fact-check pages of random
@@ -134,6 +134,7 @@ def page_sql(path: str, url: str, explain: bool) -> tuple[float, int, str]:
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.get(path)
+    connection.close()  # a new connection prepares its statements again (factcheck.prepared): the replay needs them
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
@@ -252,7 +253,8 @@ def main(argv=None) -> None:
 
         django.setup()
         print(f"\n{published:,} published fact-checks ({published / n:.0%} of the claims), {gone:,} taken down. "
-              f"gunicorn, {args.workers} sync workers, production settings, page cache in {cache}. Search word "
+              f"gunicorn, {args.workers} workers (gunicorn.conf.py), production settings, "
+              f"page cache in {cache}. Search word "
               f"{word!r}: {word_count:,} claims by subject. wrk: 1 connection, then {args.connections}, "
               f"{args.duration} s each.\n")  # fmt: skip
         header = ("page", "page cache", "1 conn req/s", "p50 ms", "p99 ms", f"{args.connections} conn req/s",
