@@ -35,7 +35,7 @@ CLAIM_COLUMNS = (
     "textual_rating", "rating_value", "reviewer_id", "reviewer__username", "reviewed_at", "published_at",
     "published_by_id", "published_by__username", "published_by__first_name", "published_by__last_name",
     "assignee_id", "assignee__username", "withdrawn_at", "withdrawal_reason", "superseded_by_id", "version",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "evidence_count",
 )  # fmt: skip
 SOURCE_BRIEF = ("source_id", "source__title", "source__url", "source__publisher_id", "source__publisher__name")
 APPEARANCE_COLUMNS = ("id", "claim_id", "quote", "start_offset", "end_offset", "claimant", "stated_on",

@@ -61,6 +61,7 @@ LINK_COLUMN = "link"  # with both expansions: which kind of link the row is ("ap
 EXPANSIONS = ("appearances", "evidence")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_DANGEROUS_FIRST = frozenset(_DANGEROUS)
 
 
 def csv_columns(names: list[str] | None) -> tuple[str, ...]:
@@ -86,6 +87,11 @@ def neutralise(cell):
     if isinstance(cell, str) and cell.startswith(_DANGEROUS) and not _NUMBER.match(cell):
         return "'" + cell
     return cell
+
+
+def _neutralised(cells: list) -> list:
+    """neutralise() of each cell, testing the first character only of most (a row's cells are mostly safe)."""
+    return [neutralise(cell) if isinstance(cell, str) and cell[:1] in _DANGEROUS_FIRST else cell for cell in cells]
 
 
 def _chunks(claims, *, appearances: bool = True, evidence: bool = True) -> Iterator[tuple[list[dict], dict, dict]]:
@@ -131,9 +137,14 @@ def _stamp(value) -> str:
     return value.isoformat() if value else ""
 
 
-def _claim_cells(row: dict, appearances: list[dict], evidence: list[dict], links: Links, show_staff: bool) -> dict:
+PUBLICATION_COLUMNS = frozenset(FIELD_COLUMNS["publication"])
+
+
+def _claim_cells(row: dict, appearances: list[dict], links: Links, show_staff: bool, *, publish: bool = True) -> dict:
+    """Every column's cell of a claim; the publication's (its page's URL needs the headline's slug) only with
+    `publish`, else blank."""
     first = first_appearance_row(appearances) or {}
-    published = publication(row, appearances, links) or {}
+    published = (publication(row, appearances, links) if publish else None) or {}
     return {
         "id": row["id"], "key": row["key"], "subject": row["subject"], "claim_type": row["claim_type"],
         "value": decimal_text(row["value"]), "unit": row["unit"], "qualifier": row["qualifier"],
@@ -146,7 +157,8 @@ def _claim_cells(row: dict, appearances: list[dict], evidence: list[dict], links
         "first_quote": first.get("quote", ""), "first_claimant": first.get("claimant", ""),
         "first_source_id": first.get("source_id", ""), "first_source_title": first.get("source__title", ""),
         "first_source_url": first.get("source__url", ""), "first_publisher": first.get("source__publisher__name") or "",
-        "appearance_count": len(appearances), "evidence_count": len(evidence), "updated_at": _stamp(row["updated_at"]),
+        "appearance_count": len(appearances), "evidence_count": row["evidence_count"],
+        "updated_at": _stamp(row["updated_at"]),
         "url": links.claim(row["id"]), "version": row["version"], "created_at": _stamp(row["created_at"]),
         "assignee": (row["assignee__username"] or "") if show_staff else "",
         "withdrawn_at": _stamp(row["withdrawn_at"]), "withdrawal_reason": row["withdrawal_reason"],
@@ -185,7 +197,8 @@ def csv_header(columns: tuple[str, ...], expand: tuple[str, ...]) -> list[str]:
 
 
 def _csv_rows(row, appearances, evidence, links, *, columns, expand, show_staff) -> Iterator[list]:
-    cells = _claim_cells(row, appearances, evidence, links, show_staff)
+    publish = not PUBLICATION_COLUMNS.isdisjoint(columns)
+    cells = _claim_cells(row, appearances, links, show_staff, publish=publish)
     claim = [cells[column] for column in columns]
     if not expand:
         yield claim
@@ -218,11 +231,12 @@ def csv_lines(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(csv_header(columns, expand))
-    for batch, appearances, evidence in _chunks(claims):
+    # The evidence count is the claim's own column (kept by the database's triggers): the links are read only to expand.
+    for batch, appearances, evidence in _chunks(claims, evidence="evidence" in expand):
         for row in batch:
             for cells in _csv_rows(row, appearances[row["id"]], evidence[row["id"]], links, columns=columns,
                                    expand=expand, show_staff=show_staff):  # fmt: skip
-                writer.writerow([neutralise(c) for c in cells])
+                writer.writerow(_neutralised(cells))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
