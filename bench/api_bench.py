@@ -268,12 +268,16 @@ def our_sql_ms(path: str, token: str, url: str) -> tuple[float, int]:
 
 def replay_selects(url: str, queries: list[dict], runs: int = 5) -> list[tuple[float, str]]:
     """(median ms of `runs`, SQL) of each SELECT among `queries` (a CaptureQueriesContext's), re-executed on
-    PostgreSQL as the app's connections run them: no parallel workers (DB_MAX_PARALLEL_WORKERS), no JIT (DB_JIT).
-    A prepared statement's EXECUTE counts as a SELECT; its PREPARE runs once, untimed, as on a kept connection."""
+    PostgreSQL as the app's connections run them, with the settings their connections start with (DATABASES'
+    `options`: no parallel workers, no JIT, one plan for a prepared statement). A prepared statement's EXECUTE
+    counts as a SELECT; its PREPARE runs once, untimed, as on a kept connection."""
+    from django.conf import settings
+
     replayed = []
     with pg(url).cursor() as cur:
-        cur.execute("SET max_parallel_workers_per_gather = 0")
-        cur.execute("SET jit = off")
+        options = settings.DATABASES["default"].get("OPTIONS", {}).get("options", "")
+        for name, value in re.findall(r"-c\s*([\w.]+)=(\S+)", options):
+            cur.execute(f"SET {name} = %s", [value])
         for query in queries:
             sql = query["sql"]
             verb = sql.lstrip()[:8].upper()

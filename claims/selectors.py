@@ -10,7 +10,7 @@ evidence, each with its source and publisher joined.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -171,20 +171,25 @@ def published_claim_ids(*, filters: QueryDict | dict[str, Any] | None = None) ->
 
 def page_rows(ids: Iterable[int]) -> list[Row]:
     """claim_rows of these claims' ids, in the ids' order (a page whose ids were read first)."""
-    ids = list(ids)
-    if not ids:
-        return []
-    by_id = {row["id"]: row for row in _CLAIM_ROWS.rows(ids)}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    return claim_page(ids, appearances=False, evidence=False)[0]
+
+
+def visible_claim(
+    *, user: Reader, pk: int, appearances: bool = True, evidence: bool = True
+) -> tuple[Row, list[Row], list[Row]] | None:
+    """(claim_rows' row, its appearance rows, its evidence rows) of claim `pk` when `user` may see it (claim_list's
+    visibility: PUBLISHED unless the reader sees every claim), else None. One query whose SQL is compiled once (a
+    detail's, and the answer after each write)."""
+    rows, by_claim_appearances, by_claim_evidence = claim_page([pk], appearances=appearances, evidence=evidence)
+    if not rows or not (can_read_all_claims(user) or is_published(rows[0])):
+        return None
+    return rows[0], by_claim_appearances.get(pk, []), by_claim_evidence.get(pk, [])
 
 
 def visible_claim_row(*, user: Reader, pk: int) -> Row | None:
-    """claim_rows of claim `pk` when `user` may see it (claim_list's visibility: PUBLISHED unless the reader sees
-    every claim), else None. One query whose SQL is compiled once (a detail's, and the answer after each write)."""
-    row = next(_CLAIM_ROWS.rows([pk]), None)
-    if row is None or not (can_read_all_claims(user) or is_published(row)):
-        return None
-    return row
+    """claim_rows of claim `pk` when `user` may see it (visible_claim), else None."""
+    found = visible_claim(user=user, pk=pk, appearances=False, evidence=False)
+    return None if found is None else found[0]
 
 
 def removed_claims(*, user: Reader, since: dt.datetime, verdicts_only: bool = False) -> list[Row]:
@@ -234,25 +239,13 @@ def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, Row]:
     return rows
 
 
-class _PreparedRows:
-    """A values() query by ids (of `key`: the claim's own for claims, its claim's for their children) whose SQL is
-    compiled once per process and per database backend.
+class _Part:
+    """One kind of row a page reads by ids: a values() query of `model` whose `key` (the claim's own id for claims,
+    its claim's for their children) is among the ids, in `order`."""
 
-    Compiling the ORM query costs about as much as running it on an indexed lookup; the rows of every page have the
-    same shape, so the compiled SQL is kept, with `= ANY(%s)` taking the ids as one array.
-    """
-
-    def __init__(
-        self,
-        model: type[Claim] | type[Appearance] | type[Evidence],
-        columns: tuple[str, ...],
-        *,
-        key: str = "claim_id",
-        order: tuple[str, ...] = ("claim_id", "id"),
-    ) -> None:
-        self.model, self.columns, self.key, self.order = model, columns, key, order
-        self.name = f"rows_{model._meta.db_table}_by_{key}"  # its prepared statement's (factcheck.prepared)
-        self.compiled: dict[str, tuple[str, str, dict[int, tuple[list[Callable[..., Any]], Any]]]] = {}
+    def __init__(self, name: str, model: type[Claim] | type[Appearance] | type[Evidence], columns: tuple[str, ...],
+                 *, key: str = "claim_id", order: tuple[str, ...] = ("claim_id", "id")) -> None:  # fmt: skip
+        self.name, self.model, self.columns, self.key, self.order = name, model, columns, key, order
 
     def queryset(self, ids: list[int]) -> QuerySet[Any, Row]:
         rows: QuerySet[Any, Row] = (
@@ -260,57 +253,127 @@ class _PreparedRows:
         )
         return rows
 
-    def rows(self, ids: list[int]) -> Iterator[Row]:
-        alias = router.db_for_read(self.model)
+
+_CLAIMS = _Part("claims", Claim, CLAIM_COLUMNS, key="id", order=())
+_APPEARANCES = _Part("appearances", Appearance, APPEARANCE_COLUMNS)
+_EVIDENCE = _Part("evidence", Evidence, EVIDENCE_COLUMNS)
+
+
+class _Compiled:
+    """The SQL of several _Parts by the same ids as one statement, compiled once per process, per database backend
+    and per combination of parts.
+
+    Compiling an ORM query costs about as much as running it on an indexed lookup, and each query is a round trip:
+    a detail read its claim, appearances and evidence in three. Here each part's compiled query is a branch of one
+    UNION ALL: every row starts with its part's number and its sort keys, then the columns of every part, NULL
+    (typed) outside its own part's. `= ANY(%s)` takes the ids as one array.
+    """
+
+    def __init__(self, parts: tuple[_Part, ...], alias: str) -> None:
         connection = connections[alias]
-        prepared = self.compiled.get(alias)
-        if prepared is None:
-            compiler = self.queryset([-1]).query.get_compiler(alias)
+        self.parts, self.name = parts, "rows_" + "_".join(part.name for part in parts)  # (factcheck.prepared)
+        compiled = []
+        for part in parts:
+            compiler = part.queryset([-1]).query.get_compiler(alias)
             sql, params = compiler.as_sql()
-            marker = f'"{self.model._meta.db_table}"."{self.key}" IN (%s)'
-            if list(params) != [-1] or sql.count(marker) != 1 or len(compiler.select) != len(self.columns):
-                yield from self.queryset(ids)  # an ORM that compiles differently: stay correct, just slower
-                return
+            marker = f'"{part.model._meta.db_table}"."{part.key}" IN (%s)'
+            if list(params) != [-1] or sql.count(marker) != 1 or len(compiler.select) != len(part.columns):
+                raise NotImplementedError(f"{part.name}: the ORM compiled an unexpected query")
+            sql = sql.replace(marker, f'"{part.model._meta.db_table}"."{part.key}" = ANY(%s)')
             converters = compiler.get_converters([column[0] for column in compiler.select])
-            sql = sql.replace(marker, f'"{self.model._meta.db_table}"."{self.key}" = ANY(%s)')
-            id_type = self.model._meta.get_field(self.key).db_type(connection) or "bigint"
-            prepared = self.compiled[alias] = (sql, f"{id_type}[]", converters)
-        sql, ids_type, converters = prepared
+            id_type = part.model._meta.get_field(part.key).db_type(connection) or "bigint"
+            compiled.append((sql, converters, f"{id_type}[]"))
+        with connection.cursor() as cursor:  # each column's type, for its NULL in the other parts' branches
+            oids = []
+            for sql, _, _ in compiled:
+                cursor.execute(sql, [[]])
+                oids += [column.type_code for column in cursor.description]
+            cursor.execute("SELECT format_type(oid, NULL) FROM unnest(%s::oid[]) WITH ORDINALITY AS t(oid, n) "
+                           "ORDER BY n", [oids])  # fmt: skip
+            types = [row[0] for row in cursor.fetchall()]
+        widths = [len(part.columns) for part in parts]
+        starts = [3 + sum(widths[:i]) for i in range(len(parts))]  # after the part's number and two sort keys
+        branches = []
+        for i, (part, (sql, _, _)) in enumerate(zip(parts, compiled, strict=True)):
+            keys = [f'p."{name}"' for name in part.order[:2]]  # values()' own column names (claim_id, id)
+            keys += ["0"] * (2 - len(keys))
+            before = [f"NULL::{t}" for t in types[: starts[i] - 3]]
+            after = [f"NULL::{t}" for t in types[starts[i] - 3 + widths[i] :]]
+            columns = ", ".join([str(i), *keys, *before, "p.*", *after])
+            branches.append(f"SELECT {columns} FROM ({sql}) AS p")
+        self.sql = " UNION ALL ".join(branches) + " ORDER BY 1, 2, 3"
+        self.types = [ids_type for _, _, ids_type in compiled]
+        self.slices = [(start, start + width) for start, width in zip(starts, widths, strict=True)]
+        self.converters = [converters for _, converters, _ in compiled]
+
+    def read(self, ids: list[int], alias: str) -> dict[str, list[Row]]:
+        connection = connections[alias]
         with connection.cursor() as cursor:
-            execute_prepared(connection, cursor, self.name, sql, [ids_type], [ids])
-            rows = cursor.fetchall()
-        columns = self.columns
-        if not converters:
-            for raw in rows:
-                yield dict(zip(columns, raw, strict=True))
-            return
-        for raw in rows:
-            values = list(raw)
+            execute_prepared(connection, cursor, self.name, self.sql, self.types, [ids] * len(self.parts))
+            raws = cursor.fetchall()
+        found: dict[str, list[Row]] = {part.name: [] for part in self.parts}
+        for raw in raws:
+            i = raw[0]
+            part, (start, end), converters = self.parts[i], self.slices[i], self.converters[i]
+            values = list(raw[start:end])
             for position, (functions, expression) in converters.items():
                 for convert in functions:
                     values[position] = convert(values[position], expression, connection)
-            yield dict(zip(columns, values, strict=True))
+            found[part.name].append(dict(zip(part.columns, values, strict=True)))
+        return found
 
 
-_CLAIM_ROWS = _PreparedRows(Claim, CLAIM_COLUMNS, key="id", order=())
-_APPEARANCE_ROWS = _PreparedRows(Appearance, APPEARANCE_COLUMNS)
-_EVIDENCE_ROWS = _PreparedRows(Evidence, EVIDENCE_COLUMNS)
+_COMPILED: dict[tuple[str, tuple[str, ...]], _Compiled | None] = {}
+
+
+def _read(ids: Iterable[int], parts: tuple[_Part, ...]) -> dict[str, list[Row]]:
+    """{part name: its rows} of these ids, each part in its order: one query (none for no ids or no parts)."""
+    ids = list(ids)
+    if not ids or not parts:
+        return {part.name: [] for part in parts}
+    alias = router.db_for_read(parts[0].model)
+    key = (alias, tuple(part.name for part in parts))
+    if key not in _COMPILED:
+        try:
+            _COMPILED[key] = _Compiled(parts, alias)
+        except NotImplementedError:  # an ORM that compiles differently: stay correct, one query a part
+            _COMPILED[key] = None
+    compiled = _COMPILED[key]
+    if compiled is None:
+        return {part.name: list(part.queryset(ids)) for part in parts}
+    return compiled.read(ids, alias)
+
+
+def _by_claim(rows: list[Row]) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row["claim_id"]].append(row)
+    return grouped
+
+
+def _parts(claims: bool, appearances: bool, evidence: bool) -> tuple[_Part, ...]:
+    wanted = ((claims, _CLAIMS), (appearances, _APPEARANCES), (evidence, _EVIDENCE))
+    return tuple(part for asked, part in wanted if asked)
+
+
+def claim_page(
+    ids: Iterable[int], *, appearances: bool = True, evidence: bool = True
+) -> tuple[list[Row], dict[int, list[Row]], dict[int, list[Row]]]:
+    """page_rows(ids) and related_rows(ids, appearances=…, evidence=…) together, in one query."""
+    ids = list(ids)
+    found = _read(ids, _parts(True, appearances, evidence))
+    by_id = {row["id"]: row for row in found["claims"]}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
+    return rows, _by_claim(found.get("appearances", [])), _by_claim(found.get("evidence", []))
 
 
 def related_rows(
     claim_ids: Iterable[int], *, appearances: bool = True, evidence: bool = True
 ) -> tuple[dict[int, list[Row]], dict[int, list[Row]]]:
-    """({claim id: [appearance rows]}, {claim id: [evidence rows]}) for a page of claims: one query each."""
-    ids = list(claim_ids)
-    by_claim_appearances: dict[int, list[Row]] = defaultdict(list)
-    by_claim_evidence: dict[int, list[Row]] = defaultdict(list)
-    if ids and appearances:
-        for row in _APPEARANCE_ROWS.rows(ids):
-            by_claim_appearances[row["claim_id"]].append(row)
-    if ids and evidence:
-        for row in _EVIDENCE_ROWS.rows(ids):
-            by_claim_evidence[row["claim_id"]].append(row)
-    return by_claim_appearances, by_claim_evidence
+    """({claim id: [appearance rows]}, {claim id: [evidence rows]}) for a page of claims, each in id order: one
+    query."""
+    found = _read(claim_ids, _parts(False, appearances, evidence))
+    return _by_claim(found.get("appearances", [])), _by_claim(found.get("evidence", []))
 
 
 def claim_facets(claims: QuerySet[Claim], names: Iterable[str]) -> dict[str, list[Row]]:

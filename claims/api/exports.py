@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 
 from claims.claimreview import appearance_row_date, first_appearance_row
 from claims.quantities import format_quantity, gap_percent
-from claims.selectors import claim_rows, page_rows, related_rows
+from claims.selectors import claim_page, claim_rows, related_rows
 
 from .claimreview import claim_review
 from .representation import CLAIM_FIELDS, NEEDS_APPEARANCES, Links, claim_representation, decimal_text, publication
@@ -101,9 +101,9 @@ def _chunks(claims, *, appearances: bool = True, evidence: bool = True) -> Itera
     # than the rows (its snapshot is its own: the probe's ids are not reused).
     ids = list(claims.values_list("id", flat=True)[: CHUNK + 1])
     if len(ids) <= CHUNK:
-        batch = page_rows(ids)
+        batch, by_claim_appearances, by_claim_evidence = claim_page(ids, appearances=appearances, evidence=evidence)
         if batch:
-            yield batch, *related_rows(ids, appearances=appearances, evidence=evidence)
+            yield batch, by_claim_appearances, by_claim_evidence
         return
     batch = []
     for row in claim_rows(claims).iterator(chunk_size=CHUNK):

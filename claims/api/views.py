@@ -34,12 +34,11 @@ from claims.selectors import (
     can_read_all_claims,
     claim_facets,
     claim_list,
+    claim_page,
     claim_search_ids,
     evidence_list,
-    page_rows,
-    related_rows,
     removed_claims,
-    visible_claim_row,
+    visible_claim,
 )
 from claims.services import (
     appearance_save,
@@ -250,12 +249,12 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         return claim
 
     def _answer(self, pk: int, *, status_code: int = 200) -> Response:
-        row = visible_claim_row(user=self.request.user, pk=pk)
-        if row is None:
+        found = visible_claim(user=self.request.user, pk=pk)
+        if found is None:
             raise NotFound("No claim with this id, or not one you may see.")
-        appearances, evidence = related_rows([pk])
+        row, appearances, evidence = found
         body = claim_representation(
-            row, appearances[pk], evidence[pk], links=Links(self.request),
+            row, appearances, evidence, links=Links(self.request),
             show_staff=can_read_all_claims(self.request.user), fields=_fields(self.request),
         )  # fmt: skip
         response = Response(body, status=status_code, headers={"ETag": etag(row["version"])})
@@ -300,15 +299,13 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         # alone where one holds the filters (a unit's value range, a verdict and a unit); a search alone pages its ids
         # among the search documents (claim_search_ids); a sync's cursor pages (updated_at, id) off their own index.
         if "cursor" in request.query_params:
-            rows = page_rows(row["id"] for row in self.paginate_queryset(claims.values("id", "updated_at")))
+            ids = [row["id"] for row in self.paginate_queryset(claims.values("id", "updated_at"))]
         else:
-            ids = claim_search_ids(user=request.user, filters=request.query_params)
-            rows = page_rows(self.paginate_queryset(claims.values_list("id", flat=True) if ids is None else ids))
+            searched = claim_search_ids(user=request.user, filters=request.query_params)
+            ids = self.paginate_queryset(claims.values_list("id", flat=True) if searched is None else searched)
         wants = fields or set(CLAIM_FIELDS)
-        appearances, evidence = related_rows(
-            [row["id"] for row in rows],
-            appearances=not NEEDS_APPEARANCES.isdisjoint(wants),
-            evidence="evidence" in wants,
+        rows, appearances, evidence = claim_page(
+            ids, appearances=not NEEDS_APPEARANCES.isdisjoint(wants), evidence="evidence" in wants
         )
         data = [
             claim_representation(
@@ -419,11 +416,11 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         """ClaimReview JSON-LD (schema.org) of a published verdict; 404 without one. Its url is the fact-check's
         public page."""
         pk = int(pk)
-        row = visible_claim_row(user=request.user, pk=pk)
-        if row is None:
+        found = visible_claim(user=request.user, pk=pk, evidence=False)
+        if found is None:
             raise NotFound("No claim with this id, or not one you may see.")
-        appearances, _ = related_rows([pk], evidence=False)
-        review = claim_review(row, appearances[pk], links=Links(request))
+        row, appearances, _ = found
+        review = claim_review(row, appearances, links=Links(request))
         if review is None:
             raise NotFound("This claim has no published verdict yet, so no ClaimReview.")
         return Response(review)

@@ -41,7 +41,7 @@ from ..models import Claim, VerdictCorrection
 from ..periods import Period, describe_period
 from ..quantities import format_gap, format_quantity, gap_percent
 from ..quotes import paragraph_around
-from ..selectors import CLAIM_COLUMNS, Row, page_rows, published_claim_ids, publisher_list, related_rows
+from ..selectors import CLAIM_COLUMNS, Row, claim_page, published_claim_ids, publisher_list, related_rows
 from .links import embed_iframe, embed_path, oembed_query, publisher_path, source_path
 
 PAGE_SIZE = 20
@@ -151,13 +151,12 @@ def fact_check_index(request: HttpRequest) -> HttpResponse:
         ids = published_claim_ids(filters=filters)
         paginator: Paginator = IndexPaginator(ids, PAGE_SIZE, allow_empty_first_page=True)
         page = paginator.get_page(request.GET.get("page"))
-        rows = page_rows(page.object_list)
+        rows, appearances, _ = claim_page(page.object_list, evidence=False)
     except ValidationError as exc:
         problems = [f"{name.replace('_', ' ')}: {' '.join(m)}" for name, m in exc.message_dict.items()]
         paginator = Paginator(Claim.objects.none().values_list("id", flat=True), PAGE_SIZE)
         page = paginator.get_page(1)
-        rows = []
-    appearances, _ = related_rows([row["id"] for row in rows], evidence=False)
+        rows, appearances = [], {}
     kept = {name: value for name, value in asked.items() if value}
     return render_page(
         request,
