@@ -4,8 +4,8 @@
 
 The API, the CSV / NDJSON exports, the ClaimReview feed and the claims:search endpoint all read through here, so a
 claim that a user may not see is missing (404) everywhere alike. Page data is fetched as plain rows (`values()`),
-in a constant number of queries per page whatever its size: the claims, then their appearances, then their
-evidence, each with its source and publisher joined.
+in one query per page whatever its size (claim_page): the claims, their appearances and their evidence, each with
+its source and publisher joined.
 """
 
 import datetime as dt
