@@ -359,7 +359,8 @@ def _parts(claims: bool, appearances: bool, evidence: bool) -> tuple[_Part, ...]
 def claim_page(
     ids: Iterable[int], *, appearances: bool = True, evidence: bool = True
 ) -> tuple[list[Row], dict[int, list[Row]], dict[int, list[Row]]]:
-    """page_rows(ids) and related_rows(ids, appearances=…, evidence=…) together, in one query."""
+    """(claim_rows of these ids in the ids' order, dropping any gone; {claim id: [appearance rows]}, {claim id:
+    [evidence rows]}, each claim's in id order, empty unless asked for): one query."""
     ids = list(ids)
     found = _read(ids, _parts(True, appearances, evidence))
     by_id = {row["id"]: row for row in found["claims"]}
