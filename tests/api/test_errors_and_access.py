@@ -110,7 +110,7 @@ def test_throttle_counts_in_redis_across_processes(api_client, settings):
     from django.core.cache import caches
 
     prefix = f"factcheck-test-{time.time_ns()}"
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
+    redis = {"BACKEND": "factcheck.cache.KeptClientRedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
     settings.CACHES = {"default": redis | {"KEY_PREFIX": prefix}}
     _rates(settings, "100/day", "2/day")
     client = caches["default"]._cache.get_client(write=True)
@@ -119,6 +119,10 @@ def test_throttle_counts_in_redis_across_processes(api_client, settings):
         # another worker process sees the same counter: it lives in Redis, with the window's expiry
         key = caches["default"].make_and_validate_key(f"throttle:anon:127.0.0.1:{int(time.time() // 86400)}")
         assert int(client.get(key)) == 3 and 0 < client.ttl(key) <= 86401
+        # a window's counter that is already there (from another worker) keeps its expiry and counts on
+        client.expire(key, 500)
+        assert api_client.get("/api/v1/claims/").status_code == 429
+        assert int(client.get(key)) == 4 and 0 < client.ttl(key) <= 500
     finally:
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
