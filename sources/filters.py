@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
-from factcheck.api.filtering import IdInFilter
+from factcheck.api.filtering import FilterSet, IdInFilter
 
 from .choices import SourceKind
 from .models import Publisher, Source
@@ -26,7 +26,7 @@ class KindInFilter(filters.BaseInFilter, filters.ChoiceFilter):
     """One or more kinds, comma-separated."""
 
 
-class SourceFilter(filters.FilterSet):
+class SourceFilter(FilterSet):
     q = filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200, label="Words in the title.")
     publisher = IdInFilter(field_name="publisher_id", label="Sources of these publisher ids.")
     kind = KindInFilter(choices=SourceKind.choices, label="Kind(s) of document.")
@@ -51,7 +51,7 @@ class SourceFilter(filters.FilterSet):
         return queryset.filter(normalized_url=normalized)
 
 
-class PublisherFilter(filters.FilterSet):
+class PublisherFilter(FilterSet):
     q = filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=200, label="Words in the name.")
 
     class Meta:
