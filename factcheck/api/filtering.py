@@ -62,7 +62,7 @@ class FilterSet(filters.FilterSet):
         form = cls.__dict__.get("_form_class")  # this class's own: a subclass has other filters
         if form is None:  # two threads may build one each; either serves
             form = super().get_form_class()
-            cls._form_class = form  # type: ignore[attr-defined]
+            cls._form_class = form
         return form
 
 
