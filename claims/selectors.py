@@ -312,14 +312,20 @@ class _Compiled:
             execute_prepared(connection, cursor, self.name, self.sql, self.types, [ids] * len(self.parts))
             raws = cursor.fetchall()
         found: dict[str, list[Row]] = {part.name: [] for part in self.parts}
+        plan = [
+            (found[part.name].append, part.columns, start, end, converters)
+            for part, (start, end), converters in zip(self.parts, self.slices, self.converters, strict=True)
+        ]
         for raw in raws:
-            i = raw[0]
-            part, (start, end), converters = self.parts[i], self.slices[i], self.converters[i]
+            add, columns, start, end, converters = plan[raw[0]]
+            if not converters:  # most parts: the row's slice is its values (a list and a loop less per row)
+                add(dict(zip(columns, raw[start:end], strict=True)))
+                continue
             values = list(raw[start:end])
             for position, (functions, expression) in converters.items():
                 for convert in functions:
                     values[position] = convert(values[position], expression, connection)
-            found[part.name].append(dict(zip(part.columns, values, strict=True)))
+            add(dict(zip(columns, values, strict=True)))
         return found
 
 
