@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import UserFactory
+from tests.shared_cache import needs_redis
 
 from .conftest import client_for
 
@@ -95,17 +96,7 @@ def test_user_throttle_is_per_user(journalist_client, checker_client, settings):
     assert checker_client.get("/api/v1/claims/").status_code == 200
 
 
-def _redis_reachable() -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.2).close()
-    except OSError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _redis_reachable(), reason="no Redis on 127.0.0.1:6379 (production's shared cache)")
+@needs_redis
 def test_throttle_counts_in_redis_across_processes(api_client, settings):
     from django.core.cache import caches
 

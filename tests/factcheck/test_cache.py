@@ -1,6 +1,5 @@
 """factcheck.cache: Django's Redis cache keeping one client per server, and answering as the stock backend does."""
 
-import socket
 import threading
 import time
 import warnings
@@ -9,17 +8,9 @@ import pytest
 from django.core.cache.backends.redis import RedisCache
 
 from factcheck.cache import KeptClientRedisCache
+from tests.shared_cache import needs_redis
 
-
-def _redis_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.2).close()
-    except OSError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _redis_reachable(), reason="no Redis on 127.0.0.1:6379 (production's cache)")
+pytestmark = needs_redis
 
 
 @pytest.fixture
