@@ -1,20 +1,22 @@
 """The triggers' statements that read or write whole tables are planned on every call (plpgsql EXECUTE), and a search
-document's quotes are looked up claim by claim.
+document's quotes and titles are looked up claim by claim.
 
 PL/pgSQL keeps a statement's plan for the rest of the session. A statement without parameters (the evidence count's
-UPDATE over its transition table) keeps the plan of its first call, and one with parameters (the search refresh's ids)
-soon settles on a generic plan. Both were planned while an import's first batch was being written, when its tables
-held a few hundred rows: the evidence count then walked every claim for each batch of links (a hash join over a
-sequential scan of claims_claim), and the search refresh walked every appearance for each batch of claims, comparing
-each appearance's claim with every id of the batch. An import's time grew with the square of its size: at 100,000
-claims 69 s of its 158 s went to the search refresh and 17 s to the evidence count, and each batch took longer than
-the one before it (0.1 s for the first search refresh, 1.1 s for the last).
+UPDATE over its transition table) keeps the plan of its first call, and so does one with parameters (the search
+refresh's ids) on the app's connections, which ask for generic plans for their prepared statements
+(plan_cache_mode=force_generic_plan, factcheck.settings.base). Both were planned while an import's first batch was being
+written, when its tables held a few hundred rows: the evidence count then walked every claim for each batch of links (a
+hash join over a sequential scan of claims_claim), and the search refresh walked every appearance for each batch of
+claims, comparing each appearance's claim with every id of the batch. An import's time grew with the square of its size:
+at 100,000 claims 69 s of its 158 s went to the search refresh and 17 s to the evidence count, and each batch took
+longer than the one before it (0.1 s for the first search refresh, 1.1 s for the last).
 
 EXECUTE plans each statement for the tables as they are, with the batch's ids as a value the planner reads. The search
-refresh reads each claim's appearances through their claim index (a LATERAL aggregate per claim), not by comparing
-every appearance with every id, so each batch costs what its own claims cost, however large the tables have grown.
-The documents and published_at written are as before (migration 0023). Planning a statement costs a fraction of a
-millisecond, once per statement that writes claims, appearances, evidence or source titles, not once per row.
+refresh reads each claim's appearances through their claim index (a LATERAL aggregate per claim) and each title by its
+source's key, not by comparing every appearance with every id or hashing every source, so each batch costs what its own
+claims cost, however large the tables have grown. The documents and published_at written are as before (migration 0023).
+Planning a statement costs a fraction of a millisecond, once per statement that writes claims, appearances, evidence or
+source titles, not once per row.
 
 The SQL is written out here (a migration imports no app code); the backward SQL is that of migrations 0010 and 0023.
 """

@@ -112,8 +112,10 @@ _jit = "on" if os.environ.get("DB_JIT", "off").lower() in ("1", "on", "true") el
 # Planned once too: left to choose, PostgreSQL plans a statement afresh for each run's ids whenever its plan for any
 # ids looks costlier, and a page's rows by id always do (an array of unknown length). That took 2.8-4.9 ms a run for a
 # detail's claim, appearances and evidence at 1,000,000 claims, against 0.2 ms to run the one plan fit for any ids
-# (an index lookup per id). Only prepared statements and the triggers' functions keep plans; the triggers' queries
-# are lookups by ids too.
+# (an index lookup per id). Only prepared statements and PL/pgSQL functions keep plans. The triggers' statements that
+# read or write whole tables run through EXECUTE, planned on each call (migration claims 0025): with this setting a
+# trigger kept the plan of its first call, made while an import's first batch filled empty tables, and walked whole
+# tables on every later batch (1,000,000 claims: 4,675 s to import before, 907 s after; bench/README.md).
 DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 _plans = " -c plan_cache_mode=force_generic_plan" if DB_PREPARED_STATEMENTS else ""
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
