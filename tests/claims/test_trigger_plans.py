@@ -6,6 +6,8 @@ time grew with the square of its size. The plans are read here with PostgreSQL's
 plan of every statement a trigger runs (skipped where the server lacks it).
 """
 
+import collections
+
 import pytest
 from django.db import connection
 
@@ -39,7 +41,10 @@ class Plans:
     included)."""
 
     def __init__(self) -> None:
-        self.notices = connection.connection.notices
+        # psycopg2 keeps the last 50 notices in its own list; a deque of its own keeps every one (a batch's row-level
+        # triggers report a plan per row).
+        self.notices: collections.deque[str] = collections.deque()
+        self.kept, connection.connection.notices = connection.connection.notices, self.notices
 
     def _level(self, level: str) -> None:
         with connection.cursor() as cursor:
@@ -66,13 +71,15 @@ def explained():
             cursor.execute("ROLLBACK TO SAVEPOINT before_auto_explain")
             pytest.skip(f"auto_explain unavailable: {exc}")
         cursor.execute("SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on")
-    yield Plans()
+    plans = Plans()
+    yield plans
     with connection.cursor() as cursor:
         cursor.execute("RESET client_min_messages")
+    connection.connection.notices = plans.kept
 
 
 def _plan_of(plans: str, statement: str) -> str:
-    """The reported plan of the statement starting with `statement` (its text as the trigger runs it)."""
+    """The last reported plan of a statement whose text (as the trigger runs it) contains `statement`."""
     found = [part for part in plans.split("duration:") if statement in part]
     assert found, f"no plan of {statement!r} was reported"
     return found[-1]
