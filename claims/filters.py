@@ -79,7 +79,12 @@ class ClaimOrdering(filters.OrderingFilter):
                     ordering.append(F("rank").asc() if descending else F("rank").desc())
                 continue
             field = self.param_map[name]
-            ordering.append(F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True))
+            # Claims without the value (no figure, no period) come last either way. A column that is never NULL is
+            # ordered plainly: `NULLS LAST` on a descending order doesn't match its index (a backward scan puts
+            # NULLs first), and PostgreSQL then sorts every match (`ordering=-updated` at a million claims: 540 ms
+            # for a page, 1.6 ms walking the index).
+            nulls_last = True if qs.model._meta.get_field(field).null else None
+            ordering.append(F(field).desc(nulls_last=nulls_last) if descending else F(field).asc(nulls_last=nulls_last))
         return qs.order_by(*ordering, "-id") if ordering else qs
 
 
