@@ -101,6 +101,38 @@ def test_a_search_alone_pages_like_a_search_with_other_filters(api_client, world
     assert alone["results"] == filtered["results"]  # the same rows, whichever way their ids were read
 
 
+@pytest.mark.parametrize("ordering", ["-updated", "updated"])
+@pytest.mark.parametrize("q", ["Su-27", "deliveries", "exported OR report", "report -annual"])
+def test_a_search_alone_by_last_change_pages_like_the_claims_query(api_client, world, q, ordering):
+    """A search alone in the list's order by last change is paged among the search documents too (their claims'
+    updated_at through the document's key): the claims' own query's ids, order, pages and count."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    from claims.models import Claim
+    from claims.selectors import claim_search_ids
+
+    # Changed in another order than they were made, so that the order by last change is not the ids'.
+    for name in ("covid", "su27", "billion245", "f16_quote", "su27_title"):
+        Claim.objects.filter(pk=world[name].pk).update(updated_at=timezone.now())
+    assert claim_search_ids(user=AnonymousUser(), filters={"q": q, "ordering": ordering}) is not None
+    params = {"q": q, "ordering": ordering, "page_size": 2}
+    for page in (1, 2):
+        alone = api_client.get(URL, {**params, "page": page})
+        filtered = api_client.get(URL, {**params, "status": "verified", "page": page})
+        assert alone.status_code == filtered.status_code
+        if alone.status_code == 404:
+            break
+        alone, filtered = alone.json(), filtered.json()
+        assert [r["id"] for r in alone["results"]] == [r["id"] for r in filtered["results"]]
+        assert alone["count"] == filtered["count"] and alone["results"] == filtered["results"]
+    everything = [r["id"] for r in api_client.get(URL, {"q": q, "ordering": ordering}).json()["results"]]
+    by_change = Claim.objects.filter(pk__in=everything).order_by(
+        "updated_at" if ordering == "updated" else "-updated_at", "-id"
+    )
+    assert everything == list(by_change.values_list("id", flat=True))
+
+
 def test_a_search_alone_with_an_explicit_relevance_order_is_paged_the_same(api_client, world):
     default = ranked(api_client, {"q": "report"})
     assert ranked(api_client, {"q": "report", "ordering": "relevance"}) == default
