@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet, Value
 
 
@@ -18,3 +19,13 @@ def bounded(queryset: QuerySet[Any]) -> QuerySet[Any]:
 def count_up_to(queryset: QuerySet[Any], limit: int) -> int:
     """min(matches, limit): COUNT over the first `limit` matches."""
     return bounded(queryset)[:limit].count()
+
+
+def planned_rows(queryset: QuerySet[Any]) -> float:
+    """PostgreSQL's estimate of the rows `queryset` returns: its planner's, from the tables' statistics (EXPLAIN
+    plans the query and reads no row)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return float(plan[0]["Plan"]["Plan Rows"])

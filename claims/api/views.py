@@ -7,6 +7,7 @@ representation.py. Who sees what is the selectors' business: an invisible claim 
 import datetime as dt
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import router
 from django.db.models import Model
 from drf_spectacular.types import OpenApiTypes
@@ -302,6 +303,8 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
             ids = [row["id"] for row in self.paginate_queryset(claims.values("id", "updated_at"))]
         else:
             searched = claim_search_ids(user=request.user, filters=request.query_params)
+            if str(request.query_params.get("q") or "").strip():  # a search's count reads every match
+                self.paginator.estimate_counts_above = settings.API_SEARCH_COUNT_ESTIMATE
             ids = self.paginate_queryset(claims.values_list("id", flat=True) if searched is None else searched)
         wants = fields or set(CLAIM_FIELDS)
         rows, appearances, evidence = claim_page(

@@ -1,7 +1,9 @@
 """Pagination: page numbers with a capped page size (the default), or a cursor for syncing changing data.
 
 Page mode (`?page=2&page_size=100`): `count` is exact up to settings.API_COUNT_LIMIT matches and null above it
-(`count_exact: false`): counting a million rows for every page would cost more than the page itself. Counts are
+(`count_exact: false`): counting a million rows for every page would cost more than the page itself. A view may let
+the planner's estimate stand for a count far above the limit (`estimate_counts_above`: a search, whose count reads
+every match); a count is null then too. Counts are
 kept settings.API_COUNT_CACHE_SECONDS in the shared cache. In an answer that the answer cache keeps
 (factcheck.api.response_cache) the count is keyed by the same database snapshot as the answer, so it is exact for
 it; elsewhere a count may lag the rows by up to API_COUNT_CACHE_SECONDS. The page size is capped at
@@ -32,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from ..counts import bounded
+from ..counts import bounded, planned_rows
 from .response_cache import answer_snapshot
 
 MAX_NUMBER = 999_999_999  # `page` and `page_size` have at most nine digits
@@ -49,23 +51,32 @@ def _positive_int(request, name: str, default: int) -> int:
     return int(raw)
 
 
-def _cached_count(queryset: QuerySet[Any], limit: int, *, snapshot: str | None) -> int:
+def _cached_count(queryset: QuerySet[Any], limit: int, *, snapshot: str | None, estimate: int = 0) -> int:
     """The matches up to limit + 1, kept API_COUNT_CACHE_SECONDS in the shared cache per distinct query: a count
     scans up to `limit` index entries, more than the page itself costs.
 
     With a `snapshot` (the answer being built is cached under it) the entry is that snapshot's: a cached answer
     never embeds a count older than its own key. Without one, a count a few seconds old is fine.
+
+    With `estimate` (a factor), a query whose matches the planner estimates at `estimate` × limit or more is not
+    counted: limit + 1 (the answer's count is null, as it is above the limit). An estimate below that is counted.
     """
     counting = bounded(queryset)[: limit + 1]
+
+    def count() -> int:
+        if estimate and planned_rows(bounded(queryset)) >= estimate * limit:
+            return limit + 1
+        return counting.count()
+
     seconds = settings.API_COUNT_CACHE_SECONDS
     if not seconds:
-        return counting.count()
+        return count()
     sql, params = counting.query.sql_with_params()
     raw = f"{snapshot or ''}|{counting.db}|{sql}|{params!r}"
     key = "api:count:" + hashlib.sha1(raw.encode()).hexdigest()
     counted = cache.get(key)
     if counted is None:
-        counted = counting.count()
+        counted = count()
         cache.set(key, counted, seconds)
     return counted
 
@@ -99,6 +110,9 @@ class PagePagination(BasePagination):
     page_query_param = "page"
     page_size_query_param = "page_size"
     cursor_query_param = "cursor"
+    # Set by a view for a list whose count reads every match (a search): a factor of the count limit at which the
+    # planner's estimate stands for the count (_cached_count's `estimate`); 0 counts.
+    estimate_counts_above = 0
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -121,7 +135,9 @@ class PagePagination(BasePagination):
         else:
             limit = settings.API_COUNT_LIMIT
             if hasattr(queryset, "query"):
-                counted = _cached_count(queryset, limit, snapshot=answer_snapshot(request))
+                counted = _cached_count(
+                    queryset, limit, snapshot=answer_snapshot(request), estimate=self.estimate_counts_above
+                )
             else:
                 counted = queryset.count()
             self.count = counted if counted <= limit else None
@@ -212,7 +228,8 @@ class PagePagination(BasePagination):
                 "count": {
                     "type": "integer",
                     "nullable": True,
-                    "description": f"Matches, exact up to {settings.API_COUNT_LIMIT}; null above (page mode only).",
+                    "description": f"Matches, exact up to {settings.API_COUNT_LIMIT}; null above, and for a search "
+                    "that the database estimates far above (page mode only).",
                 },
                 "count_exact": {"type": "boolean"},
                 "page": {"type": "integer"},
