@@ -1,5 +1,6 @@
 """Counting a list's matches up to a bound, for pages that say "N matches" without counting a million rows."""
 
+import json
 from typing import Any
 
 from django.db import connections
@@ -28,4 +29,6 @@ def planned_rows(queryset: QuerySet[Any]) -> float:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
+    if isinstance(plan, str):  # a connection without psycopg2's json typecaster
+        plan = json.loads(plan)
     return float(plan[0]["Plan"]["Plan Rows"])

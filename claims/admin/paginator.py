@@ -1,6 +1,5 @@
 """A paginator that doesn't count a million rows on every page load."""
 
-import json
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -8,7 +7,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from factcheck.counts import count_up_to
+from factcheck.counts import bounded, count_up_to, planned_rows
 
 EXACT_BELOW = 50_000  # an unfiltered list smaller than this is counted exactly
 EXACT_UP_TO = 5_000  # a filtered list is counted exactly up to this many matches, then estimated
@@ -49,16 +48,7 @@ class EstimatedCountPaginator(Paginator):
         if counted <= exact_up_to:
             return counted
         self.estimated = True
-        return max(exact_up_to + 1, self._planner_estimate(connection))
-
-    def _planner_estimate(self, connection) -> int:
-        sql, params = self.object_list.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        return int(plan[0]["Plan"]["Plan Rows"])
+        return max(exact_up_to + 1, int(planned_rows(bounded(self.object_list))))
 
 
 class IdsFirstPaginator(EstimatedCountPaginator):
