@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.urls import path, reverse
@@ -215,6 +216,12 @@ class ClaimAdmin(ClaimAmountsAsRead, WritesThroughServices, ReadableHistoryAdmin
             path("<path:object_id>/publication/", wrap(views.publication_view(self)), name="claims_claim_publication"),
             *super().get_urls(),
         ]
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        if request.GET.get("q", "").strip():  # a search's count reads every match: its estimate may stand for it
+            paginator.estimate_first_above = settings.SEARCH_COUNT_ESTIMATE
+        return paginator
 
     def get_search_results(self, request, queryset, search_term):
         """The API's search (PostgreSQL full text over the claims' search documents): one owner."""

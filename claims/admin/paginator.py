@@ -25,6 +25,9 @@ class EstimatedCountPaginator(Paginator):
     object_list: QuerySet[Any]  # the admin's change list pages a queryset
     estimated = False
     exact_up_to: int | None = None  # EXACT_UP_TO unless a subclass counts fewer exactly
+    # A factor of exact_up_to: a filtered list the planner estimates at that many times it or more is not counted at
+    # all (a search, whose count reads every match's document: settings.SEARCH_COUNT_ESTIMATE); 0 counts first.
+    estimate_first_above = 0
 
     @cached_property
     def count(self):
@@ -44,11 +47,17 @@ class EstimatedCountPaginator(Paginator):
                 return int(row[0])
             return super().count
         exact_up_to = self.exact_up_to or EXACT_UP_TO
+        planned = None
+        if self.estimate_first_above:
+            planned = int(planned_rows(bounded(self.object_list)))
+            if planned >= self.estimate_first_above * exact_up_to:
+                self.estimated = True
+                return planned
         counted = count_up_to(self.object_list, exact_up_to + 1)
         if counted <= exact_up_to:
             return counted
         self.estimated = True
-        return max(exact_up_to + 1, int(planned_rows(bounded(self.object_list))))
+        return max(exact_up_to + 1, planned if planned is not None else int(planned_rows(bounded(self.object_list))))
 
 
 class IdsFirstPaginator(EstimatedCountPaginator):

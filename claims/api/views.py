@@ -304,7 +304,7 @@ class ClaimViewSet(KnownQueryParameters, viewsets.GenericViewSet):
         else:
             searched = claim_search_ids(user=request.user, filters=request.query_params)
             if str(request.query_params.get("q") or "").strip():  # a search's count reads every match
-                self.paginator.estimate_counts_above = settings.API_SEARCH_COUNT_ESTIMATE
+                self.paginator.estimate_counts_above = settings.SEARCH_COUNT_ESTIMATE
             ids = self.paginate_queryset(claims.values_list("id", flat=True) if searched is None else searched)
         wants = fields or set(CLAIM_FIELDS)
         rows, appearances, evidence = claim_page(

@@ -211,11 +211,11 @@ API_MAX_PAGE_SIZE = 500
 API_COUNT_LIMIT = int(os.environ.get("API_COUNT_LIMIT", "10000"))
 # A list's count is kept this long in the shared cache (0: never): it may lag the rows by as much.
 API_COUNT_CACHE_SECONDS = int(os.environ.get("API_COUNT_CACHE_SECONDS", "30"))
-# A search is not counted (count null, as above API_COUNT_LIMIT) when PostgreSQL's planner estimates its matches at
-# this many times API_COUNT_LIMIT or more: its count reads every match's search document (a common word at a
-# million claims: 27-160 ms, the page itself 1-3 ms), while the estimate of a word is read off the table's
-# statistics. 0 counts every search.
-API_SEARCH_COUNT_ESTIMATE = int(os.environ.get("API_SEARCH_COUNT_ESTIMATE", "3"))
+# A search is not counted when PostgreSQL's planner estimates its matches at this many times the exact count's limit
+# or more (the API's API_COUNT_LIMIT: count null, as above it; the admin's 5,000: "about N", the estimate): its count
+# reads every match's search document (a common word at a million claims: 27-160 ms, the API's page 1-3 ms), while
+# a word's estimate is read off the table's statistics. 0 counts every search.
+SEARCH_COUNT_ESTIMATE = int(os.environ.get("SEARCH_COUNT_ESTIMATE", "3"))
 # GET answers of the claims API are kept this long in the shared cache (0: never), keyed by the database snapshot
 # and the code's version, so that any write or deploy makes them miss (factcheck.api.response_cache). Hits need a
 # cache outside the database (CACHE_URL): with the cache table, storing an answer is itself a write.

@@ -1,5 +1,6 @@
 """A search's count: exact up to API_COUNT_LIMIT, unless PostgreSQL's planner estimates its matches at
-API_SEARCH_COUNT_ESTIMATE times the limit or more; then it is not counted (null, as above the limit)."""
+SEARCH_COUNT_ESTIMATE times the limit or more; then it is not counted (null, as above the limit). The admin's claim
+list likewise: a search estimated far above its exact limit shows "about N", the estimate, without counting."""
 
 import pytest
 from django.db import connection
@@ -19,7 +20,7 @@ COMMON, RARE = 70, 12  # claims with "trade" in the subject, and with "tariff"
 @pytest.fixture
 def searched(db, settings):
     settings.API_COUNT_LIMIT = 20
-    settings.API_SEARCH_COUNT_ESTIMATE = 3  # a search estimated at 60 matches or more is not counted
+    settings.SEARCH_COUNT_ESTIMATE = 3  # a search estimated at 60 matches or more is not counted
     settings.API_COUNT_CACHE_SECONDS = 0
     for i in range(COMMON):
         ClaimFactory(status=Status.UNVERIFIED, subject=f"Bilateral trade in year {i}")
@@ -61,7 +62,7 @@ def test_a_search_estimated_below_is_counted_exactly(journalist_client, searched
 
 
 def test_with_the_estimate_off_every_search_is_counted(journalist_client, searched, settings):
-    settings.API_SEARCH_COUNT_ESTIMATE = 0
+    settings.SEARCH_COUNT_ESTIMATE = 0
     body, queries = _counts(journalist_client, {"q": "trade"})
     assert body["count"] is None and _counted(queries)  # 70 matches: above the limit of 20
     settings.API_COUNT_LIMIT = 100
@@ -74,3 +75,24 @@ def test_a_list_without_a_search_is_never_estimated(journalist_client, searched,
     body, queries = _counts(journalist_client, {"status": "unverified"})
     assert body["count"] is None and body["count_exact"] is False  # 82 claims: above the limit
     assert not any(sql.startswith("EXPLAIN") for sql in queries) and _counted(queries)
+
+
+def test_the_admins_search_estimated_far_above_its_limit_is_not_counted(client, admin_user, searched, monkeypatch):
+    from django.urls import reverse
+
+    from claims.admin import paginator
+
+    monkeypatch.setattr(paginator, "EXACT_UP_TO", 20)  # estimated at 60 or more: not counted
+    client.force_login(admin_user)
+    url = reverse("admin:claims_claim_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        common = client.get(url, {"q": "trade"})
+    assert common.context["cl"].paginator.estimated and COMMON / 2 <= common.context["cl"].result_count <= COMMON * 2
+    assert "about" in common.content.decode() and not _counted([q["sql"] for q in captured.captured_queries])
+    with CaptureQueriesContext(connection) as captured:
+        rare = client.get(url, {"q": "tariff"})
+    assert not rare.context["cl"].paginator.estimated and rare.context["cl"].result_count == RARE
+    assert _counted([q["sql"] for q in captured.captured_queries])
+    with CaptureQueriesContext(connection) as captured:
+        filtered = client.get(url, {"status__exact": "unverified"})  # not a search: counted first, then estimated
+    assert filtered.context["cl"].paginator.estimated and _counted([q["sql"] for q in captured.captured_queries])
