@@ -17,6 +17,7 @@ from sources.admin import health_badge_html
 from ..models import Appearance, Claim, Evidence, first_appearance_of
 from ..quantities import format_gap, format_quantity, gap_severity
 from ..roles import STATUS_PERMISSION, takes_claims
+from ..selectors import can_read_all_claims, claim_search_ids
 from ..services import can_delete_claim
 from ..templatetags.claim_status import status_badge_html
 from . import actions, filters, views
@@ -219,8 +220,13 @@ class ClaimAdmin(ClaimAmountsAsRead, WritesThroughServices, ReadableHistoryAdmin
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
-        if request.GET.get("q", "").strip():  # a search's count reads every match: its estimate may stand for it
+        search = request.GET.get("q", "").strip()
+        if search:  # a search's count reads every match: its estimate may stand for it
             paginator.estimate_first_above = settings.SEARCH_COUNT_ESTIMATE
+        if search and set(request.GET) <= {"q", "p"} and can_read_all_claims(request.user):
+            # A search alone, best match first: its page's ids ranked among the search documents, as the API's, not
+            # joined to every matched claim ('wheat' at a million claims: 40-75 ms against 116-300 ms).
+            paginator.ids = claim_search_ids(user=request.user, filters={"q": search})
         return paginator
 
     def get_search_results(self, request, queryset, search_term):

@@ -65,12 +65,17 @@ class IdsFirstPaginator(EstimatedCountPaginator):
     thousands of matches by their ids and rank alone, where sorting whole rows had PostgreSQL read every matched
     claim from the table (a common word at a million claims: ~0.8 s, against ~0.2 s for the ids)."""
 
+    # The list's ids in its order, read instead of the list's own where a cheaper query gives the same (a search
+    # alone: among the search documents, claims.selectors.claim_search_ids).
+    ids: QuerySet[Any] | None = None
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:  # as Paginator.page: the last page takes the orphans
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        listed = self.object_list.values_list("pk", flat=True) if self.ids is None else self.ids
+        ids = list(listed[bottom:top])
         by_id = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
         return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)

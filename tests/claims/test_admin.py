@@ -85,6 +85,34 @@ def test_a_large_filtered_list_shows_an_estimated_count(client, admin_user, seed
     assert "about" in response.content.decode()
 
 
+def test_a_search_alone_pages_its_ids_among_the_search_documents(client, admin_user, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from claims.admin.claim_admin import ClaimAdmin
+    from tests.factories import ClaimFactory
+
+    for n in range(7):
+        ClaimFactory(subject=f"Wheat exports {n}" if n % 2 else f"Wheat harvest and wheat exports {n}")
+    ClaimFactory(subject="Rice exports")
+    monkeypatch.setattr(ClaimAdmin, "list_per_page", 3)
+    client.force_login(admin_user)
+    url = reverse("admin:claims_claim_changelist")
+
+    def listed(params):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params)
+        assert response.status_code == 200
+        return [claim.pk for claim in response.context["cl"].result_list], [q["sql"] for q in captured]
+
+    for page in ("1", "2", "3"):
+        alone, queries = listed({"q": "wheat", "p": page})
+        joined, _ = listed({"q": "wheat", "p": page, "status__exact": "unverified"})  # every claim is: the same list
+        assert alone == joined and len(alone) in (1, 3)
+        assert any(sql.startswith('SELECT "claims_claimsearch"."claim_id"') and "claims_claim\"" not in sql.split(
+            "WHERE")[0] for sql in queries), queries  # fmt: skip
+
+
 def test_the_claim_list_reads_a_page_of_ids_then_their_rows_in_the_lists_order():
     from claims.admin.paginator import IdsFirstPaginator
     from claims.filters import ClaimFilter
