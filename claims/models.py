@@ -152,7 +152,13 @@ class Claim(models.Model):
             # A unit's value range: its matches' order (newest change first) and count from the index alone.
             models.Index(fields=["unit", "value"], include=["updated_at", "id"], name="claim_unit_value_idx"),
             models.Index(fields=["value"], name="claim_value_idx"),  # sorting the whole list by figure
+            # …largest first (`ordering=-value`), and in a unit: claims without a figure come last either way, which a
+            # backward scan of the ascending indexes can't give (it puts them first), so PostgreSQL sorted every claim
+            # (`unit=USD&ordering=-value` at a million claims: 944 ms for a page).
+            models.Index(F("value").desc(nulls_last=True), name="claim_value_desc_idx"),
+            models.Index(F("unit"), F("value").desc(nulls_last=True), name="claim_unit_value_desc_idx"),
             models.Index(fields=["period_start", "period_end"]),
+            models.Index(F("period_start").desc(nulls_last=True), name="claim_period_desc_idx"),  # latest period first
             # Intake's conflicts: the claims of a unit and period, nearest a value first (claims.intake.matching).
             models.Index(fields=["unit", "period_start", "value"], name="claim_unit_period_value_idx"),
             models.Index(fields=["-updated_at", "-id"]),
