@@ -3,11 +3,10 @@
 Page mode (`?page=2&page_size=100`): `count` is exact up to settings.API_COUNT_LIMIT matches and null above it
 (`count_exact: false`): counting a million rows for every page would cost more than the page itself. A view may let
 the planner's estimate stand for a count far above the limit (`estimate_counts_above`: a search, whose count reads
-every match); a count is null then too. Counts are
-kept settings.API_COUNT_CACHE_SECONDS in the shared cache. In an answer that the answer cache keeps
-(factcheck.api.response_cache) the count is keyed by the same database snapshot as the answer, so it is exact for
-it; elsewhere a count may lag the rows by up to API_COUNT_CACHE_SECONDS. The page size is capped at
-settings.API_MAX_PAGE_SIZE.
+every match); the count is null then too. Counts are kept settings.API_COUNT_CACHE_SECONDS in the shared cache. In
+an answer that the answer cache keeps (factcheck.api.response_cache) the count is keyed by the same database
+snapshot as the answer, so it is exact for it; elsewhere a count may lag the rows by up to API_COUNT_CACHE_SECONDS.
+The page size is capped at settings.API_MAX_PAGE_SIZE.
 
 Cursor mode (`?cursor=` to start, then follow `next`): rows in the order they last changed (updated_at, id),
 read by keyset, so a sync never skips or repeats a row while others edit; a row edited during the sync moves to
