@@ -3,7 +3,8 @@
 Page mode (`?page=2&page_size=100`): `count` is exact up to settings.API_COUNT_LIMIT matches and null above it
 (`count_exact: false`): counting a million rows for every page would cost more than the page itself. A view may let
 the planner's estimate stand for a count far above the limit (`estimate_counts_above`: a search, whose count reads
-every match); the count is null then too. Counts are kept settings.API_COUNT_CACHE_SECONDS in the shared cache. In
+every match); the count is null then too. Where it is null, `count_estimate` is the planner's estimate of the
+matches (else the count). Counts are kept settings.API_COUNT_CACHE_SECONDS in the shared cache. In
 an answer that the answer cache keeps (factcheck.api.response_cache) the count is keyed by the same database
 snapshot as the answer, so it is exact for it; elsewhere a count may lag the rows by up to API_COUNT_CACHE_SECONDS.
 The page size is capped at settings.API_MAX_PAGE_SIZE.
@@ -50,29 +51,38 @@ def _positive_int(request, name: str, default: int) -> int:
     return int(raw)
 
 
-def _cached_count(queryset: QuerySet[Any], limit: int, *, snapshot: str | None, estimate: int = 0) -> int:
-    """The matches up to limit + 1, kept API_COUNT_CACHE_SECONDS in the shared cache per distinct query: a count
-    scans up to `limit` index entries, more than the page itself costs.
+def _cached_count(
+    queryset: QuerySet[Any], limit: int, *, snapshot: str | None, estimate: int = 0
+) -> tuple[int, int | None]:
+    """(the matches up to limit + 1, the planner's estimate of all of them when they are more than `limit`, else
+    None), kept API_COUNT_CACHE_SECONDS in the shared cache per distinct query: a count scans up to `limit` index
+    entries, more than the page itself costs; the estimate is an EXPLAIN (factcheck.counts.planned_rows), never
+    below limit + 1.
 
     With a `snapshot` (the answer being built is cached under it) the entry is that snapshot's: a cached answer
     never embeds a count older than its own key. Without one, a count a few seconds old is fine.
 
     With `estimate` (a factor), a query whose matches the planner estimates at `estimate` × limit or more is not
-    counted: limit + 1 (the answer's count is null, as it is above the limit). An estimate below that is counted.
+    counted: limit + 1 and the estimate (the answer's count is null, as it is above the limit). An estimate below
+    that is counted.
     """
     counting = bounded(queryset)[: limit + 1]
 
-    def count() -> int:
-        if estimate and planned_rows(bounded(queryset)) >= estimate * limit:
-            return limit + 1
-        return counting.count()
+    def count() -> tuple[int, int | None]:
+        planned = planned_rows(bounded(queryset)) if estimate else None
+        if planned is not None and planned >= estimate * limit:
+            return limit + 1, int(planned)
+        counted = counting.count()
+        if counted <= limit:
+            return counted, None
+        return counted, max(limit + 1, int(planned if planned is not None else planned_rows(bounded(queryset))))
 
     seconds = settings.API_COUNT_CACHE_SECONDS
     if not seconds:
         return count()
     sql, params = counting.query.sql_with_params()
     raw = f"{snapshot or ''}|{counting.db}|{sql}|{params!r}"
-    key = "api:count:" + hashlib.sha1(raw.encode()).hexdigest()
+    key = "api:counted:" + hashlib.sha1(raw.encode()).hexdigest()  # (count, estimate); "api:count:" held the count
     counted = cache.get(key)
     if counted is None:
         counted = count()
@@ -129,12 +139,13 @@ class PagePagination(BasePagination):
         rows = rows[: self.page_size]
         if not rows and self.page > 1:
             raise NotFound(f"Page {self.page} is past the last page.")
+        self.estimate = None
         if self.page == 1 and not self.has_next:
             self.count = len(rows)  # the whole result is on this page: no count query needed
         else:
             limit = settings.API_COUNT_LIMIT
             if hasattr(queryset, "query"):
-                counted = _cached_count(
+                counted, self.estimate = _cached_count(
                     queryset, limit, snapshot=answer_snapshot(request), estimate=self.estimate_counts_above
                 )
             else:
@@ -181,6 +192,7 @@ class PagePagination(BasePagination):
             body = {
                 "count": self.count,
                 "count_exact": self.count is not None,
+                "count_estimate": self.count if self.count is not None else self.estimate,
                 "page": self.page,
                 "page_size": self.page_size,
                 "next": replace_query_param(url, self.page_query_param, self.page + 1) if self.has_next else None,
@@ -231,6 +243,12 @@ class PagePagination(BasePagination):
                     "that the database estimates far above (page mode only).",
                 },
                 "count_exact": {"type": "boolean"},
+                "count_estimate": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": "The matches: `count` when it is exact, else PostgreSQL's estimate of them (never "
+                    f"below {settings.API_COUNT_LIMIT + 1}; page mode only).",
+                },
                 "page": {"type": "integer"},
                 "page_size": {"type": "integer"},
                 "next": {"type": "string", "format": "uri", "nullable": True},

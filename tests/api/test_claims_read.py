@@ -250,7 +250,7 @@ def test_page_numbers_and_capped_page_size(journalist_client, claims, settings):
     assert journalist_client.get(URL, {"page": "x"}).status_code == 400
     settings.API_COUNT_LIMIT = 2
     capped = journalist_client.get(URL, {"page_size": 1}).json()
-    assert capped["count"] is None and capped["count_exact"] is False
+    assert capped["count"] is None and capped["count_exact"] is False and capped["count_estimate"] >= 3
 
 
 def test_counts_are_cached_briefly_when_configured(journalist_client, claims, settings):

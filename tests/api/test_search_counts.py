@@ -25,7 +25,7 @@ def searched(db, settings):
     for i in range(COMMON):
         ClaimFactory(status=Status.UNVERIFIED, subject=f"Bilateral trade in year {i}")
     for i in range(RARE):
-        ClaimFactory(status=Status.UNVERIFIED, subject=f"Steel tariff number {i}")
+        ClaimFactory(status=Status.IN_REVIEW, subject=f"Steel tariff number {i}")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE claims_claimsearch")  # the statistics the planner's estimate is read off
 
@@ -51,13 +51,14 @@ def test_the_planner_estimates_a_words_matches_from_the_statistics(searched):
 def test_a_search_estimated_far_above_the_limit_is_not_counted(journalist_client, searched, ordering):
     body, queries = _counts(journalist_client, {"q": "trade"} | ({"ordering": ordering} if ordering else {}))
     assert body["count"] is None and body["count_exact"] is False and len(body["results"]) == 5
+    assert COMMON / 2 <= body["count_estimate"] <= COMMON * 2  # the planner's estimate of the matches
     assert any(sql.startswith("EXPLAIN") for sql in queries)
     assert not _counted(queries), queries
 
 
 def test_a_search_estimated_below_is_counted_exactly(journalist_client, searched):
     body, queries = _counts(journalist_client, {"q": "tariff"})
-    assert body["count"] == RARE and body["count_exact"] is True
+    assert body["count"] == RARE and body["count_exact"] is True and body["count_estimate"] == RARE
     assert _counted(queries)
 
 
@@ -65,16 +66,20 @@ def test_with_the_estimate_off_every_search_is_counted(journalist_client, search
     settings.SEARCH_COUNT_ESTIMATE = 0
     body, queries = _counts(journalist_client, {"q": "trade"})
     assert body["count"] is None and _counted(queries)  # 70 matches: above the limit of 20
+    assert 21 <= body["count_estimate"] <= COMMON * 2  # counted past the limit, then estimated: never below 21
     settings.API_COUNT_LIMIT = 100
     body, _ = _counts(journalist_client, {"q": "trade"})
     assert body["count"] == COMMON and body["count_exact"] is True
 
 
-def test_a_list_without_a_search_is_never_estimated(journalist_client, searched, settings):
+def test_a_list_without_a_search_is_counted_before_it_is_estimated(journalist_client, searched, settings):
     settings.API_COUNT_LIMIT = 10
     body, queries = _counts(journalist_client, {"status": "unverified"})
-    assert body["count"] is None and body["count_exact"] is False  # 82 claims: above the limit
-    assert not any(sql.startswith("EXPLAIN") for sql in queries) and _counted(queries)
+    assert body["count"] is None and body["count_exact"] is False  # 70 claims: above the limit
+    assert _counted(queries) and body["count_estimate"] >= 11  # counted first; estimated above the limit only
+    settings.API_COUNT_LIMIT = 20
+    below, queries = _counts(journalist_client, {"status": "in_review"})  # the 12 tariff claims, under the limit
+    assert below["count_estimate"] == below["count"] == RARE and not any(sql.startswith("EXPLAIN") for sql in queries)
 
 
 def test_the_admins_search_estimated_far_above_its_limit_is_not_counted(client, admin_user, searched, monkeypatch):
