@@ -32,3 +32,19 @@ def planned_rows(queryset: QuerySet[Any]) -> float:
     if isinstance(plan, str):  # a connection without psycopg2's json typecaster
         plan = json.loads(plan)
     return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def count_or_estimate(queryset: QuerySet[Any], limit: int, *, estimate_first: int = 0) -> tuple[int | None, int | None]:
+    """(the exact count, None) when `queryset` has at most `limit` matches; else (None, the planner's estimate of
+    them, never below limit + 1). The count is a COUNT over the first limit + 1 matches.
+
+    With `estimate_first` (a factor), the estimate is read first, and a query it puts at `estimate_first` × limit
+    matches or more is not counted at all (a search, whose count reads every match's document)."""
+    planned = planned_rows(bounded(queryset)) if estimate_first else None
+    if planned is None or planned < estimate_first * limit:
+        counted = count_up_to(queryset, limit + 1)
+        if counted <= limit:
+            return counted, None
+    if planned is None:
+        planned = planned_rows(bounded(queryset))
+    return None, max(limit + 1, int(planned))

@@ -7,7 +7,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from factcheck.counts import bounded, count_up_to, planned_rows
+from factcheck.counts import count_or_estimate
 
 EXACT_BELOW = 50_000  # an unfiltered list smaller than this is counted exactly
 EXACT_UP_TO = 5_000  # a filtered list is counted exactly up to this many matches, then estimated
@@ -46,18 +46,13 @@ class EstimatedCountPaginator(Paginator):
                 self.estimated = True
                 return int(row[0])
             return super().count
-        exact_up_to = self.exact_up_to or EXACT_UP_TO
-        planned = None
-        if self.estimate_first_above:
-            planned = int(planned_rows(bounded(self.object_list)))
-            if planned >= self.estimate_first_above * exact_up_to:
-                self.estimated = True
-                return planned
-        counted = count_up_to(self.object_list, exact_up_to + 1)
-        if counted <= exact_up_to:
-            return counted
+        exact, estimate = count_or_estimate(
+            self.object_list, self.exact_up_to or EXACT_UP_TO, estimate_first=self.estimate_first_above
+        )
+        if exact is not None:
+            return exact
         self.estimated = True
-        return max(exact_up_to + 1, planned if planned is not None else int(planned_rows(bounded(self.object_list))))
+        return estimate
 
 
 class IdsFirstPaginator(EstimatedCountPaginator):

@@ -34,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from ..counts import bounded, planned_rows
+from ..counts import bounded, count_or_estimate
 from .response_cache import answer_snapshot
 
 MAX_NUMBER = 999_999_999  # `page` and `page_size` have at most nine digits
@@ -53,39 +53,23 @@ def _positive_int(request, name: str, default: int) -> int:
 
 def _cached_count(
     queryset: QuerySet[Any], limit: int, *, snapshot: str | None, estimate: int = 0
-) -> tuple[int, int | None]:
-    """(the matches up to limit + 1, the planner's estimate of all of them when they are more than `limit`, else
-    None), kept API_COUNT_CACHE_SECONDS in the shared cache per distinct query: a count scans up to `limit` index
-    entries, more than the page itself costs; the estimate is an EXPLAIN (factcheck.counts.planned_rows), never
-    below limit + 1.
+) -> tuple[int | None, int | None]:
+    """factcheck.counts.count_or_estimate (the exact count up to `limit`, else the planner's estimate; with
+    `estimate`, a query estimated at `estimate` × limit or more is not counted), kept API_COUNT_CACHE_SECONDS in the
+    shared cache per distinct query: a count scans up to `limit` index entries, more than the page itself costs.
 
     With a `snapshot` (the answer being built is cached under it) the entry is that snapshot's: a cached answer
     never embeds a count older than its own key. Without one, a count a few seconds old is fine.
-
-    With `estimate` (a factor), a query whose matches the planner estimates at `estimate` × limit or more is not
-    counted: limit + 1 and the estimate (the answer's count is null, as it is above the limit). An estimate below
-    that is counted.
     """
-    counting = bounded(queryset)[: limit + 1]
-
-    def count() -> tuple[int, int | None]:
-        planned = planned_rows(bounded(queryset)) if estimate else None
-        if planned is not None and planned >= estimate * limit:
-            return limit + 1, int(planned)
-        counted = counting.count()
-        if counted <= limit:
-            return counted, None
-        return counted, max(limit + 1, int(planned if planned is not None else planned_rows(bounded(queryset))))
-
     seconds = settings.API_COUNT_CACHE_SECONDS
     if not seconds:
-        return count()
-    sql, params = counting.query.sql_with_params()
-    raw = f"{snapshot or ''}|{counting.db}|{sql}|{params!r}"
+        return count_or_estimate(queryset, limit, estimate_first=estimate)
+    sql, params = bounded(queryset)[: limit + 1].query.sql_with_params()
+    raw = f"{snapshot or ''}|{queryset.db}|{estimate}|{sql}|{params!r}"
     key = "api:counted:" + hashlib.sha1(raw.encode()).hexdigest()  # (count, estimate); "api:count:" held the count
     counted = cache.get(key)
     if counted is None:
-        counted = count()
+        counted = count_or_estimate(queryset, limit, estimate_first=estimate)
         cache.set(key, counted, seconds)
     return counted
 
@@ -145,12 +129,12 @@ class PagePagination(BasePagination):
         else:
             limit = settings.API_COUNT_LIMIT
             if hasattr(queryset, "query"):
-                counted, self.estimate = _cached_count(
+                self.count, self.estimate = _cached_count(
                     queryset, limit, snapshot=answer_snapshot(request), estimate=self.estimate_counts_above
                 )
             else:
                 counted = queryset.count()
-            self.count = counted if counted <= limit else None
+                self.count = counted if counted <= limit else None
         return rows
 
     def _cursor_page(self, queryset, token: str):
