@@ -1,6 +1,10 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.production")
-application = get_wsgi_application()
+django.setup(set_prefix=False)  # as django.core.wsgi.get_wsgi_application, whose handler factcheck.handlers extends
+
+from factcheck.handlers import Application  # noqa: E402 - needs the settings loaded
+
+application = Application()
