@@ -72,7 +72,7 @@ def test_the_short_chain_keeps_the_security_middleware_in_order():
         "django.middleware.security.SecurityMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
-        "csp.middleware.CSPMiddleware",
+        "factcheck.content_policy.SitePolicyCSPMiddleware",
     ):
         assert kept in chain
     assert not {
