@@ -312,7 +312,9 @@ REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": F
 # its own element only (no selectors to read the page with). The API's documentation pages loosen style elements
 # for Swagger UI and Redoc alone (factcheck/api/urls.py), which build theirs at run time; scripts stay 'self' there.
 # django-csp's middleware, the site's policy built once (factcheck.content_policy).
-MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "factcheck.content_policy.SitePolicyCSPMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "factcheck.content_policy.SitePolicyCSPMiddleware"
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
