@@ -93,6 +93,13 @@ def test_a_token_read_answers_as_through_the_whole_chain(token, claims):
         assert header in short_headers
 
 
+@pytest.mark.parametrize("authorization", ["Token not-a-token", "Token ", "Token two words"])
+def test_a_malformed_or_unknown_token_is_refused_never_read_as_anonymous(authorization, db):
+    status, _, body = call(Application(), "GET", "/api/v1/claims/", HTTP_AUTHORIZATION=authorization)
+    assert status.startswith("401")  # the token's authenticator answers; no session to fall back on
+    assert b"token" in body.lower()
+
+
 def test_a_token_read_of_another_claim_sees_only_what_the_token_may(token, claims):
     status, _, body = call(Application(), "GET", f"/api/v1/claims/{claims['unverified'].pk}/", HTTP_AUTHORIZATION=token)
     assert status == "200 OK"  # a journalist reads every claim
