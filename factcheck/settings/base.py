@@ -200,6 +200,9 @@ REST_FRAMEWORK = {
     # that the client's own address is taken from X-Forwarded-For (and a client can't forge it otherwise).
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
 }
+# The most requests a process reserves of a client's throttle window at once (factcheck.api.throttling): a reserved
+# request is served without a round trip to the cache. 1 counts every request in the cache.
+THROTTLE_LEASE = int(os.environ.get("API_THROTTLE_LEASE", "32"))
 # Request bodies of the API (factcheck.api.parsers.LimitedJSONParser): JSON of at most API_MAX_BODY_BYTES (a 413
 # above), objects and arrays nested at most API_MAX_BODY_DEPTH levels (a 400 deeper). The largest body the write
 # serializers accept with every text at its maximum length is well under 100 KB.

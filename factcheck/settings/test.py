@@ -7,6 +7,9 @@ from .base import *  # noqa: F403
 SECRET_KEY = "test-only-not-a-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 IMPORT_BATCH_SIZE = 7  # small batches so that tests cross batch boundaries
+# Every request counted in the cache, so that the queries a request makes don't depend on an earlier test's lease;
+# tests/api/test_throttle_leases.py sets its own.
+THROTTLE_LEASE = 1
 
 # Jobs run at once, inside the request that starts them (the tasks API's immediate backend), unless
 # FACTCHECK_TASKS=database: the tests that start real workers (tests/jobs/) set it for them and for themselves.
