@@ -97,10 +97,15 @@ def load(url: str, n: int, seed: int, env: dict) -> None:
 
 
 def prepare(url: str, env: dict) -> str:
-    """Migrate (the tree being measured), ANALYZE, and a journalist with a token (manage.py api_token)."""
+    """Migrate (the tree being measured), ANALYZE, the frequent words' held rankings as the workers' daily refresh
+    leaves them (manage.py refresh_search_terms), and a journalist with a token (manage.py api_token)."""
     sh([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env)
     with pg(url).cursor() as cur:
         cur.execute("VACUUM ANALYZE")
+    started = time.perf_counter()
+    out = sh([sys.executable, "manage.py", "refresh_search_terms"], cwd=ROOT, env=env, capture_output=True, text=True)
+    words = out.stdout.strip().splitlines()[0] if out.stdout.strip() else ""
+    print(f"  refresh_search_terms: {time.perf_counter() - started:,.1f} s; {words[:160]}", flush=True)
     code = ("from django.contrib.auth.models import Group, User; "
             "u, _ = User.objects.get_or_create(username='bench-journalist'); "
             "u.groups.add(Group.objects.get(name='journalist'))")  # fmt: skip

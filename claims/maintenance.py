@@ -23,6 +23,9 @@ EXPECTED_TRIGGERS: tuple[tuple[str, str], ...] = (
     ("appearance_search_delete", "claims_appearance"),
     ("appearance_search_update", "claims_appearance"),
     ("source_search_update", "sources_source"),
+    # migration claims 0027: the held matches of the frequent words (claims.search_terms)
+    ("claim_search_terms_insert", "claims_claimsearch"),
+    ("claim_search_terms_update", "claims_claimsearch"),
 )
 
 

@@ -431,6 +431,66 @@ class ClaimSearch(models.Model):
         return f"search document of claim {self.claim_id}"
 
 
+class SearchTerm(models.Model):
+    """A frequent word of the search documents whose best matches are held ranked (SearchTermMatch): a search for
+    that word alone reads its first pages off an index of the held matches instead of ranking its thousands of
+    matches on every request.
+
+    Chosen and cut by claims.search_terms.refresh_search_terms (`manage.py refresh_search_terms`). A cut is the last
+    held match of an order: every match that ranks at or above it is held, kept so by the database's triggers
+    (migration claims 0027) whatever changes a document, so a page above the cut is the ranking's own page. A NULL
+    cut holds nothing for that order.
+    """
+
+    lexeme = models.TextField(unique=True, help_text="The word as the search documents hold it (stemmed).")
+    # The text of the tsquery a search for the word alone compiles to ('iran'): what a search is looked up by.
+    query = models.TextField(unique=True)
+    # The staff's order (rank, then newest claim first) over every document; readers of published claims only
+    # take the published matches of the same held rows, which are the first ones of their own ranking.
+    staff_score = models.FloatField(null=True)
+    staff_claim_id = models.BigIntegerField(null=True)
+    # The public pages' order (rank, newest publication, newest claim) over the published documents.
+    public_score = models.FloatField(null=True)
+    public_published_at = models.DateTimeField(null=True)
+    public_claim_id = models.BigIntegerField(null=True)
+    matches = models.PositiveIntegerField(help_text="Its documents when it was cut.")
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "claims_searchterm"
+
+    def __str__(self) -> str:
+        return f"search term {self.lexeme}"
+
+
+class SearchTermMatch(models.Model):
+    """A document that ranks at or above a SearchTerm's cut, with its rank for the word (ts_rank, as a search
+    ranks it). Written only by the database's triggers and by the refresh (migration claims 0027); deleted with
+    its document by the database's own foreign key (ON DELETE CASCADE)."""
+
+    term = models.ForeignKey(SearchTerm, on_delete=models.CASCADE, related_name="held")
+    claim = models.ForeignKey(ClaimSearch, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    score = models.FloatField()
+    published_at = models.DateTimeField(null=True)  # the document's: a public match is a published one
+    staff = models.BooleanField()  # at or above the staff cut
+    public = models.BooleanField()  # published, at or above the public cut
+
+    class Meta:
+        db_table = "claims_searchtermmatch"
+        constraints = [models.UniqueConstraint(fields=["term", "claim"], name="searchtermmatch_once")]
+        indexes = [
+            models.Index(fields=["term", "-score", "-claim"], condition=Q(staff=True), name="searchtermmatch_staff"),
+            models.Index(
+                fields=["term", "-score", "-published_at", "-claim"],
+                condition=Q(public=True),
+                name="searchtermmatch_public",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} for {self.term_id}"
+
+
 def first_appearance_of(appearances: Iterable[Appearance]) -> Appearance | None:
     """The earliest appearance: by its date (claims.appearances.appearance_date), undated last."""
     return first_appearance(

@@ -18,15 +18,17 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchRank
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import Count, Exists, F, Field, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Field, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.http import QueryDict
 
+from factcheck.counts import FirstPages
 from factcheck.prepared import execute_prepared
 from sources.models import Publisher, Source
 
 from .choices import NO_UNIT, NO_UNIT_LABEL, VERDICTS
 from .claimreview import is_published
-from .models import Appearance, Claim, ClaimSearch, Evidence
+from .models import Appearance, Claim, ClaimSearch, Evidence, SearchTermMatch
 from .roles import ASSIGNABLE_ROLES
 
 CLAIM_COLUMNS = (
@@ -152,7 +154,34 @@ def _matched_documents(user: Reader, text: str, *, ranked: bool = True) -> Query
     return documents.annotate(rank=SearchRank(F("document"), query)) if ranked else documents
 
 
-def claim_search_ids(*, user: Reader, filters: QueryDict | dict[str, Any] | None) -> QuerySet[Any, int] | None:
+def held_search_page(*, text: str, bottom: int, top: int, reads_all: bool, public: bool = False) -> list[int] | None:
+    """The ids at positions bottom..top of a search for `text` alone, best match first, read off the held matches of
+    its word (claims.search_terms) when the search is one held word and those positions are above the word's cut;
+    else None, and the search is ranked as usual. The held matches are the top of the word's ranking in the same
+    order (migration claims 0027), so a page read here is the ranking's own.
+
+    `reads_all`: every document (a reader who sees every claim), else the published ones, in claim_search_ids's
+    order (rank, newest claim); `public`: the public pages' order (rank, newest publication, newest claim). A reader
+    of published claims takes the published documents among the staff's held matches: they are the first of the
+    published ranking, fewer of them, so fewer pages come from here."""
+    if top <= bottom:
+        return []
+    from .filters import search_query
+
+    matches = SearchTermMatch.objects.filter(term__query=Cast(search_query(text), TextField()))
+    if public:
+        matches = matches.filter(public=True).order_by("-score", "-published_at", "-claim_id")
+    else:
+        matches = matches.filter(staff=True).order_by("-score", "-claim_id")
+        if not reads_all:
+            matches = matches.filter(published_at__isnull=False)
+    ids = list(matches.values_list("claim_id", flat=True)[bottom:top])
+    return ids if len(ids) == top - bottom else None
+
+
+def claim_search_ids(
+    *, user: Reader, filters: QueryDict | dict[str, Any] | None
+) -> QuerySet[Any, int] | FirstPages | None:
     """When `filters` are a search alone (search_alone), the ids of claim_list(user=user, filters=filters) in its
     order, best match first and ties newest claim first, or by last change (`ordering=-updated`, `updated`); else
     None. Call it after claim_list has validated the filters.
@@ -162,28 +191,35 @@ def claim_search_ids(*, user: Reader, filters: QueryDict | dict[str, Any] | None
     common word where a page needs twenty. By last change, the page walks the claims' (updated_at, id) index and
     probes each claim's document (a rare word: the GIN index, then a sort of its few matches), and the count, which
     drops the order, reads the documents alone: 10,001 matches of a common word at a million claims counted in
-    27 ms, against 58 ms joined to their claims."""
+    27 ms, against 58 ms joined to their claims. Best match first, a page above a frequent word's cut is read off its
+    held matches (held_search_page: FirstPages, counted as the ranked ids)."""
     text = search_alone(filters, orders=(*_BY_RELEVANCE, *_DOCUMENT_ORDERS))
     if text is None:
         return None
     by_change = _DOCUMENT_ORDERS.get(str(filters.get("ordering") or "").strip()) if filters else None
     if by_change:
-        documents = _matched_documents(user, text, ranked=False).order_by(*by_change)
-    else:
-        documents = _matched_documents(user, text).order_by(F("rank").desc(), F("claim_id").desc())
-    return documents.values_list("claim_id", flat=True)
+        return _matched_documents(user, text, ranked=False).order_by(*by_change).values_list("claim_id", flat=True)
+    documents = _matched_documents(user, text).order_by(F("rank").desc(), F("claim_id").desc())
+    reads_all = can_read_all_claims(user)
+    return FirstPages(
+        documents.values_list("claim_id", flat=True),
+        lambda bottom, top: held_search_page(text=text, bottom=bottom, top=top, reads_all=reads_all),
+    )
 
 
-def published_claim_ids(*, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[Any, int]:
+def published_claim_ids(*, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[Any, int] | FirstPages:
     """The ids of published_claims(filters=filters), in its order: a search alone read as claim_search_ids reads it
-    (ties newest publication first, as the index)."""
+    (ties newest publication first, as the index; a page above a frequent word's cut off its held matches)."""
     claims = published_claims(filters=filters)  # validates the filters, whichever way the ids are then read
     text = search_alone(filters)
     if text is None:
         return claims.values_list("id", flat=True)
     documents = _matched_documents(None, text)
     documents = documents.order_by(F("rank").desc(), F("published_at").desc(), F("claim_id").desc())
-    return documents.values_list("claim_id", flat=True)
+    return FirstPages(
+        documents.values_list("claim_id", flat=True),
+        lambda bottom, top: held_search_page(text=text, bottom=bottom, top=top, reads_all=False, public=True),
+    )
 
 
 def page_rows(ids: Iterable[int]) -> list[Row]:

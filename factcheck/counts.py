@@ -1,6 +1,7 @@
 """Counting a list's matches up to a bound, for pages that say "N matches" without counting a million rows."""
 
 import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connections
@@ -48,3 +49,34 @@ def count_or_estimate(queryset: QuerySet[Any], limit: int, *, estimate_first: in
     if planned is None:
         planned = planned_rows(bounded(queryset))
     return None, max(limit + 1, int(planned))
+
+
+class FirstPages:
+    """A list's ids whose first pages a cheaper query can read: a slice asks `first(bottom, top)`, which returns the
+    ids or None where it can't answer, and is read from `queryset` then. Paginators count `counted`, the queryset:
+    the cheaper query knows the top of the list, not its length."""
+
+    ordered = True  # as the queryset (Django's Paginator warns about unordered lists)
+
+    def __init__(self, queryset: QuerySet[Any], first: Callable[[int, int], list[Any] | None]) -> None:
+        self.counted = queryset
+        self.first = first
+
+    def __getitem__(self, item: Any) -> Any:  # a slice (Django's Paginator types it wider)
+        if not isinstance(item, slice) or item.step is not None:
+            raise TypeError("FirstPages reads slices without a step")
+        bottom = item.start or 0
+        if item.stop is not None:
+            ids = self.first(bottom, item.stop)
+            if ids is not None:
+                return ids
+        return list(self.counted[item])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.counted)  # the whole list: nothing cheaper to read it by
+
+    def __len__(self) -> int:
+        return len(self.counted)
+
+    def count(self) -> int:
+        return self.counted.count()

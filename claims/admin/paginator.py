@@ -31,15 +31,17 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        query = getattr(self.object_list, "query", None)
-        connection = connections[getattr(self.object_list, "db", "default")]
+        counted = getattr(
+            self.object_list, "counted", self.object_list
+        )  # factcheck.counts.FirstPages counts its queryset
+        query = getattr(counted, "query", None)
+        connection = connections[getattr(counted, "db", "default")]
         if query is None:
             return super().count
         if not query.where:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [self.object_list.model._meta.db_table],
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [counted.model._meta.db_table]
                 )
                 row = cursor.fetchone()
             if row and row[0] >= EXACT_BELOW:
@@ -47,7 +49,7 @@ class EstimatedCountPaginator(Paginator):
                 return int(row[0])
             return super().count
         exact, estimate = count_or_estimate(
-            self.object_list, self.exact_up_to or EXACT_UP_TO, estimate_first=self.estimate_first_above
+            counted, self.exact_up_to or EXACT_UP_TO, estimate_first=self.estimate_first_above
         )
         if exact is not None:
             return exact

@@ -128,13 +128,14 @@ class PagePagination(BasePagination):
             self.count = len(rows)  # the whole result is on this page: no count query needed
         else:
             limit = settings.API_COUNT_LIMIT
-            if hasattr(queryset, "query"):
+            counted = getattr(queryset, "counted", queryset)  # factcheck.counts.FirstPages counts its queryset
+            if hasattr(counted, "query"):
                 self.count, self.estimate = _cached_count(
-                    queryset, limit, snapshot=answer_snapshot(request), estimate=self.estimate_counts_above
+                    counted, limit, snapshot=answer_snapshot(request), estimate=self.estimate_counts_above
                 )
             else:
-                counted = queryset.count()
-                self.count = counted if counted <= limit else None
+                matches = counted.count()
+                self.count = matches if matches <= limit else None
         return rows
 
     def _cursor_page(self, queryset, token: str):

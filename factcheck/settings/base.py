@@ -221,6 +221,13 @@ API_COUNT_CACHE_SECONDS = int(os.environ.get("API_COUNT_CACHE_SECONDS", "30"))
 # reads every match's search document (a common word at a million claims: 27-160 ms, the API's page 1-3 ms), while
 # a word's estimate is read off the table's statistics. 0 counts every search.
 SEARCH_COUNT_ESTIMATE = int(os.environ.get("SEARCH_COUNT_ESTIMATE", "3"))
+# A word in SEARCH_TERMS_MIN_MATCHES documents or more has its best SEARCH_TERMS_HELD matches held ranked, so a search
+# for it alone reads its first pages off an index instead of ranking every match (claims.search_terms; `manage.py
+# refresh_search_terms` chooses the words, the database's triggers keep their matches).
+SEARCH_TERMS_HELD = int(os.environ.get("SEARCH_TERMS_HELD", "1000"))
+SEARCH_TERMS_MIN_MATCHES = int(os.environ.get("SEARCH_TERMS_MIN_MATCHES", "2000"))
+# How often the workers refresh them (0: never; the command still does).
+SEARCH_TERMS_REFRESH_EVERY = int(os.environ.get("SEARCH_TERMS_REFRESH_EVERY", str(24 * 3600)))
 # GET answers of the claims API are kept this long in the shared cache (0: never), keyed by the database snapshot
 # and the code's version, so that any write or deploy makes them miss (factcheck.api.response_cache). Hits need a
 # cache outside the database (CACHE_URL): with the cache table, storing an answer is itself a write.
@@ -351,6 +358,7 @@ SOURCE_CHECK_STALE_AFTER = int(os.environ.get("SOURCE_CHECK_STALE_AFTER", str(7 
 INTAKE_MAX_BYTES = int(os.environ.get("INTAKE_MAX_BYTES", str(10 * 1024 * 1024)))
 JOBS_SCHEDULE = {
     "check stale sources": {"start": "sources.tasks.start_stale_check", "every": SOURCE_CHECK_EVERY},
+    "refresh search terms": {"start": "claims.search_term_jobs.start_refresh", "every": SEARCH_TERMS_REFRESH_EVERY},
 }
 
 
