@@ -26,6 +26,7 @@ EXPECTED_TRIGGERS: tuple[tuple[str, str], ...] = (
     # migration claims 0027: the held matches of the frequent words (claims.search_terms)
     ("claim_search_terms_insert", "claims_claimsearch"),
     ("claim_search_terms_update", "claims_claimsearch"),
+    ("claim_search_terms_delete", "claims_claimsearch"),
 )
 
 

@@ -453,7 +453,9 @@ class SearchTerm(models.Model):
     public_score = models.FloatField(null=True)
     public_published_at = models.DateTimeField(null=True)
     public_claim_id = models.BigIntegerField(null=True)
-    matches = models.PositiveIntegerField(help_text="Its documents when it was cut.")
+    # Its documents, and the published ones, when it was cut; with its SearchTermCount rows, its documents now.
+    documents = models.PositiveIntegerField()
+    published = models.PositiveIntegerField()
     refreshed_at = models.DateTimeField()
 
     class Meta:
@@ -489,6 +491,22 @@ class SearchTermMatch(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} for {self.term_id}"
+
+
+class SearchTermCount(models.Model):
+    """A change to a SearchTerm's documents (and published ones), written by the triggers with each statement that
+    adds, changes or deletes documents holding the word: the term's count is its own plus these, exact at any moment,
+    without a row that every writer of a common word would have to lock. The refresh folds them into the term."""
+
+    term = models.ForeignKey(SearchTerm, on_delete=models.CASCADE, related_name="counts")
+    documents = models.IntegerField()
+    published = models.IntegerField()
+
+    class Meta:
+        db_table = "claims_searchtermcount"
+
+    def __str__(self) -> str:
+        return f"{self.documents:+} documents of {self.term_id}"
 
 
 def first_appearance_of(appearances: Iterable[Appearance]) -> Appearance | None:

@@ -2,7 +2,7 @@
 
 A search for one word alone, best match first, ranks every document of that word. For a word in tens of thousands
 of documents that is most of a request's time, so the frequent words' best matches are kept ranked
-(models.SearchTerm, SearchTermMatch) and a page among them is read off their index (selectors.held_search_page).
+(models.SearchTerm, SearchTermMatch) and a page among them is read off their index (selectors.HeldSearch).
 The database's triggers keep the held matches exactly the top of each word's ranking as documents change; what
 changes slowly is which words are frequent and how deep their cuts are, and that is what refresh_search_terms
 redoes: run it after a large import and then daily (`manage.py refresh_search_terms`, or the worker's schedule).

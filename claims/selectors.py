@@ -18,8 +18,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchRank
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import Count, Exists, F, Field, OuterRef, Q, QuerySet, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, F, Field, OuterRef, Q, QuerySet, Subquery, Sum, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
 
 from factcheck.counts import FirstPages
@@ -28,7 +28,7 @@ from sources.models import Publisher, Source
 
 from .choices import NO_UNIT, NO_UNIT_LABEL, VERDICTS
 from .claimreview import is_published
-from .models import Appearance, Claim, ClaimSearch, Evidence, SearchTermMatch
+from .models import Appearance, Claim, ClaimSearch, Evidence, SearchTerm, SearchTermMatch
 from .roles import ASSIGNABLE_ROLES
 
 CLAIM_COLUMNS = (
@@ -154,29 +154,65 @@ def _matched_documents(user: Reader, text: str, *, ranked: bool = True) -> Query
     return documents.annotate(rank=SearchRank(F("document"), query)) if ranked else documents
 
 
-def held_search_page(*, text: str, bottom: int, top: int, reads_all: bool, public: bool = False) -> list[int] | None:
-    """The ids at positions bottom..top of a search for `text` alone, best match first, read off the held matches of
-    its word (claims.search_terms) when the search is one held word and those positions are above the word's cut;
-    else None, and the search is ranked as usual. The held matches are the top of the word's ranking in the same
-    order (migration claims 0027), so a page read here is the ranking's own.
+class HeldSearch:
+    """The held word (claims.search_terms) that a search for one word alone is, as one reader reads it: its count and
+    its pages above the cut. The held matches are the top of the word's ranking in the same order (migration claims
+    0027), so a page read here is the ranking's own page, and the count is exact.
 
-    `reads_all`: every document (a reader who sees every claim), else the published ones, in claim_search_ids's
-    order (rank, newest claim); `public`: the public pages' order (rank, newest publication, newest claim). A reader
-    of published claims takes the published documents among the staff's held matches: they are the first of the
+    `reads_all`: every document (a reader who sees every claim), else the published ones, in claim_search_ids's order
+    (rank, newest claim); `public`: the public pages' order (rank, newest publication, newest claim). A reader of
+    published claims takes the published documents among the staff's held matches: they are the first of the
     published ranking, fewer of them, so fewer pages come from here."""
-    if top <= bottom:
-        return []
+
+    def __init__(self, term_id: int, count: int, *, reads_all: bool, public: bool) -> None:
+        self.term_id, self.count = term_id, count
+        self.reads_all, self.public = reads_all, public
+
+    def page(self, bottom: int, top: int) -> list[int] | None:
+        """The ids at positions bottom..top when they are above the cut, else None (the search ranks them)."""
+        if top <= bottom:
+            return []
+        matches = SearchTermMatch.objects.filter(term_id=self.term_id)
+        if self.public:
+            matches = matches.filter(public=True).order_by("-score", "-published_at", "-claim_id")
+        else:
+            matches = matches.filter(staff=True).order_by("-score", "-claim_id")
+            if not self.reads_all:
+                matches = matches.filter(published_at__isnull=False)
+        ids = list(matches.values_list("claim_id", flat=True)[bottom:top])
+        return ids if len(ids) == top - bottom else None
+
+
+def held_search(*, text: str, reads_all: bool, public: bool = False) -> HeldSearch | None:
+    """The HeldSearch of a search for `text` alone when it is one held word, else None (it is ranked and counted
+    as usual). One query: the word's term and its count now (at the cut, plus the changes since: SearchTermCount)."""
     from .filters import search_query
 
-    matches = SearchTermMatch.objects.filter(term__query=Cast(search_query(text), TextField()))
-    if public:
-        matches = matches.filter(public=True).order_by("-score", "-published_at", "-claim_id")
-    else:
-        matches = matches.filter(staff=True).order_by("-score", "-claim_id")
-        if not reads_all:
-            matches = matches.filter(published_at__isnull=False)
-    ids = list(matches.values_list("claim_id", flat=True)[bottom:top])
-    return ids if len(ids) == top - bottom else None
+    name = "published" if public or not reads_all else "documents"
+    found = (
+        SearchTerm.objects.filter(query=Cast(search_query(text), TextField()))
+        .annotate(now=F(name) + Coalesce(Sum(f"counts__{name}"), 0))
+        .values_list("id", "now")
+        .first()
+    )
+    return None if found is None else HeldSearch(found[0], found[1], reads_all=reads_all, public=public)
+
+
+def _first_pages(ids: QuerySet[Any, int], *, text: str, reads_all: bool, public: bool = False) -> FirstPages:
+    """`ids` (a ranked search for `text` alone) for a paginator: pages and count off the held word when it is one
+    (looked up once, when the paginator first asks)."""
+    found: list[HeldSearch | None] = []
+
+    def held() -> HeldSearch | None:
+        if not found:
+            found.append(held_search(text=text, reads_all=reads_all, public=public))
+        return found[0]
+
+    return FirstPages(
+        ids,
+        lambda bottom, top: None if (search := held()) is None else search.page(bottom, top),
+        lambda: None if (search := held()) is None else search.count,
+    )
 
 
 def claim_search_ids(
@@ -192,7 +228,7 @@ def claim_search_ids(
     probes each claim's document (a rare word: the GIN index, then a sort of its few matches), and the count, which
     drops the order, reads the documents alone: 10,001 matches of a common word at a million claims counted in
     27 ms, against 58 ms joined to their claims. Best match first, a page above a frequent word's cut is read off its
-    held matches (held_search_page: FirstPages, counted as the ranked ids)."""
+    held matches (HeldSearch: the count too)."""
     text = search_alone(filters, orders=(*_BY_RELEVANCE, *_DOCUMENT_ORDERS))
     if text is None:
         return None
@@ -200,11 +236,7 @@ def claim_search_ids(
     if by_change:
         return _matched_documents(user, text, ranked=False).order_by(*by_change).values_list("claim_id", flat=True)
     documents = _matched_documents(user, text).order_by(F("rank").desc(), F("claim_id").desc())
-    reads_all = can_read_all_claims(user)
-    return FirstPages(
-        documents.values_list("claim_id", flat=True),
-        lambda bottom, top: held_search_page(text=text, bottom=bottom, top=top, reads_all=reads_all),
-    )
+    return _first_pages(documents.values_list("claim_id", flat=True), text=text, reads_all=can_read_all_claims(user))
 
 
 def published_claim_ids(*, filters: QueryDict | dict[str, Any] | None = None) -> QuerySet[Any, int] | FirstPages:
@@ -216,10 +248,7 @@ def published_claim_ids(*, filters: QueryDict | dict[str, Any] | None = None) ->
         return claims.values_list("id", flat=True)
     documents = _matched_documents(None, text)
     documents = documents.order_by(F("rank").desc(), F("published_at").desc(), F("claim_id").desc())
-    return FirstPages(
-        documents.values_list("claim_id", flat=True),
-        lambda bottom, top: held_search_page(text=text, bottom=bottom, top=top, reads_all=False, public=True),
-    )
+    return _first_pages(documents.values_list("claim_id", flat=True), text=text, reads_all=False, public=True)
 
 
 def page_rows(ids: Iterable[int]) -> list[Row]:

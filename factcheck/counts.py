@@ -53,14 +53,21 @@ def count_or_estimate(queryset: QuerySet[Any], limit: int, *, estimate_first: in
 
 class FirstPages:
     """A list's ids whose first pages a cheaper query can read: a slice asks `first(bottom, top)`, which returns the
-    ids or None where it can't answer, and is read from `queryset` then. Paginators count `counted`, the queryset:
-    the cheaper query knows the top of the list, not its length."""
+    ids or None where it can't answer, and is read from `queryset` then. Paginators count `counted`, the queryset,
+    unless `known_count()` knows the count (else None): the cheaper query knows the top of the list, not always its
+    length."""
 
     ordered = True  # as the queryset (Django's Paginator warns about unordered lists)
 
-    def __init__(self, queryset: QuerySet[Any], first: Callable[[int, int], list[Any] | None]) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        first: Callable[[int, int], list[Any] | None],
+        known_count: Callable[[], int | None] = lambda: None,
+    ) -> None:
         self.counted = queryset
         self.first = first
+        self.known_count = known_count
 
     def __getitem__(self, item: Any) -> Any:  # a slice (Django's Paginator types it wider)
         if not isinstance(item, slice) or item.step is not None:
@@ -76,7 +83,8 @@ class FirstPages:
         return iter(self.counted)  # the whole list: nothing cheaper to read it by
 
     def __len__(self) -> int:
-        return len(self.counted)
+        return self.count()
 
     def count(self) -> int:
-        return self.counted.count()
+        known = self.known_count()
+        return known if known is not None else self.counted.count()

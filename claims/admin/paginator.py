@@ -31,9 +31,11 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        counted = getattr(
-            self.object_list, "counted", self.object_list
-        )  # factcheck.counts.FirstPages counts its queryset
+        # factcheck.counts.FirstPages: a count it knows (exact), else its queryset's.
+        known = self.object_list.known_count() if hasattr(self.object_list, "known_count") else None
+        if known is not None:
+            return known
+        counted = getattr(self.object_list, "counted", self.object_list)
         query = getattr(counted, "query", None)
         connection = connections[getattr(counted, "db", "default")]
         if query is None:

@@ -50,8 +50,9 @@ CUT = f"""
             FROM claims_claimsearch WHERE document @@ q;
         SELECT count(*) INTO matched FROM claims_ranked;
         INSERT INTO claims_searchterm AS t (lexeme, query, staff_score, staff_claim_id, public_score,
-            public_published_at, public_claim_id, matches, refreshed_at)
-        SELECT word, q::text, s.score, s.claim_id, p.score, p.published_at, p.claim_id, matched, now()
+            public_published_at, public_claim_id, documents, published, refreshed_at)
+        SELECT word, q::text, s.score, s.claim_id, p.score, p.published_at, p.claim_id, matched,
+            (SELECT count(*) FROM claims_ranked WHERE published_at IS NOT NULL), now()
         FROM (SELECT 1) one
         LEFT JOIN LATERAL (SELECT score, claim_id FROM claims_ranked
             ORDER BY score DESC, claim_id DESC OFFSET held - 1 LIMIT 1) s ON true
@@ -60,8 +61,9 @@ CUT = f"""
         ON CONFLICT (lexeme) DO UPDATE SET query = EXCLUDED.query, staff_score = EXCLUDED.staff_score,
             staff_claim_id = EXCLUDED.staff_claim_id, public_score = EXCLUDED.public_score,
             public_published_at = EXCLUDED.public_published_at, public_claim_id = EXCLUDED.public_claim_id,
-            matches = EXCLUDED.matches, refreshed_at = EXCLUDED.refreshed_at
+            documents = EXCLUDED.documents, published = EXCLUDED.published, refreshed_at = EXCLUDED.refreshed_at
         RETURNING t.id INTO term;
+        DELETE FROM claims_searchtermcount WHERE term_id = term;
         DELETE FROM claims_searchtermmatch WHERE term_id = term;
         INSERT INTO claims_searchtermmatch (term_id, claim_id, score, published_at, staff, public)
         SELECT t.id, r.claim_id, r.score, r.published_at, {STAFF}, {PUBLIC}
@@ -73,35 +75,61 @@ CUT = f"""
     $$ LANGUAGE plpgsql
 """
 
-# The documents a statement wrote (new_rows), held or dropped for every term by the same rule.
+# The documents a statement wrote (new_rows) are held or dropped for every term by the same rule; the documents it
+# wrote and those it replaced or deleted (old_rows), as +1 and -1, change the counts of the terms they hold.
+HOLD = f"""
+    EXECUTE $sql$DELETE FROM claims_searchtermmatch m USING new_rows n WHERE m.claim_id = n.claim_id$sql$;
+    EXECUTE $sql$
+    INSERT INTO claims_searchtermmatch (term_id, claim_id, score, published_at, staff, public)
+    SELECT t.id, r.claim_id, r.score, r.published_at, {STAFF}, {PUBLIC}
+    FROM new_rows n
+    JOIN claims_searchterm t ON t.lexeme = ANY (tsvector_to_array(n.document))
+    CROSS JOIN LATERAL (SELECT n.claim_id, n.published_at,
+        ts_rank(n.document, t.query::tsquery)::float8 AS score) r
+    WHERE {STAFF} OR {PUBLIC}
+    $sql$;
+"""
+COUNT = """
+    EXECUTE $sql$
+    INSERT INTO claims_searchtermcount (term_id, documents, published)
+    SELECT t.id, sum(c.sign), coalesce(sum(c.sign) FILTER (WHERE c.published_at IS NOT NULL), 0)
+    FROM ({changes}) c
+    JOIN claims_searchterm t ON t.lexeme = ANY (tsvector_to_array(c.document))
+    GROUP BY t.id
+    HAVING sum(c.sign) <> 0 OR coalesce(sum(c.sign) FILTER (WHERE c.published_at IS NOT NULL), 0) <> 0
+    $sql$;
+"""
+NEW, OLD = "SELECT document, published_at, 1 AS sign FROM new_rows", "SELECT document, published_at, -1 AS sign FROM old_rows"
+CHANGES = {"INSERT": NEW, "UPDATE": f"{NEW} UNION ALL {OLD}", "DELETE": OLD}
 HELD = f"""
     CREATE OR REPLACE FUNCTION claims_search_terms_held() RETURNS trigger AS $$
     BEGIN
-        IF EXISTS (SELECT 1 FROM claims_searchterm) THEN
-            EXECUTE $sql$DELETE FROM claims_searchtermmatch m USING new_rows n WHERE m.claim_id = n.claim_id$sql$;
-            EXECUTE $sql$
-            INSERT INTO claims_searchtermmatch (term_id, claim_id, score, published_at, staff, public)
-            SELECT t.id, r.claim_id, r.score, r.published_at, {STAFF}, {PUBLIC}
-            FROM new_rows n
-            JOIN claims_searchterm t ON t.lexeme = ANY (tsvector_to_array(n.document))
-            CROSS JOIN LATERAL (SELECT n.claim_id, n.published_at,
-                ts_rank(n.document, t.query::tsquery)::float8 AS score) r
-            WHERE {STAFF} OR {PUBLIC}
-            $sql$;
+        IF NOT EXISTS (SELECT 1 FROM claims_searchterm) THEN
+            RETURN NULL;
+        END IF;
+        IF TG_OP = 'INSERT' THEN
+            {HOLD}
+            {COUNT.format(changes=CHANGES["INSERT"])}
+        ELSIF TG_OP = 'UPDATE' THEN
+            {HOLD}
+            {COUNT.format(changes=CHANGES["UPDATE"])}
+        ELSE
+            {COUNT.format(changes=CHANGES["DELETE"])}
         END IF;
         RETURN NULL;
     END;
     $$ LANGUAGE plpgsql
 """
 
+TABLES = {"INSERT": "NEW TABLE AS new_rows", "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+          "DELETE": "OLD TABLE AS old_rows"}  # fmt: skip
 TRIGGERS = [
     f"CREATE TRIGGER claim_search_terms_{event.lower()} AFTER {event} ON claims_claimsearch "
-    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION claims_search_terms_held()"
-    for event in ("INSERT", "UPDATE")
+    f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION claims_search_terms_held()"
+    for event, tables in TABLES.items()
 ]
 BACKWARD = [
-    "DROP TRIGGER IF EXISTS claim_search_terms_insert ON claims_claimsearch",
-    "DROP TRIGGER IF EXISTS claim_search_terms_update ON claims_claimsearch",
+    *(f"DROP TRIGGER IF EXISTS claim_search_terms_{event.lower()} ON claims_claimsearch" for event in TABLES),
     "DROP FUNCTION IF EXISTS claims_search_terms_held()",
     "DROP FUNCTION IF EXISTS claims_search_term_cut(text, integer)",
     "ALTER TABLE claims_searchtermmatch DROP CONSTRAINT IF EXISTS claims_searchtermmatch_claim_fk",
@@ -128,11 +156,29 @@ class Migration(migrations.Migration):
                 ("public_score", models.FloatField(null=True)),
                 ("public_published_at", models.DateTimeField(null=True)),
                 ("public_claim_id", models.BigIntegerField(null=True)),
-                ("matches", models.PositiveIntegerField(help_text="Its documents when it was cut.")),
+                ("documents", models.PositiveIntegerField()),
+                ("published", models.PositiveIntegerField()),
                 ("refreshed_at", models.DateTimeField()),
             ],
             options={
                 "db_table": "claims_searchterm",
+            },
+        ),
+        migrations.CreateModel(
+            name="SearchTermCount",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("documents", models.IntegerField()),
+                ("published", models.IntegerField()),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="counts", to="claims.searchterm"
+                    ),
+                ),
+            ],
+            options={
+                "db_table": "claims_searchtermcount",
             },
         ),
         migrations.CreateModel(

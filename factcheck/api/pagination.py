@@ -128,8 +128,12 @@ class PagePagination(BasePagination):
             self.count = len(rows)  # the whole result is on this page: no count query needed
         else:
             limit = settings.API_COUNT_LIMIT
-            counted = getattr(queryset, "counted", queryset)  # factcheck.counts.FirstPages counts its queryset
-            if hasattr(counted, "query"):
+            # factcheck.counts.FirstPages: a count it knows, else its queryset's.
+            known = queryset.known_count() if hasattr(queryset, "known_count") else None
+            counted = getattr(queryset, "counted", queryset)
+            if known is not None:
+                self.count, self.estimate = (known, None) if known <= limit else (None, known)
+            elif hasattr(counted, "query"):
                 self.count, self.estimate = _cached_count(
                     counted, limit, snapshot=answer_snapshot(request), estimate=self.estimate_counts_above
                 )

@@ -12,12 +12,12 @@ from django.db import connection
 from django.utils import timezone
 
 from claims.choices import Status
-from claims.models import Claim, SearchTerm, SearchTermMatch
+from claims.models import Claim, SearchTerm, SearchTermCount, SearchTermMatch
 from claims.search_terms import refresh_search_terms
 from claims.selectors import (
     _matched_documents,
     claim_search_ids,
-    held_search_page,
+    held_search,
     published_claim_ids,
 )
 from claims.services import claim_transition, claim_unpublish
@@ -62,6 +62,11 @@ def ranked(text: str, *, reads_all: bool, public: bool = False) -> list[int]:
     return list(documents.order_by(*order).values_list("claim_id", flat=True))
 
 
+def held_page(word: str, bottom: int, top: int, **order) -> list[int] | None:
+    held = held_search(text=word, **order)
+    return None if held is None else held.page(bottom, top)
+
+
 ORDERS = [{"reads_all": True}, {"reads_all": False}, {"reads_all": False, "public": True}]
 
 
@@ -73,14 +78,19 @@ def assert_held_pages_are_the_ranking(word: str, *, expect_held: bool | None = T
         answered = 0
         for bottom in range(0, len(full) + 2):
             for top in range(bottom + 1, min(bottom + 5, len(full) + 3)):
-                page = held_search_page(text=word, bottom=bottom, top=top, **order)
+                page = held_page(word, bottom, top, **order)
                 if page is not None:
                     assert page == full[bottom:top], (order, bottom, top)
                     answered += 1
+        held = held_search(text=word, **order)
+        count = None if held is None else held.count
+        if count is not None:  # a held word's count: exact, whatever was written since the cut
+            assert count == len(full), order
         if expect_held and order.get("reads_all"):
-            assert held_search_page(text=word, bottom=0, top=3, **order) == full[:3]
+            assert held_page(word, 0, 3, **order) == full[:3]
+            assert count is not None
         if expect_held is False:
-            assert answered == 0
+            assert answered == 0 and count is None
 
 
 def refresh():
@@ -96,9 +106,9 @@ def test_a_frequent_word_is_held_and_its_pages_are_the_rankings(corpus):
     assert SearchTermMatch.objects.filter(term=term, staff=True).count() == HELD
     assert SearchTermMatch.objects.filter(term=term, public=True).count() == HELD
     full = ranked("trade", reads_all=True)
-    assert held_search_page(text="trade", bottom=0, top=HELD, reads_all=True) == full[:HELD]
-    assert held_search_page(text="trade", bottom=0, top=HELD + 1, reads_all=True) is None  # below the cut
-    assert held_search_page(text="trade", bottom=HELD, top=HELD + 2, reads_all=True) is None
+    assert held_page("trade", 0, HELD, reads_all=True) == full[:HELD]
+    assert held_page("trade", 0, HELD + 1, reads_all=True) is None  # below the cut
+    assert held_page("trade", HELD, HELD + 2, reads_all=True) is None
     for word in ("trade", "Trade", "trading", "grain"):  # "trading" stems to the held 'trade'
         assert_held_pages_are_the_ranking(word)
     assert_held_pages_are_the_ranking("oil", expect_held=False)
@@ -133,8 +143,10 @@ def test_writes_through_every_door_keep_the_held_pages_the_rankings(corpus):
     Claim.objects.filter(pk__in=ranked("trade", reads_all=True)[:3]).delete()
     assert not SearchTermMatch.objects.exclude(claim_id__in=Claim.objects.values("pk")).exists()
     assert_held_pages_are_the_ranking("trade", expect_held=None)
+    assert SearchTermCount.objects.exists()  # the changes since the cut, which the next cut folds in
     # A second refresh cuts again at HELD.
     refresh()
+    assert not SearchTermCount.objects.filter(term__lexeme="trade").exists()
     assert_held_pages_are_the_ranking("trade")
 
 
