@@ -68,6 +68,12 @@ class IdsFirstPaginator(EstimatedCountPaginator):
     # alone: among the search documents, claims.selectors.claim_search_ids).
     ids: QuerySet[Any] | None = None
 
+    @cached_property
+    def count(self):
+        # A held word's search knows its count exactly (factcheck.counts.FirstPages: claims.selectors.HeldSearch).
+        known = self.ids.known_count() if hasattr(self.ids, "known_count") else None
+        return known if known is not None else super().count
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

@@ -187,6 +187,12 @@ def test_the_api_admin_and_public_pages_read_held_pages(corpus, client):
     assert body["count"] == len(ranked("trade", reads_all=False))
     page = client.get("/fact-checks/", {"q": "trade"})
     assert page.status_code == 200
+    # The admin's change list: the held count, exact, and the ranking's first page.
+    client.force_login(editor)
+    page = client.get("/admin/claims/claim/", {"q": "trade"})
+    assert page.status_code == 200
+    assert page.context["cl"].paginator.count == len(ranked("trade", reads_all=True))
+    assert [claim.pk for claim in page.context["cl"].result_list][:5] == ranked("trade", reads_all=True)[:5]
 
 
 def test_the_command_refuses_a_bad_number_and_prints_a_summary(corpus, capsys):
