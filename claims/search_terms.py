@@ -78,6 +78,10 @@ def refresh_search_terms(
     words = [word for word, _ in frequent_words(max(min_matches, held))]
     summary = summary if summary is not None else RefreshSummary()
     with transaction.atomic():
+        # Locked as a cut is: a writer's triggers, which hold documents for the terms they read, never commit a match
+        # or a count of a term deleted meanwhile.
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE claims_claimsearch IN SHARE MODE")
         stale = SearchTerm.objects.exclude(lexeme__in=words)
         summary.dropped = list(stale.values_list("lexeme", flat=True))
         stale.delete()  # their held matches with them (the term's foreign key cascades)
