@@ -29,7 +29,7 @@ class RefreshSummary:
         shown = ", ".join(f"{word} ({self.held[word]:,})" for word in words[:10])
         more = f" and {len(words) - 10:,} more" if len(words) > 10 else ""
         return [
-            f"Words held: {len(words):,}" + (f": {shown}{more}." if words else "."),
+            f"Words held: {len(words):,}" + (f"; their documents: {shown}{more}." if words else "."),
             f"Words dropped: {len(self.dropped):,}"
             + (f": {', '.join(sorted(self.dropped))}." if self.dropped else "."),
         ]

@@ -21,7 +21,9 @@ FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
 class Job(models.Model):
-    kind = models.CharField(max_length=40, help_text="what the work is: import, import (dry run), source check")
+    kind = models.CharField(
+        max_length=40, help_text="what the work is: import, import (dry run), source check, search terms refresh"
+    )
     queue = models.CharField(max_length=32, help_text="the queue it waits on; JOBS_MAX_RUNNING limits each queue")
     title = models.CharField(max_length=300)
     started_by = models.ForeignKey(

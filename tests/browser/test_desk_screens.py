@@ -102,3 +102,28 @@ def test_sources_evidence_and_lists_at_1280(browser, live_server):
     page.close()
     source.refresh_from_db()
     assert source.title == "China–Russia trade hits a record $245 billion"
+
+
+def test_the_search_terms_refresh_job_page(browser, live_server, django_user_model, settings):
+    """The daily refresh of the held words as an admin finds it among the jobs: its summary of words held."""
+    from claims.search_term_jobs import start_refresh
+    from tests.factories import ClaimFactory
+
+    for n in range(12):
+        ClaimFactory(subject=f"Grain exports, pair {n}")
+    settings.SEARCH_TERMS_HELD, settings.SEARCH_TERMS_MIN_MATCHES = 3, 5
+    job = start_refresh()  # the tests' task backend runs it at once
+    django_user_model.objects.create_superuser("boss", "boss@example.org", "pw-boss-123")
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    page.set_default_timeout(15_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", "pw-boss-123")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")
+    page.goto(f"{live_server.url}/admin/jobs/job/{job.pk}/change/")
+    result = page.inner_text("#job-result")
+    assert "Words held: " in result and "grain (12)" in result, result
+    assert fits_the_width(page)
+    page.screenshot(path=str(ARTIFACTS / "search_terms_job_1280.png"))
