@@ -71,10 +71,10 @@ def refresh_search_terms(
     45,997, 1.5 s in 399,982; 353 words in 92 s), so writers wait that long at most. `progress(done, total, word)`
     after each word; `summary` is filled as the words are done (a caller that stops the refresh from `progress` keeps
     what was done)."""
-    held = held or settings.SEARCH_TERMS_HELD
-    min_matches = min_matches or settings.SEARCH_TERMS_MIN_MATCHES
-    if held < 1:
-        raise ValueError(f"held must be 1 or more, not {held}")
+    held = settings.SEARCH_TERMS_HELD if held is None else held
+    min_matches = settings.SEARCH_TERMS_MIN_MATCHES if min_matches is None else min_matches
+    if held < 1 or min_matches < 1:
+        raise ValueError(f"held and min_matches must be 1 or more, not {held} and {min_matches}")
     words = [word for word, _ in frequent_words(max(min_matches, held))]
     summary = summary if summary is not None else RefreshSummary()
     with transaction.atomic():

@@ -88,3 +88,13 @@ class FirstPages:
     def count(self) -> int:
         known = self.known_count()
         return known if known is not None else self.counted.count()
+
+
+def known_count(listed: Any) -> int | None:
+    """The count a paginator's list knows before counting (a FirstPages' exact count), else None."""
+    return listed.known_count() if isinstance(listed, FirstPages) else None
+
+
+def counted(listed: Any) -> Any:
+    """What a paginator counts of its list: a FirstPages' queryset, else the list itself."""
+    return listed.counted if isinstance(listed, FirstPages) else listed

@@ -7,7 +7,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from factcheck.counts import count_or_estimate
+from factcheck.counts import FirstPages, count_or_estimate, counted, known_count
 
 EXACT_BELOW = 50_000  # an unfiltered list smaller than this is counted exactly
 EXACT_UP_TO = 5_000  # a filtered list is counted exactly up to this many matches, then estimated
@@ -22,7 +22,8 @@ class EstimatedCountPaginator(Paginator):
     `estimated` says whether the count is an estimate (the list then says "about N").
     """
 
-    object_list: QuerySet[Any]  # the admin's change list pages a queryset
+    # A queryset (the admin's change list) or a factcheck.counts.FirstPages (the public index's search alone).
+    object_list: Any
     estimated = False
     exact_up_to: int | None = None  # EXACT_UP_TO unless a subclass counts fewer exactly
     # A factor of exact_up_to: a filtered list the planner estimates at that many times it or more is not counted at
@@ -31,19 +32,18 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        # factcheck.counts.FirstPages: a count it knows (exact), else its queryset's.
-        known = self.object_list.known_count() if hasattr(self.object_list, "known_count") else None
+        known = known_count(self.object_list)
         if known is not None:
             return known
-        counted = getattr(self.object_list, "counted", self.object_list)
-        query = getattr(counted, "query", None)
-        connection = connections[getattr(counted, "db", "default")]
+        listed = counted(self.object_list)
+        query = getattr(listed, "query", None)
+        connection = connections[getattr(listed, "db", "default")]
         if query is None:
             return super().count
         if not query.where:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [counted.model._meta.db_table]
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [listed.model._meta.db_table]
                 )
                 row = cursor.fetchone()
             if row and row[0] >= EXACT_BELOW:
@@ -51,7 +51,7 @@ class EstimatedCountPaginator(Paginator):
                 return int(row[0])
             return super().count
         exact, estimate = count_or_estimate(
-            counted, self.exact_up_to or EXACT_UP_TO, estimate_first=self.estimate_first_above
+            listed, self.exact_up_to or EXACT_UP_TO, estimate_first=self.estimate_first_above
         )
         if exact is not None:
             return exact
@@ -66,12 +66,12 @@ class IdsFirstPaginator(EstimatedCountPaginator):
 
     # The list's ids in its order, read instead of the list's own where a cheaper query gives the same (a search
     # alone: among the search documents, claims.selectors.claim_search_ids).
-    ids: QuerySet[Any] | None = None
+    ids: QuerySet[Any] | FirstPages | None = None
 
     @cached_property
     def count(self):
         # A held word's search knows its count exactly (factcheck.counts.FirstPages: claims.selectors.HeldSearch).
-        known = self.ids.known_count() if hasattr(self.ids, "known_count") else None
+        known = known_count(self.ids)
         return known if known is not None else super().count
 
     def page(self, number):

@@ -34,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from ..counts import bounded, count_or_estimate
+from ..counts import bounded, count_or_estimate, counted, known_count
 from .response_cache import answer_snapshot
 
 MAX_NUMBER = 999_999_999  # `page` and `page_size` have at most nine digits
@@ -128,17 +128,15 @@ class PagePagination(BasePagination):
             self.count = len(rows)  # the whole result is on this page: no count query needed
         else:
             limit = settings.API_COUNT_LIMIT
-            # factcheck.counts.FirstPages: a count it knows, else its queryset's.
-            known = queryset.known_count() if hasattr(queryset, "known_count") else None
-            counted = getattr(queryset, "counted", queryset)
+            known, listed = known_count(queryset), counted(queryset)
             if known is not None:
                 self.count, self.estimate = (known, None) if known <= limit else (None, known)
-            elif hasattr(counted, "query"):
+            elif hasattr(listed, "query"):
                 self.count, self.estimate = _cached_count(
-                    counted, limit, snapshot=answer_snapshot(request), estimate=self.estimate_counts_above
+                    listed, limit, snapshot=answer_snapshot(request), estimate=self.estimate_counts_above
                 )
             else:
-                matches = counted.count()
+                matches = listed.count()
                 self.count = matches if matches <= limit else None
         return rows
 

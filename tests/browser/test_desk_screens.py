@@ -27,18 +27,23 @@ def fits_the_width(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= WIDTH
 
 
-def test_sources_evidence_and_lists_at_1280(browser, live_server):
-    assert import_files(sorted((ROOT / "fixtures").glob("*.json"))).ok
-    UserFactory(username="checker", role="fact-checker", password="pw-browser-123")
+def log_in(browser, live_server, username: str, password: str):
+    """A laptop-sized page signed in to the admin as `username`."""
     page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
     page.set_default_timeout(15_000)
     ARTIFACTS.mkdir(exist_ok=True)
-
     page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "checker")
-    page.fill("#id_password", "pw-browser-123")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_selector("#user-tools")
+    return page
+
+
+def test_sources_evidence_and_lists_at_1280(browser, live_server):
+    assert import_files(sorted((ROOT / "fixtures").glob("*.json"))).ok
+    UserFactory(username="checker", role="fact-checker", password="pw-browser-123")
+    page = log_in(browser, live_server, "checker", "pw-browser-123")
 
     # The claim list: every column on the screen, sources by name.
     page.goto(f"{live_server.url}/admin/claims/claim/")
@@ -114,14 +119,7 @@ def test_the_search_terms_refresh_job_page(browser, live_server, django_user_mod
     settings.SEARCH_TERMS_HELD, settings.SEARCH_TERMS_MIN_MATCHES = 3, 5
     job = start_refresh()  # the tests' task backend runs it at once
     django_user_model.objects.create_superuser("boss", "boss@example.org", "pw-boss-123")
-    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
-    page.set_default_timeout(15_000)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "pw-boss-123")
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
+    page = log_in(browser, live_server, "boss", "pw-boss-123")
     page.goto(f"{live_server.url}/admin/jobs/job/{job.pk}/change/")
     result = page.inner_text("#job-result")
     assert "Words held: " in result and "grain (12)" in result, result

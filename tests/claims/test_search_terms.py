@@ -200,6 +200,9 @@ def test_the_command_refuses_a_bad_number_and_prints_a_summary(corpus, capsys):
 
     with pytest.raises(CommandError, match="--held must be 1 or more"):
         call_command("refresh_search_terms", held=0)
+    with pytest.raises(ValueError, match="must be 1 or more, not 0 and 10"):
+        refresh_search_terms(held=0, min_matches=10)
+    assert not SearchTerm.objects.exists()  # refused before anything was written
     call_command("refresh_search_terms", held=HELD, min_matches=MIN_MATCHES)
     out = capsys.readouterr().out
     assert "Words held: " in out and "trade (" in out and "Words dropped: 0." in out
